@@ -1,0 +1,1 @@
+//! Benches live in `benches/benches/`; this crate has no code of its own.

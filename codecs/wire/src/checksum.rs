@@ -1,0 +1,257 @@
+//! The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+//!
+//! [`sum`] is the ones'-complement sum of a buffer read as big-endian 16-bit words
+//! (an odd last byte is padded with zero), folded to 16 bits but not complemented;
+//! [`checksum`] is its complement, the value that goes on the wire. Sums of parts
+//! combine with [`combine`] as long as every part but the last has even length.
+//!
+//! The sum is on every packet's hot path. RFC 1071 §2 (B) lets it be computed in
+//! any word size and either byte order: we add native-endian 64-bit words with an
+//! end-around carry into four independent accumulators (so the adds pipeline), fold
+//! the result to 16 bits, and swap bytes once at the end on little-endian machines.
+//!
+//! ```
+//! use wirestate_wire::checksum;
+//! // The example of RFC 1071 §3: the sum of 00 01 f2 03 f4 f5 f6 f7 is 0xddf2.
+//! let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+//! assert_eq!(checksum::sum(&data), 0xddf2);
+//! assert_eq!(checksum::checksum(&data), !0xddf2);
+//! // A buffer with its checksum filled in sums to 0xffff.
+//! assert_eq!(checksum::combine(&[checksum::sum(&data), !0xddf2]), 0xffff);
+//! ```
+
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+/// Adds `b` to `a` with an end-around carry (ones'-complement addition in 64 bits).
+#[inline(always)]
+fn add64(a: u64, b: u64) -> u64 {
+    let (s, carry) = a.overflowing_add(b);
+    s + u64::from(carry)
+}
+
+/// Folds a 64-bit ones'-complement sum to 16 bits.
+#[inline(always)]
+fn fold64(x: u64) -> u16 {
+    let x = (x & 0xffff_ffff) + (x >> 32); // at most 33 bits
+    let x = (x & 0xffff_ffff) + (x >> 32); // at most 32 bits
+    let x = (x & 0xffff) + (x >> 16); // at most 17 bits
+    let x = (x & 0xffff) + (x >> 16); // 16 bits
+    x as u16
+}
+
+#[inline(always)]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_ne_bytes(w)
+}
+
+/// The ones'-complement sum of `data` as big-endian 16-bit words, folded to 16 bits
+/// and not complemented. An odd last byte counts as the high byte of a final word.
+#[inline]
+pub fn sum(data: &[u8]) -> u16 {
+    let mut acc = [0u64; 4];
+    let mut blocks = data.chunks_exact(32);
+    for block in &mut blocks {
+        acc[0] = add64(acc[0], word(&block[0..8]));
+        acc[1] = add64(acc[1], word(&block[8..16]));
+        acc[2] = add64(acc[2], word(&block[16..24]));
+        acc[3] = add64(acc[3], word(&block[24..32]));
+    }
+    let rest = blocks.remainder();
+    let mut words = rest.chunks_exact(8);
+    for (i, w) in (&mut words).enumerate() {
+        acc[i] = add64(acc[i], word(w));
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        // Zero-padding in byte order keeps every byte at its position's parity,
+        // which is what RFC 1071's "pad with a zero octet" means in any word size.
+        let mut w = [0u8; 8];
+        w[..tail.len()].copy_from_slice(tail);
+        acc[3] = add64(acc[3], u64::from_ne_bytes(w));
+    }
+    let total = add64(add64(acc[0], acc[1]), add64(acc[2], acc[3]));
+    u16::from_be(fold64(total))
+}
+
+/// The Internet checksum of `data`: the complement of [`sum`].
+#[inline]
+pub fn checksum(data: &[u8]) -> u16 {
+    !sum(data)
+}
+
+/// Combines partial sums (from [`sum`], [`pseudo_header_v4`], ...) into one.
+///
+/// Valid when each part but the last started at an even offset and had even length.
+#[inline]
+pub fn combine(parts: &[u16]) -> u16 {
+    let mut acc: u32 = 0;
+    for &p in parts {
+        acc += u32::from(p);
+    }
+    fold32(acc)
+}
+
+#[inline(always)]
+fn fold32(x: u32) -> u16 {
+    let x = (x & 0xffff) + (x >> 16);
+    let x = (x & 0xffff) + (x >> 16);
+    x as u16
+}
+
+/// The sum of the IPv4 pseudo-header used by UDP (RFC 768) and TCP (RFC 9293 §3.1):
+/// source, destination, zero, protocol, and the upper-layer length.
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use wirestate_wire::checksum::pseudo_header_v4;
+/// let s = pseudo_header_v4(Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2), 17, 8);
+/// assert_eq!(s, 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + 8);
+/// ```
+#[inline]
+pub fn pseudo_header_v4(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, length: u16) -> u16 {
+    let s = src.octets();
+    let d = dst.octets();
+    let acc = u32::from(u16::from_be_bytes([s[0], s[1]]))
+        + u32::from(u16::from_be_bytes([s[2], s[3]]))
+        + u32::from(u16::from_be_bytes([d[0], d[1]]))
+        + u32::from(u16::from_be_bytes([d[2], d[3]]))
+        + u32::from(protocol)
+        + u32::from(length);
+    fold32(acc)
+}
+
+/// The sum of the IPv6 pseudo-header (RFC 8200 §8.1): source, destination, the
+/// 32-bit upper-layer length, three zero octets and the next-header value.
+#[inline]
+pub fn pseudo_header_v6(src: Ipv6Addr, dst: Ipv6Addr, next_header: u8, length: u32) -> u16 {
+    let s = sum(&src.octets());
+    let d = sum(&dst.octets());
+    combine(&[s, d, (length >> 16) as u16, length as u16, u16::from(next_header)])
+}
+
+/// The sum of either pseudo-header, chosen by the address family.
+///
+/// Mixed families have no pseudo-header; they yield `None`.
+#[inline]
+pub fn pseudo_header(
+    src: core::net::IpAddr,
+    dst: core::net::IpAddr,
+    protocol: u8,
+    length: u32,
+) -> Option<u16> {
+    use core::net::IpAddr;
+    match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            Some(pseudo_header_v4(s, d, protocol, u16::try_from(length).ok()?))
+        }
+        (IpAddr::V6(s), IpAddr::V6(d)) => Some(pseudo_header_v6(s, d, protocol, length)),
+        _ => None,
+    }
+}
+
+/// Updates checksum `old_checksum` after one 16-bit word of the covered data changed
+/// from `old_word` to `new_word`, without touching the rest (RFC 1624 eqn. 3:
+/// `HC' = ~(~HC + ~m + m')`, which unlike eqn. 2 never yields 0x0000 wrongly).
+///
+/// ```
+/// use wirestate_wire::checksum::{checksum, update};
+/// let mut header = [0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11];
+/// let before = checksum(&header);
+/// header[8] = 0x3f; // decrement the TTL
+/// assert_eq!(update(before, 0x4011, 0x3f11), checksum(&header));
+/// ```
+#[inline]
+pub fn update(old_checksum: u16, old_word: u16, new_word: u16) -> u16 {
+    !fold32(u32::from(!old_checksum) + u32::from(!old_word) + u32::from(new_word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition, one big-endian word at a time, for the properties to compare with.
+    fn reference_sum(data: &[u8]) -> u16 {
+        let mut acc: u64 = 0;
+        for pair in data.chunks(2) {
+            let hi = u64::from(pair[0]) << 8;
+            let lo = pair.get(1).map_or(0, |&b| u64::from(b));
+            acc += hi | lo;
+        }
+        while acc > 0xffff {
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+        acc as u16
+    }
+
+    #[test]
+    fn rfc1071_example() {
+        assert_eq!(sum(&[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]), 0xddf2);
+    }
+
+    #[test]
+    fn ipv4_header_from_wikipedia_example_checksums_to_b861() {
+        let h = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
+            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ];
+        assert_eq!(checksum(&h), 0xb861);
+    }
+
+    #[test]
+    fn empty_and_odd_inputs() {
+        assert_eq!(sum(&[]), 0);
+        assert_eq!(sum(&[0xab]), 0xab00);
+        assert_eq!(sum(&[0xff; 33]), reference_sum(&[0xff; 33]));
+    }
+
+    #[test]
+    fn pseudo_header_v6_counts_every_field() {
+        let src: Ipv6Addr = "fe80::1".parse().unwrap();
+        let dst: Ipv6Addr = "fe80::2".parse().unwrap();
+        let mut buf = [0u8; 40];
+        buf[..16].copy_from_slice(&src.octets());
+        buf[16..32].copy_from_slice(&dst.octets());
+        buf[32..36].copy_from_slice(&0x0001_0010u32.to_be_bytes());
+        buf[39] = 58;
+        assert_eq!(pseudo_header_v6(src, dst, 58, 0x0001_0010), reference_sum(&buf));
+    }
+
+    proptest! {
+        #[test]
+        fn sum_equals_the_definition(data in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            prop_assert_eq!(sum(&data), reference_sum(&data));
+        }
+
+        #[test]
+        fn even_parts_combine(a in proptest::collection::vec(any::<u8>(), 0..300),
+                              b in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut a = a;
+            if a.len() % 2 == 1 { a.pop(); }
+            let whole: std::vec::Vec<u8> = a.iter().chain(b.iter()).copied().collect();
+            prop_assert_eq!(combine(&[sum(&a), sum(&b)]), sum(&whole));
+        }
+    }
+
+    extern crate std;
+
+    // RFC 1624: the incremental update equals a full recompute, for any buffer and
+    // any word changed (up to the +0/-0 ambiguity, which eqn. 3 resolves the same
+    // way a recompute does whenever the data is not all zeros).
+    quickcheck::quickcheck! {
+        fn incremental_update_equals_recompute(data: std::vec::Vec<u8>, at: usize, new: u16) -> bool {
+            let mut data = data;
+            if data.len() < 2 { return true; }
+            if data.len() % 2 == 1 { data.pop(); }
+            let i = (at % (data.len() / 2)) * 2;
+            let before = checksum(&data);
+            let old = u16::from_be_bytes([data[i], data[i + 1]]);
+            data[i..i + 2].copy_from_slice(&new.to_be_bytes());
+            let after = checksum(&data);
+            let updated = update(before, old, new);
+            updated == after || (data.iter().all(|&b| b == 0) && updated == 0)
+        }
+    }
+}

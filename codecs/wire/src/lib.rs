@@ -1,0 +1,28 @@
+//! Shared pieces of the wirestate codecs.
+//!
+//! - [`Error`]: the one typed error every codec returns. Each variant names the field,
+//!   the offset (from the start of the codec's input) and the rule that was broken.
+//! - [`checksum`]: the Internet checksum (RFC 1071), its incremental update (RFC 1624)
+//!   and the IPv4 / IPv6 pseudo-header sums (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1).
+//! - [`MacAddr`]: a 48-bit IEEE 802 address.
+//! - [`IpProtocol`]: the IP protocol / IPv6 next-header number space.
+//! - [`bytes`]: big-endian reads and writes at named offsets, and the length check
+//!   every checked constructor starts with.
+//!
+//! The crate is `#![no_std]`; the `std` feature only adds `std::error::Error`
+//! conformance through `core::error::Error`, which it already has.
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod bytes;
+pub mod checksum;
+mod error;
+mod ip_protocol;
+mod mac;
+
+pub use error::{Error, Result};
+pub use ip_protocol::IpProtocol;
+pub use mac::MacAddr;
