@@ -12,3 +12,5 @@ pub use wirestate_packet as packet;
 pub use wirestate_tcp as tcp;
 pub use wirestate_udp as udp;
 pub use wirestate_wire as wire;
+
+pub mod decode;

@@ -1,1 +1,48 @@
-fn main() {}
+//! `cargo xtask`: the project's chores, in Rust so they run wherever cargo does.
+//!
+//! - `cargo xtask fuzz [TARGET] [--seconds N]`: every fuzz target (or one) for N seconds
+//!   each, seeded from spec-vectors/, with the nightly toolchain when present.
+//! - `cargo xtask vectors [--bless]`: every spec vector through `wirestate parse`,
+//!   compared with the vector's `expect` (or rewritten with `--bless`).
+//! - `cargo xtask bench`: the criterion benches beside their peers; prints the ratios
+//!   and writes benches/RESULTS.md.
+//! - `cargo xtask decode-speed [--packets N]`: `wirestate decode --json` against
+//!   `tshark -T json` on one synthetic capture of N packets (default a million).
+//! - `cargo xtask ci`: exactly what `.ci/run` runs after its set-up.
+
+mod bench;
+mod ci;
+mod fuzz;
+mod util;
+mod vectors;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => ("help", &[][..]),
+    };
+    let result = match cmd {
+        "fuzz" => fuzz::run(rest),
+        "vectors" => vectors::run(rest),
+        "bench" => bench::run(rest),
+        "decode-speed" => bench::decode_speed(rest),
+        "ci" => ci::run(rest),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <fuzz [TARGET] [--seconds N] | vectors [--bless] | bench | \
+                 decode-speed [--packets N] | ci>"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {cmd}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

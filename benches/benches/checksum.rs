@@ -1,0 +1,37 @@
+//! The Internet checksum over 64, 576 and 1500 bytes, beside smoltcp's and etherparse's.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+fn data(len: usize) -> Vec<u8> {
+    // Deterministic, not all zeros, so carries happen.
+    (0..len).map(|i| (i as u8).wrapping_mul(151).wrapping_add(7)).collect()
+}
+
+fn checksum(c: &mut Criterion) {
+    for len in [64usize, 576, 1500] {
+        let buf = data(len);
+        // All three must agree, or the race means nothing.
+        let ours = wirestate_wire::checksum::sum(&buf);
+        assert_eq!(ours, smoltcp::wire::checksum::data(&buf));
+        assert_eq!(!ours, etherparse::checksum::Sum16BitWords::new().add_slice(&buf).ones_complement());
+
+        let mut g = c.benchmark_group(format!("checksum_{len}B"));
+        g.throughput(Throughput::Bytes(len as u64));
+        g.bench_function(BenchmarkId::from_parameter("wirestate"), |b| {
+            b.iter(|| wirestate_wire::checksum::sum(black_box(&buf)))
+        });
+        g.bench_function(BenchmarkId::from_parameter("smoltcp"), |b| {
+            b.iter(|| smoltcp::wire::checksum::data(black_box(&buf)))
+        });
+        g.bench_function(BenchmarkId::from_parameter("etherparse"), |b| {
+            b.iter(|| {
+                etherparse::checksum::Sum16BitWords::new().add_slice(black_box(&buf)).ones_complement()
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, checksum);
+criterion_main!(benches);

@@ -1,0 +1,201 @@
+//! Reading pcap and pcapng captures, one packet at a time, in constant memory.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
+use pcap_file::pcapng::{Block, PcapNgReader};
+use pcap_file::DataLink;
+use serde_json::{Map, Value};
+use wirestate::decode::{self, Decoded};
+use wirestate_packet::{LinkType, Sliced};
+
+/// One captured packet.
+pub struct Packet<'a> {
+    /// Position in the file, from 1.
+    pub index: u64,
+    /// Capture time since the epoch.
+    pub timestamp: Duration,
+    /// Length on the wire (the capture may hold less).
+    pub wire_len: usize,
+    /// The captured bytes.
+    pub data: &'a [u8],
+    /// What the first byte is.
+    pub link: LinkType,
+}
+
+impl Packet<'_> {
+    /// `seconds.microseconds`, as the decode JSON's `ts`.
+    pub fn ts(&self) -> String {
+        format!("{}.{:06}", self.timestamp.as_secs(), self.timestamp.subsec_micros())
+    }
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+fn link_type(dl: DataLink) -> io::Result<LinkType> {
+    match dl {
+        DataLink::ETHERNET => Ok(LinkType::Ethernet),
+        DataLink::RAW | DataLink::IPV4 | DataLink::IPV6 => Ok(LinkType::Ip),
+        other => Err(invalid(format!(
+            "link type {other:?} is not supported (Ethernet and raw IP are)"
+        ))),
+    }
+}
+
+const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/// Calls `f` for every packet of a pcap or pcapng stream, in order, until it returns
+/// `Ok(false)`. Memory stays constant: one packet is held at a time.
+pub fn for_each_packet<R: Read>(
+    mut reader: R,
+    mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>,
+) -> io::Result<()> {
+    let mut magic = [0u8; 4];
+    reader.read_exact(&mut magic)?;
+    let whole = io::Cursor::new(magic).chain(reader);
+    if magic == PCAPNG_MAGIC {
+        pcapng(whole, f)
+    } else {
+        let mut r = PcapReader::new(whole).map_err(|e| invalid(e.to_string()))?;
+        let link = link_type(r.header().datalink)?;
+        let mut index = 0;
+        while let Some(pkt) = r.next_packet() {
+            let pkt = pkt.map_err(|e| invalid(format!("packet {}: {e}", index + 1)))?;
+            index += 1;
+            let p = Packet {
+                index,
+                timestamp: pkt.timestamp,
+                wire_len: pkt.orig_len as usize,
+                data: &pkt.data,
+                link,
+            };
+            if !f(&p)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>) -> io::Result<()> {
+    let mut r = PcapNgReader::new(whole).map_err(|e| invalid(e.to_string()))?;
+    let mut index = 0;
+    // Each section numbers its interfaces from 0, in the order they are described.
+    let mut links: Vec<DataLink> = Vec::new();
+    while let Some(block) = r.next_block() {
+        let block = block.map_err(|e| invalid(format!("block after packet {index}: {e}")))?;
+        let (iface, timestamp, wire_len, data) = match &block {
+            Block::EnhancedPacket(b) => (b.interface_id, b.timestamp, b.original_len, &*b.data),
+            // A simple packet block has no timestamp (RFC draft pcapng §4.4).
+            Block::SimplePacket(b) => (0, Duration::ZERO, b.original_len, &*b.data),
+            // The obsolete packet block: the default resolution is microseconds.
+            Block::Packet(b) => {
+                (u32::from(b.interface_id), Duration::from_micros(b.timestamp), b.original_len, &*b.data)
+            }
+            Block::SectionHeader(_) => {
+                links.clear();
+                continue;
+            }
+            Block::InterfaceDescription(i) => {
+                links.push(i.linktype);
+                continue;
+            }
+            _ => continue,
+        };
+        let dl = links
+            .get(iface as usize)
+            .copied()
+            .ok_or_else(|| invalid(format!("packet {}: no interface {iface}", index + 1)))?;
+        index += 1;
+        let p = Packet { index, timestamp, wire_len: wire_len as usize, data, link: link_type(dl)? };
+        if !f(&p)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one packet's JSON line.
+pub fn write_json_line(out: &mut impl Write, p: &Packet<'_>, d: &Decoded) -> io::Result<()> {
+    let mut o = Map::new();
+    o.insert("index".into(), p.index.into());
+    o.insert("ts".into(), p.ts().into());
+    o.insert("caplen".into(), p.data.len().into());
+    o.insert("len".into(), p.wire_len.into());
+    o.insert("layers".into(), Value::Array(d.layers.clone()));
+    o.insert("error".into(), d.error.clone().unwrap_or(Value::Null));
+    serde_json::to_writer(&mut *out, &Value::Object(o))?;
+    out.write_all(b"\n")
+}
+
+/// Packets and bytes per protocol, for `--stats`.
+#[derive(Default)]
+pub struct Stats {
+    packets: u64,
+    bytes: u64,
+    malformed: u64,
+    per_proto: BTreeMap<&'static str, (u64, u64)>,
+}
+
+impl Stats {
+    /// Counts one packet.
+    pub fn add(&mut self, s: &Sliced<'_>, wire_len: usize) {
+        self.packets += 1;
+        self.bytes += wire_len as u64;
+        if s.error.is_some() {
+            self.malformed += 1;
+        }
+        for name in decode::layer_names(s) {
+            let e = self.per_proto.entry(name).or_default();
+            e.0 += 1;
+            e.1 += wire_len as u64;
+        }
+    }
+
+    /// One line per protocol, then the totals.
+    pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
+        for (name, (packets, bytes)) in &self.per_proto {
+            writeln!(out, "{name:<10} {packets:>10} packets {bytes:>14} bytes")?;
+        }
+        writeln!(
+            out,
+            "{:<10} {:>10} packets {:>14} bytes, {} malformed",
+            "total", self.packets, self.bytes, self.malformed
+        )
+    }
+}
+
+/// Writes `packets` packets cycled from the capture `from` into a new pcap at `out`,
+/// one microsecond apart.
+pub fn synth(from: &Path, out: &Path, packets: u64) -> io::Result<()> {
+    let mut frames: Vec<Vec<u8>> = Vec::new();
+    let mut link = None;
+    for_each_packet(io::BufReader::new(std::fs::File::open(from)?), |p| {
+        link.get_or_insert(p.link);
+        if Some(p.link) == link {
+            frames.push(p.data.to_vec());
+        }
+        Ok(true)
+    })?;
+    if frames.is_empty() {
+        return Err(invalid(format!("{}: no packets", from.display())));
+    }
+    let header = pcap_file::pcap::PcapHeader {
+        datalink: if link == Some(LinkType::Ip) { DataLink::RAW } else { DataLink::ETHERNET },
+        ..Default::default()
+    };
+    let file = io::BufWriter::new(std::fs::File::create(out)?);
+    let mut w = PcapWriter::with_header(file, header).map_err(|e| invalid(e.to_string()))?;
+    for i in 0..packets {
+        let data = &frames[(i % frames.len() as u64) as usize];
+        let ts = Duration::from_secs(1_700_000_000) + Duration::from_micros(i);
+        w.write_packet(&PcapPacket::new(ts, data.len() as u32, data))
+            .map_err(|e| invalid(e.to_string()))?;
+    }
+    w.into_writer().flush()
+}

@@ -1,0 +1,151 @@
+//! Frames and single messages to the decode JSON of `shared/spec/decode-json.md`.
+//!
+//! [`frame`] turns a captured frame into its `layers` list and `error` (the packet
+//! object without `index`, `ts`, `caplen` and `len`); [`parse`] decodes one message of
+//! one format, as `wirestate parse FORMAT` prints it. Both are also what the spec
+//! vectors are checked against.
+
+mod filter;
+mod link;
+mod net;
+mod summary;
+mod transport;
+
+use serde_json::{json, Map, Value};
+use wirestate_packet::{LinkType, Sliced};
+use wirestate_wire::Error;
+
+pub use filter::{End, Filter, FilterError};
+pub use summary::summary;
+
+/// A JSON object under construction, fields in insertion order.
+pub(crate) type Obj = Map<String, Value>;
+
+/// Starts a layer object with its `proto`.
+pub(crate) fn layer(proto: &str) -> Obj {
+    let mut o = Obj::new();
+    o.insert("proto".into(), Value::from(proto));
+    o
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Parses hex text, ignoring ASCII whitespace; `None` on an odd count or a non-hex digit.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    let val = |d: u8| char::from(d).to_digit(16).map(|v| v as u8);
+    digits.chunks(2).map(|p| Some(val(p[0])? << 4 | val(p[1])?)).collect()
+}
+
+/// The `error` object for a layer's failure.
+pub fn error_json(layer: &str, e: &Error) -> Value {
+    json!({"layer": layer, "offset": e.offset(), "field": e.field(), "message": e.to_string()})
+}
+
+/// A frame decoded: the layers outermost first and the error that ended the walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// One object per layer, ending with `{"proto": "payload", "len": N}` when bytes are left.
+    pub layers: Vec<Value>,
+    /// `{"layer", "offset", "field", "message"}` of the layer that failed, if one did.
+    pub error: Option<Value>,
+}
+
+impl Decoded {
+    /// `{"layers": [...], "error": ...}`, the form of `wirestate parse frame`.
+    pub fn to_json(&self) -> Value {
+        let mut o = Obj::new();
+        o.insert("layers".into(), Value::Array(self.layers.clone()));
+        o.insert("error".into(), self.error.clone().unwrap_or(Value::Null));
+        Value::Object(o)
+    }
+}
+
+/// Decodes a whole frame through every codec.
+///
+/// `wire_len` is the frame's length on the wire; when the capture holds less
+/// (a snap length), checksums that cover missing bytes print as `null`.
+pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
+    sliced(&Sliced::new(link, bytes), bytes.len() < wire_len)
+}
+
+/// [`frame`] for a frame already sliced (the CLI slices once for its filter too).
+pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
+    let mut layers = Vec::with_capacity(5);
+    if let Some(l) = &sliced.link {
+        link::ethernet(l, &mut layers);
+    }
+    if let Some(n) = &sliced.net {
+        layers.push(net::net(n, truncated));
+    }
+    if let (Some(t), Some(n)) = (&sliced.transport, &sliced.net) {
+        layers.push(transport::transport(t, n, truncated));
+    }
+    let error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
+    if error.is_none() && !sliced.payload.is_empty() {
+        layers.push(json!({"proto": "payload", "len": sliced.payload.len()}));
+    }
+    Decoded { layers, error }
+}
+
+/// The `proto` names of the layers a sliced frame holds, outermost first, for
+/// `decode --stats`.
+pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> + 's {
+    use wirestate_packet::{Net, Transport};
+    let link = s.link.iter().flat_map(|l| core::iter::once("ethernet").chain(l.tags().map(|_| "vlan")));
+    let net = s.net.iter().map(|n| match n {
+        Net::Arp(_) => "arp",
+        Net::Ipv4(_) => "ipv4",
+        Net::Ipv6 { .. } => "ipv6",
+    });
+    let transport = s.transport.iter().map(|t| match t {
+        Transport::Udp(_) => "udp",
+        Transport::Tcp(_) => "tcp",
+        Transport::Icmpv4(_) => "icmpv4",
+        Transport::Icmpv6(_) => "icmpv6",
+    });
+    let payload = (!s.payload.is_empty() && s.error.is_none()).then_some("payload");
+    link.chain(net).chain(transport).chain(payload)
+}
+
+/// The formats `wirestate parse` knows.
+pub const FORMATS: &[&str] =
+    &["ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "frame", "raw-ip"];
+
+/// Decodes one message of one format: `Ok(layer object)` or `Err({"error": {...}})`.
+///
+/// `frame` and `raw-ip` decode every layer of an Ethernet frame or a bare IP packet
+/// and succeed with `{"layers", "error"}` even when a layer fails (like `decode`).
+/// Returns `None` for an unknown format.
+pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
+    let wrap = |layer: &str, e: Error| {
+        let mut o = Obj::new();
+        o.insert("error".into(), error_json(layer, &e));
+        Value::Object(o)
+    };
+    Some(match format {
+        "frame" => Ok(frame(LinkType::Ethernet, bytes, bytes.len()).to_json()),
+        "raw-ip" => Ok(frame(LinkType::Ip, bytes, bytes.len()).to_json()),
+        "ethernet" => link::parse_ethernet(bytes).map_err(|e| wrap("ethernet", e)),
+        "arp" => net::parse_arp(bytes).map_err(|e| wrap("arp", e)),
+        "ipv4" => net::parse_ipv4(bytes).map_err(|e| wrap("ipv4", e)),
+        "ipv6" => net::parse_ipv6(bytes).map_err(|e| wrap("ipv6", e)),
+        "icmpv4" => transport::parse_icmpv4(bytes).map_err(|e| wrap("icmpv4", e)),
+        "icmpv6" => transport::parse_icmpv6(bytes).map_err(|e| wrap("icmpv6", e)),
+        "udp" => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
+        "tcp" => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
+        _ => return None,
+    })
+}

@@ -1,0 +1,223 @@
+//! `wirestate decode --json` agrees field for field with `tshark -T json` on a capture
+//! of real traffic (spec-vectors/captures/real-traffic.pcap).
+//!
+//! tshark must be installed (`.ci/setup` installs it). Without it the test says so and
+//! passes, unless `WIRESTATE_REQUIRE_TSHARK=1` (set by `cargo xtask ci`), so that in CI
+//! it cannot silently check nothing.
+
+use std::process::Command;
+
+use pcap_file::pcap::PcapReader;
+use serde_json::Value;
+use wirestate::decode;
+use wirestate_packet::LinkType;
+
+const CAPTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/real-traffic.pcap");
+
+/// The first value of `key` anywhere inside `v` (tshark nests fields in `*_tree`s).
+fn find<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => m.get(key).or_else(|| m.values().find_map(|c| find(c, key))),
+        Value::Array(a) => a.iter().find_map(|c| find(c, key)),
+        _ => None,
+    }
+}
+
+fn ours_layer<'a>(layers: &'a [Value], proto: &str) -> Option<&'a Value> {
+    layers.iter().find(|l| l["proto"] == proto)
+}
+
+/// tshark prints numbers as decimal or `0x` hex strings.
+fn num(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+fn bool_of(s: &str) -> Option<bool> {
+    match s {
+        "1" | "True" | "true" => Some(true),
+        "0" | "False" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// tshark's checksum status: 0 bad, 1 good, 2 unverified.
+fn status(s: &str) -> Value {
+    match s {
+        "0" => Value::Bool(false),
+        "1" => Value::Bool(true),
+        _ => Value::Null,
+    }
+}
+
+enum Kind {
+    Num,
+    Str,
+    Bool,
+    Status,
+}
+
+struct Check {
+    packet: u64,
+    compared: usize,
+    mismatches: Vec<String>,
+}
+
+impl Check {
+    fn field(&mut self, theirs: &Value, tkey: &str, ours: &Value, okey: &str, kind: Kind) {
+        let Some(t) = find(theirs, tkey).and_then(Value::as_str) else {
+            self.mismatches.push(format!("packet {}: tshark has no {tkey}", self.packet));
+            return;
+        };
+        let o = &ours[okey];
+        let equal = match kind {
+            Kind::Num => num(t).is_some() && o.as_u64() == num(t),
+            Kind::Str => o.as_str() == Some(t),
+            Kind::Bool => bool_of(t).is_some() && o.as_bool() == bool_of(t),
+            Kind::Status => *o == status(t),
+        };
+        self.compared += 1;
+        if !equal {
+            self.mismatches.push(format!("packet {}: {tkey}={t} but {okey}={o}", self.packet));
+        }
+    }
+}
+
+fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
+    use Kind::*;
+    if let (Some(t), Some(o)) = (theirs.get("eth"), ours_layer(layers, "ethernet")) {
+        check.field(t, "eth.src", o, "src", Str);
+        check.field(t, "eth.dst", o, "dst", Str);
+        check.field(t, "eth.type", o, "ethertype", Num);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("arp"), ours_layer(layers, "arp")) {
+        check.field(t, "arp.hw.type", o, "htype", Num);
+        check.field(t, "arp.proto.type", o, "ptype", Num);
+        check.field(t, "arp.hw.size", o, "hlen", Num);
+        check.field(t, "arp.proto.size", o, "plen", Num);
+        check.field(t, "arp.opcode", o, "op", Num);
+        check.field(t, "arp.src.hw_mac", o, "sha", Str);
+        check.field(t, "arp.src.proto_ipv4", o, "spa", Str);
+        check.field(t, "arp.dst.hw_mac", o, "tha", Str);
+        check.field(t, "arp.dst.proto_ipv4", o, "tpa", Str);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("ip"), ours_layer(layers, "ipv4")) {
+        check.field(t, "ip.hdr_len", o, "header_len", Num);
+        check.field(t, "ip.dsfield.dscp", o, "dscp", Num);
+        check.field(t, "ip.dsfield.ecn", o, "ecn", Num);
+        check.field(t, "ip.len", o, "total_len", Num);
+        check.field(t, "ip.id", o, "id", Num);
+        check.field(t, "ip.flags.df", o, "df", Bool);
+        check.field(t, "ip.flags.mf", o, "mf", Bool);
+        check.field(t, "ip.frag_offset", o, "frag_offset", Num);
+        check.field(t, "ip.ttl", o, "ttl", Num);
+        check.field(t, "ip.proto", o, "protocol", Num);
+        check.field(t, "ip.checksum", o, "checksum", Num);
+        check.field(t, "ip.checksum.status", o, "checksum_ok", Status);
+        check.field(t, "ip.src", o, "src", Str);
+        check.field(t, "ip.dst", o, "dst", Str);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("ipv6"), ours_layer(layers, "ipv6")) {
+        check.field(t, "ipv6.tclass", o, "traffic_class", Num);
+        check.field(t, "ipv6.flow", o, "flow_label", Num);
+        check.field(t, "ipv6.plen", o, "payload_len", Num);
+        check.field(t, "ipv6.nxt", o, "next_header", Num);
+        check.field(t, "ipv6.hlim", o, "hop_limit", Num);
+        check.field(t, "ipv6.src", o, "src", Str);
+        check.field(t, "ipv6.dst", o, "dst", Str);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("udp"), ours_layer(layers, "udp")) {
+        check.field(t, "udp.srcport", o, "src_port", Num);
+        check.field(t, "udp.dstport", o, "dst_port", Num);
+        check.field(t, "udp.length", o, "len", Num);
+        check.field(t, "udp.checksum", o, "checksum", Num);
+        check.field(t, "udp.checksum.status", o, "checksum_ok", Status);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("tcp"), ours_layer(layers, "tcp")) {
+        check.field(t, "tcp.srcport", o, "src_port", Num);
+        check.field(t, "tcp.dstport", o, "dst_port", Num);
+        check.field(t, "tcp.seq_raw", o, "seq", Num);
+        check.field(t, "tcp.ack_raw", o, "ack", Num);
+        check.field(t, "tcp.hdr_len", o, "data_offset", Num);
+        check.field(t, "tcp.flags", o, "flags", Num);
+        check.field(t, "tcp.window_size_value", o, "window", Num);
+        check.field(t, "tcp.checksum", o, "checksum", Num);
+        check.field(t, "tcp.checksum.status", o, "checksum_ok", Status);
+        check.field(t, "tcp.urgent_pointer", o, "urgent", Num);
+        check.field(t, "tcp.len", o, "payload_len", Num);
+        tcp_options(check, t, o);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("icmp"), ours_layer(layers, "icmpv4")) {
+        check.field(t, "icmp.type", o, "type", Num);
+        check.field(t, "icmp.code", o, "code", Num);
+        check.field(t, "icmp.checksum", o, "checksum", Num);
+        check.field(t, "icmp.checksum.status", o, "checksum_ok", Status);
+        if o.get("id").is_some() {
+            check.field(t, "icmp.ident", o, "id", Num);
+            check.field(t, "icmp.seq", o, "seq", Num);
+        }
+    }
+    if let (Some(t), Some(o)) = (theirs.get("icmpv6"), ours_layer(layers, "icmpv6")) {
+        check.field(t, "icmpv6.type", o, "type", Num);
+        check.field(t, "icmpv6.code", o, "code", Num);
+        check.field(t, "icmpv6.checksum", o, "checksum", Num);
+        check.field(t, "icmpv6.checksum.status", o, "checksum_ok", Status);
+        if o.get("target").is_some() {
+            let key = if o["type"] == 135 { "icmpv6.nd.ns.target_address" } else { "icmpv6.nd.na.target_address" };
+            check.field(t, key, o, "target", Str);
+        }
+    }
+}
+
+fn tcp_options(check: &mut Check, t: &Value, o: &Value) {
+    let opts = o["options"].as_array().cloned().unwrap_or_default();
+    let get = |kind: &str| opts.iter().find(|x| x["kind"] == kind).cloned();
+    if let Some(mss) = get("mss") {
+        check.field(t, "tcp.options.mss_val", &mss, "value", Kind::Num);
+    }
+    if let Some(ws) = get("window_scale") {
+        check.field(t, "tcp.options.wscale.shift", &ws, "shift", Kind::Num);
+    }
+    if let Some(ts) = get("timestamps") {
+        check.field(t, "tcp.options.timestamp.tsval", &ts, "tsval", Kind::Num);
+        check.field(t, "tcp.options.timestamp.tsecr", &ts, "tsecr", Kind::Num);
+    }
+}
+
+#[test]
+fn decode_agrees_with_tshark_field_for_field() {
+    let tshark = Command::new("tshark")
+        .args(["-r", CAPTURE, "-T", "json"])
+        .args(["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"])
+        .args(["-o", "udp.check_checksum:TRUE"])
+        .output();
+    let out = match tshark {
+        Ok(out) if out.status.success() => out,
+        other => {
+            let required = std::env::var("WIRESTATE_REQUIRE_TSHARK").is_ok_and(|v| v == "1");
+            assert!(!required, "tshark is required here but did not run: {other:?}");
+            eprintln!("SKIPPED: tshark is not installed (run ./.ci/setup)");
+            return;
+        }
+    };
+    let theirs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut reader = PcapReader::new(std::fs::File::open(CAPTURE).unwrap()).unwrap();
+    let mut check = Check { packet: 0, compared: 0, mismatches: Vec::new() };
+    let mut packets = 0;
+    while let Some(pkt) = reader.next_packet() {
+        let pkt = pkt.unwrap();
+        let decoded = decode::frame(LinkType::Ethernet, &pkt.data, pkt.orig_len as usize);
+        assert!(decoded.error.is_none(), "packet {}: {:?}", packets + 1, decoded.error);
+        let t = &theirs[packets]["_source"]["layers"];
+        check.packet = packets as u64 + 1;
+        compare(&mut check, t, &decoded.layers);
+        packets += 1;
+    }
+    assert_eq!(packets, theirs.len());
+    assert!(check.mismatches.is_empty(), "{} mismatches:\n{}", check.mismatches.len(), check.mismatches.join("\n"));
+    // The capture has every layer above: make sure they were really compared.
+    assert!(packets >= 70 && check.compared > 1500, "{packets} packets, {} fields", check.compared);
+    eprintln!("tshark agreement: {packets} packets, {} fields compared", check.compared);
+}

@@ -1,0 +1,158 @@
+//! `cargo xtask bench` and `cargo xtask decode-speed`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::util::{cargo, flag_value, has, json_files, root, sh};
+
+/// The implementation every ratio is taken against.
+const OURS: &str = "wirestate";
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let criterion = root().join("target/criterion");
+    if !args.iter().any(|a| a == "--report-only") {
+        let _ = std::fs::remove_dir_all(&criterion);
+        sh(cargo().args(["bench", "-p", "wirestate-benches", "--", "--noplot"]))?;
+    }
+    let rows = collect(&criterion)?;
+    let table = render(&rows);
+    println!("{table}");
+    let mut doc = String::from("# Benchmark results\n\n");
+    let _ = writeln!(doc, "Written by `cargo xtask bench`; the last run's table, with the machine it ran on.\n");
+    let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
+    let _ = writeln!(doc, "- rustc: {}", capture("rustc", &["--version"]));
+    let _ = writeln!(doc, "\nTimes are criterion's mean per iteration. `x ours` is the peer's time divided by");
+    let _ = writeln!(doc, "wirestate's: above 1 means wirestate does the same work faster.\n");
+    doc.push_str(&table);
+    std::fs::write(root().join("benches/RESULTS.md"), doc).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+struct Row {
+    group: String,
+    imp: String,
+    ns: f64,
+}
+
+fn collect(criterion: &Path) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for path in json_files(criterion) {
+        // target/criterion/<group>/<impl>/new/estimates.json
+        if !path.ends_with("new/estimates.json") {
+            continue;
+        }
+        let Some(imp_dir) = path.parent().and_then(Path::parent) else { continue };
+        let Some(group_dir) = imp_dir.parent() else { continue };
+        let bench_json = imp_dir.join("new/benchmark.json");
+        let (group, imp) = match std::fs::read_to_string(&bench_json)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        {
+            Some(b) => (
+                b["group_id"].as_str().unwrap_or_default().to_string(),
+                b["function_id"].as_str().unwrap_or_default().to_string(),
+            ),
+            None => (name(group_dir), name(imp_dir)),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let Some(ns) = v["mean"]["point_estimate"].as_f64() else { continue };
+        rows.push(Row { group, imp, ns });
+    }
+    rows.sort_by(|a, b| a.group.cmp(&b.group).then(a.imp.cmp(&b.imp)));
+    if rows.is_empty() {
+        return Err(format!("no criterion results under {}", criterion.display()));
+    }
+    Ok(rows)
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn render(rows: &[Row]) -> String {
+    let mut out = String::from("| bench | implementation | time | x ours |\n|---|---|---:|---:|\n");
+    for r in rows {
+        let ours = rows.iter().find(|o| o.group == r.group && o.imp.starts_with(OURS));
+        let ratio = match ours {
+            Some(o) if !r.imp.starts_with(OURS) => format!("{:.2}", r.ns / o.ns),
+            _ => "—".into(),
+        };
+        let _ = writeln!(out, "| {} | {} | {} | {} |", r.group, r.imp, human(r.ns), ratio);
+    }
+    out
+}
+
+fn human(ns: f64) -> String {
+    if ns < 1_000.0 {
+        format!("{ns:.2} ns")
+    } else if ns < 1_000_000.0 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+fn capture(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Times `wirestate decode --json` and `tshark -T json` over the same synthetic
+/// capture: the packets of spec-vectors/captures/ repeated to N packets.
+pub fn decode_speed(args: &[String]) -> Result<(), String> {
+    let packets: usize = flag_value(args, "--packets")
+        .map_or(Ok(1_000_000), str::parse)
+        .map_err(|e| format!("--packets: {e}"))?;
+    if !has("tshark", &["--version"]) {
+        return Err("tshark is not installed (apt-get install tshark)".into());
+    }
+    sh(cargo().args(["build", "--release", "--quiet", "--bin", "wirestate"]))?;
+    let exe = root().join("target/release/wirestate");
+    let capture_path = root().join(format!("target/decode-speed-{packets}.pcap"));
+    sh(Command::new(&exe).args(["synth", "--packets", &packets.to_string(), "--out"]).arg(&capture_path))?;
+    let ours = time(Command::new(&exe).arg("decode").arg(&capture_path).arg("--json"))?;
+    eprintln!("wirestate decode --json: {ours:.2} s");
+    let theirs = time(Command::new("tshark").arg("-r").arg(&capture_path).args(["-T", "json"]))?;
+    eprintln!("tshark -T json: {theirs:.2} s");
+    println!(
+        "{packets} packets: wirestate {ours:.2} s ({:.0} packets/s), tshark {theirs:.2} s ({:.0} packets/s): {:.1}x",
+        packets as f64 / ours,
+        packets as f64 / theirs,
+        theirs / ours
+    );
+    Ok(())
+}
+
+fn time(cmd: &mut Command) -> Result<f64, String> {
+    let start = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("{} failed: {status}", crate::util::describe(cmd)));
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
