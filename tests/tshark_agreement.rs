@@ -12,7 +12,8 @@ use serde_json::Value;
 use wirestate::decode;
 use wirestate_packet::LinkType;
 
-const CAPTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/real-traffic.pcap");
+const CAPTURE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/real-traffic.pcap");
 
 /// The first value of `key` anywhere inside `v` (tshark nests fields in `*_tree`s).
 fn find<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
@@ -165,7 +166,11 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
         check.field(t, "icmpv6.checksum", o, "checksum", Num);
         check.field(t, "icmpv6.checksum.status", o, "checksum_ok", Status);
         if o.get("target").is_some() {
-            let key = if o["type"] == 135 { "icmpv6.nd.ns.target_address" } else { "icmpv6.nd.na.target_address" };
+            let key = if o["type"] == 135 {
+                "icmpv6.nd.ns.target_address"
+            } else {
+                "icmpv6.nd.na.target_address"
+            };
             check.field(t, key, o, "target", Str);
         }
     }
@@ -216,7 +221,12 @@ fn decode_agrees_with_tshark_field_for_field() {
         packets += 1;
     }
     assert_eq!(packets, theirs.len());
-    assert!(check.mismatches.is_empty(), "{} mismatches:\n{}", check.mismatches.len(), check.mismatches.join("\n"));
+    assert!(
+        check.mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        check.mismatches.len(),
+        check.mismatches.join("\n")
+    );
     // The capture has every layer above: make sure they were really compared.
     assert!(packets >= 70 && check.compared > 1500, "{packets} packets, {} fields", check.compared);
     eprintln!("tshark agreement: {packets} packets, {} fields compared", check.compared);

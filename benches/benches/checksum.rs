@@ -1,5 +1,7 @@
 //! The Internet checksum over 64, 576 and 1500 bytes, beside smoltcp's and etherparse's.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 
@@ -14,7 +16,10 @@ fn checksum(c: &mut Criterion) {
         // All three must agree, or the race means nothing.
         let ours = wirestate_wire::checksum::sum(&buf);
         assert_eq!(ours, smoltcp::wire::checksum::data(&buf));
-        assert_eq!(!ours, etherparse::checksum::Sum16BitWords::new().add_slice(&buf).ones_complement());
+        assert_eq!(
+            !ours,
+            etherparse::checksum::Sum16BitWords::new().add_slice(&buf).ones_complement()
+        );
 
         let mut g = c.benchmark_group(format!("checksum_{len}B"));
         g.throughput(Throughput::Bytes(len as u64));
@@ -26,7 +31,9 @@ fn checksum(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::from_parameter("etherparse"), |b| {
             b.iter(|| {
-                etherparse::checksum::Sum16BitWords::new().add_slice(black_box(&buf)).ones_complement()
+                etherparse::checksum::Sum16BitWords::new()
+                    .add_slice(black_box(&buf))
+                    .ones_complement()
             })
         });
         g.finish();

@@ -4,6 +4,8 @@
 //! Every contender validates each header's lengths and hands back the transport
 //! header; each reads the destination port so nothing is optimised away.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use wirestate_packet::{LinkType, Sliced, Transport};
@@ -14,8 +16,8 @@ fn ipv4_tcp() -> Vec<u8> {
     let payload = [0x61u8; 100];
     let mut f = vec![
         0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00, // ethernet
-        0x45, 0x00, 0x00, 0x00, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 99, 0, 146,
-        10, 99, 0, 1, // ipv4
+        0x45, 0x00, 0x00, 0x00, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 10, 99, 0, 146, 10,
+        99, 0, 1, // ipv4
         0x93, 0xb0, 0x00, 0x50, 0xd8, 0xac, 0x4b, 0xd6, 0x59, 0x1b, 0x5d, 0x91, 0x80, 0x18, 0x01,
         0xf6, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0xc6, 0xd2, 0x25, 0x66, 0x89, 0x6c,
         0x8a, 0x51, // tcp
@@ -82,13 +84,21 @@ fn slice(c: &mut Criterion) {
             "slice_eth_ipv4_tcp",
             ipv4_tcp(),
             80,
-            [("wirestate", wirestate_port), ("etherparse", etherparse_port), ("smoltcp", smoltcp_tcp_port)],
+            [
+                ("wirestate", wirestate_port),
+                ("etherparse", etherparse_port),
+                ("smoltcp", smoltcp_tcp_port),
+            ],
         ),
         (
             "slice_eth_ipv6_udp",
             ipv6_udp(),
             53,
-            [("wirestate", wirestate_port), ("etherparse", etherparse_port), ("smoltcp", smoltcp_udp_port)],
+            [
+                ("wirestate", wirestate_port),
+                ("etherparse", etherparse_port),
+                ("smoltcp", smoltcp_udp_port),
+            ],
         ),
     ];
     for (name, frame, port, contenders) in &cases {

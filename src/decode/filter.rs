@@ -160,7 +160,9 @@ impl<'s> Parser<'s> {
                 self.at += 1;
                 Ok(Filter::Host(dir, a))
             }
-            other => Err(FilterError { word: self.at - 1, message: format!("unknown word '{other}'") }),
+            other => {
+                Err(FilterError { word: self.at - 1, message: format!("unknown word '{other}'") })
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Parses hex text, ignoring ASCII whitespace; `None` on an odd count or a non-hex digit.
 pub fn unhex(text: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     let val = |d: u8| char::from(d).to_digit(16).map(|v| v as u8);
@@ -104,7 +104,8 @@ pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
 /// `decode --stats`.
 pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> + 's {
     use wirestate_packet::{Net, Transport};
-    let link = s.link.iter().flat_map(|l| core::iter::once("ethernet").chain(l.tags().map(|_| "vlan")));
+    let link =
+        s.link.iter().flat_map(|l| core::iter::once("ethernet").chain(l.tags().map(|_| "vlan")));
     let net = s.net.iter().map(|n| match n {
         Net::Arp(_) => "arp",
         Net::Ipv4(_) => "ipv4",

@@ -113,7 +113,8 @@ fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
         match opt {
             Ok(opt) => options.push(ipv4_option(&opt)),
             Err(e) => {
-                options.push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                options
+                    .push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         }

@@ -26,13 +26,20 @@ pub fn summary(s: &Sliced<'_>) -> String {
         (Some(Net::Arp(p)), _) => arp_line(&mut line, p),
         (Some(net), Some(t)) => transport_line(&mut line, net, t),
         (Some(Net::Ipv4(p)), None) => {
-            let _ = write!(line, "IP {} > {}: proto {}", p.src_addr(), p.dst_addr(), p.protocol().0);
+            let _ =
+                write!(line, "IP {} > {}: proto {}", p.src_addr(), p.dst_addr(), p.protocol().0);
             if p.more_frags() || p.frag_offset() != 0 {
                 let _ = write!(line, " fragment offset {}", p.frag_offset());
             }
         }
         (Some(Net::Ipv6 { packet, upper, .. }), None) => {
-            let _ = write!(line, "IP6 {} > {}: next header {}", packet.src_addr(), packet.dst_addr(), upper.0);
+            let _ = write!(
+                line,
+                "IP6 {} > {}: next header {}",
+                packet.src_addr(),
+                packet.dst_addr(),
+                upper.0
+            );
         }
         (None, _) => match &s.link {
             Some(l) => {
@@ -55,17 +62,23 @@ fn arp_line(line: &mut String, p: &arp::Packet<&[u8]>) {
     match arp::Repr::parse(p) {
         Ok(r) => match r.operation {
             arp::Operation::Request => {
-                let _ = write!(line, "ARP who-has {} tell {}", r.target_protocol_addr, r.sender_protocol_addr);
+                let _ = write!(
+                    line,
+                    "ARP who-has {} tell {}",
+                    r.target_protocol_addr, r.sender_protocol_addr
+                );
             }
             arp::Operation::Reply => {
-                let _ = write!(line, "ARP {} is-at {}", r.sender_protocol_addr, r.sender_hardware_addr);
+                let _ =
+                    write!(line, "ARP {} is-at {}", r.sender_protocol_addr, r.sender_hardware_addr);
             }
             arp::Operation::Unknown(op) => {
                 let _ = write!(line, "ARP op {op}");
             }
         },
         Err(_) => {
-            let _ = write!(line, "ARP htype {} ptype {:#06x}", p.hardware_type(), p.protocol_type());
+            let _ =
+                write!(line, "ARP htype {} ptype {:#06x}", p.hardware_type(), p.protocol_type());
         }
     }
 }

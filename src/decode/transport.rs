@@ -62,7 +62,9 @@ fn tcp_option(opt: &tcp::TcpOption<'_>) -> Value {
             let b: Vec<Value> = blocks.iter().map(|(l, r)| json!([l.0, r.0])).collect();
             json!({"kind": "sack", "blocks": b})
         }
-        O::Timestamps { tsval, tsecr } => json!({"kind": "timestamps", "tsval": tsval, "tsecr": tsecr}),
+        O::Timestamps { tsval, tsecr } => {
+            json!({"kind": "timestamps", "tsval": tsval, "tsecr": tsecr})
+        }
         O::Unknown { kind, data } => json!({"kind": "unknown", "code": kind, "data": hex(data)}),
     }
 }
@@ -88,7 +90,8 @@ fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>)
         match opt {
             Ok(opt) => options.push(tcp_option(&opt)),
             Err(e) => {
-                options.push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                options
+                    .push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         }

@@ -22,11 +22,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let table = render(&rows);
     println!("{table}");
     let mut doc = String::from("# Benchmark results\n\n");
-    let _ = writeln!(doc, "Written by `cargo xtask bench`; the last run's table, with the machine it ran on.\n");
+    let _ = writeln!(
+        doc,
+        "Written by `cargo xtask bench`; the last run's table, with the machine it ran on.\n"
+    );
     let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
     let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
     let _ = writeln!(doc, "- rustc: {}", capture("rustc", &["--version"]));
-    let _ = writeln!(doc, "\nTimes are criterion's mean per iteration. `x ours` is the peer's time divided by");
+    let _ = writeln!(
+        doc,
+        "\nTimes are criterion's mean per iteration. `x ours` is the peer's time divided by"
+    );
     let _ = writeln!(doc, "wirestate's: above 1 means wirestate does the same work faster.\n");
     doc.push_str(&table);
     std::fs::write(root().join("benches/RESULTS.md"), doc).map_err(|e| e.to_string())?;
@@ -130,7 +136,9 @@ pub fn decode_speed(args: &[String]) -> Result<(), String> {
     sh(cargo().args(["build", "--release", "--quiet", "--bin", "wirestate"]))?;
     let exe = root().join("target/release/wirestate");
     let capture_path = root().join(format!("target/decode-speed-{packets}.pcap"));
-    sh(Command::new(&exe).args(["synth", "--packets", &packets.to_string(), "--out"]).arg(&capture_path))?;
+    sh(Command::new(&exe)
+        .args(["synth", "--packets", &packets.to_string(), "--out"])
+        .arg(&capture_path))?;
     let ours = time(Command::new(&exe).arg("decode").arg(&capture_path).arg("--json"))?;
     eprintln!("wirestate decode --json: {ours:.2} s");
     let theirs = time(Command::new("tshark").arg("-r").arg(&capture_path).args(["-T", "json"]))?;
@@ -146,11 +154,8 @@ pub fn decode_speed(args: &[String]) -> Result<(), String> {
 
 fn time(cmd: &mut Command) -> Result<f64, String> {
     let start = Instant::now();
-    let status = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| e.to_string())?;
+    let status =
+        cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;
     if !status.success() {
         return Err(format!("{} failed: {status}", crate::util::describe(cmd)));
     }

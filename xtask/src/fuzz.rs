@@ -70,13 +70,10 @@ fn seed_corpus(target: &str, corpus: &Path) -> Result<(), String> {
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-        .collect()
+    digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
 }
 
 /// Every `[[bin]]` name in fuzz/Cargo.toml.
@@ -96,7 +93,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !has("cargo", &["fuzz", "--version"]) {
         return Err("cargo-fuzz is not installed: `cargo install cargo-fuzz`".into());
     }
-    let seconds = flag_value(args, "--seconds").map_or(Ok(60), str::parse).map_err(|e| format!("--seconds: {e}"))?;
+    let seconds = flag_value(args, "--seconds")
+        .map_or(Ok(60), str::parse)
+        .map_err(|e| format!("--seconds: {e}"))?;
     let named = positional(args, &["--seconds"]);
     let targets = if named.is_empty() {
         all_targets()?

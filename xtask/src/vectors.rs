@@ -23,9 +23,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut vector: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (Some(format), Some(hex)) =
-            (vector["format"].as_str().map(str::to_string), vector["hex"].as_str().map(str::to_string))
-        else {
+        let (Some(format), Some(hex)) = (
+            vector["format"].as_str().map(str::to_string),
+            vector["hex"].as_str().map(str::to_string),
+        ) else {
             continue; // not a vector (e.g. a capture's index file)
         };
         let actual = parse_with_cli(&exe, &format, &hex)?;
@@ -57,7 +58,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} vectors differ (run `cargo xtask vectors --bless` after review)", failed.len()))
+        Err(format!(
+            "{} vectors differ (run `cargo xtask vectors --bless` after review)",
+            failed.len()
+        ))
     }
 }
 
@@ -69,12 +73,7 @@ fn parse_with_cli(exe: &std::path::Path, format: &str, hex: &str) -> Result<Valu
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{}: {e}", exe.display()))?;
-    child
-        .stdin
-        .take()
-        .ok_or("no stdin")?
-        .write_all(hex.as_bytes())
-        .map_err(|e| e.to_string())?;
+    child.stdin.take().ok_or("no stdin")?.write_all(hex.as_bytes()).map_err(|e| e.to_string())?;
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     let value: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
         format!(
@@ -83,7 +82,8 @@ fn parse_with_cli(exe: &std::path::Path, format: &str, hex: &str) -> Result<Valu
             String::from_utf8_lossy(&out.stderr)
         )
     })?;
-    let is_error = value.get("error").is_some_and(|e| !e.is_null()) && value.get("layers").is_none();
+    let is_error =
+        value.get("error").is_some_and(|e| !e.is_null()) && value.get("layers").is_none();
     let expected_code = if is_error { 1 } else { 0 };
     if out.status.code() != Some(expected_code) {
         return Err(format!("wirestate parse {format}: exit {:?} for {value}", out.status.code()));

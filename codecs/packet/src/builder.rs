@@ -175,7 +175,8 @@ impl<'a> Builder<'a> {
             }
             NetRepr::Ipv6(mut r) => {
                 r.next_header = self.protocol().unwrap_or(r.next_header);
-                r.payload_len = u16::try_from(transport_len).map_err(|_| too_long("payload_len"))?;
+                r.payload_len =
+                    u16::try_from(transport_len).map_err(|_| too_long("payload_len"))?;
                 Ok((NetRepr::Ipv6(r), ipv6::HEADER_LEN))
             }
         }
@@ -199,7 +200,12 @@ impl<'a> Builder<'a> {
         let link_len = self.link_len()?;
         let total = link_len + net_header + transport_len;
         if buf.len() < total {
-            return Err(Error::Truncated { field: "buffer", offset: 0, need: total, have: buf.len() });
+            return Err(Error::Truncated {
+                field: "buffer",
+                offset: 0,
+                need: total,
+                have: buf.len(),
+            });
         }
         let net_type = match net {
             NetRepr::Arp(_) => EtherType::ARP,
@@ -261,7 +267,9 @@ impl<'a> Builder<'a> {
                 t.payload = self.payload;
                 t.emit(&mut tcp::Segment::new_unchecked(&mut buf[..]), src, dst);
             }
-            Some(TransportRepr::Icmpv4(r)) => r.emit(&mut icmpv4::Packet::new_unchecked(&mut buf[..])),
+            Some(TransportRepr::Icmpv4(r)) => {
+                r.emit(&mut icmpv4::Packet::new_unchecked(&mut buf[..]))
+            }
             Some(TransportRepr::Icmpv6(r)) => {
                 let (IpAddr::V6(s), IpAddr::V6(d)) = (src, dst) else {
                     let rule = "ICMPv6 needs an IPv6 header for its pseudo-header";

@@ -194,8 +194,12 @@ impl<'a> Sliced<'a> {
             Ok(f) => f,
             Err(e) => return self.fail(LayerKind::Ethernet, 0, e),
         };
-        let mut link =
-            Link { frame: eth, tags: [None; MAX_VLAN_TAGS], tag_count: 0, ethertype: eth.ethertype() };
+        let mut link = Link {
+            frame: eth,
+            tags: [None; MAX_VLAN_TAGS],
+            tag_count: 0,
+            ethertype: eth.ethertype(),
+        };
         let mut offset = ethernet::HEADER_LEN;
         let mut rest = eth.into_payload();
         while link.ethertype.is_vlan_tag() {
@@ -203,7 +207,11 @@ impl<'a> Sliced<'a> {
                 self.link = Some(link);
                 self.rest(rest, offset);
                 let rule = "more than 4 stacked VLAN tags";
-                return self.fail(LayerKind::Vlan, offset, Error::Malformed { field: "tpid", offset: 0, rule });
+                return self.fail(
+                    LayerKind::Vlan,
+                    offset,
+                    Error::Malformed { field: "tpid", offset: 0, rule },
+                );
             }
             let tag = match vlan::Tag::new_checked(rest) {
                 Ok(t) => t,
@@ -252,7 +260,8 @@ impl<'a> Sliced<'a> {
         self.net_offset = offset;
         let at = offset + packet.header_len();
         // The checked view proved header_len <= total_len <= bytes.len().
-        let payload = bytes.get(packet.header_len()..usize::from(packet.total_len())).unwrap_or_default();
+        let payload =
+            bytes.get(packet.header_len()..usize::from(packet.total_len())).unwrap_or_default();
         self.rest(payload, at);
         // A fragment carries the transport header only in its first piece, and even
         // then not the whole datagram: leave it unsliced, as a payload.
@@ -277,7 +286,8 @@ impl<'a> Sliced<'a> {
             match ext {
                 Ok(h) => fragmented |= h.as_fragment().is_some(),
                 Err(e) => {
-                    self.net = Some(Net::Ipv6 { packet, upper: packet.next_header(), upper_offset: 0 });
+                    self.net =
+                        Some(Net::Ipv6 { packet, upper: packet.next_header(), upper_offset: 0 });
                     self.net_offset = offset;
                     self.rest(payload, payload_at);
                     // The walker's offsets count from the start of the IPv6 header.

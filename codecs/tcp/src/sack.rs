@@ -33,7 +33,7 @@ pub struct SackBlocks<'a> {
 impl<'a> SackBlocks<'a> {
     /// Views `data` as SACK blocks, or `None` unless it is 1 to 4 whole blocks.
     pub fn new(data: &'a [u8]) -> Option<Self> {
-        let whole = data.len() % BLOCK_LEN == 0;
+        let whole = data.len().is_multiple_of(BLOCK_LEN);
         let count = data.len() / BLOCK_LEN;
         (whole && (1..=MAX_SACK_BLOCKS).contains(&count)).then_some(SackBlocks { data })
     }

@@ -251,7 +251,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Segment<T> {
     /// to 60 (others are a caller bug: debug builds assert, release builds store
     /// `len / 4` capped at 15).
     pub fn set_header_len(&mut self, len: usize) {
-        debug_assert!(len % 4 == 0 && (HEADER_LEN..=MAX_HEADER_LEN).contains(&len));
+        debug_assert!(len.is_multiple_of(4) && (HEADER_LEN..=MAX_HEADER_LEN).contains(&len));
         self.set_data_offset(u8::try_from(len / 4).unwrap_or(0x0f).min(0x0f));
     }
 

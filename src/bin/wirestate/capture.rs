@@ -41,9 +41,9 @@ fn link_type(dl: DataLink) -> io::Result<LinkType> {
     match dl {
         DataLink::ETHERNET => Ok(LinkType::Ethernet),
         DataLink::RAW | DataLink::IPV4 | DataLink::IPV6 => Ok(LinkType::Ip),
-        other => Err(invalid(format!(
-            "link type {other:?} is not supported (Ethernet and raw IP are)"
-        ))),
+        other => {
+            Err(invalid(format!("link type {other:?} is not supported (Ethernet and raw IP are)")))
+        }
     }
 }
 
@@ -94,9 +94,12 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
             // A simple packet block has no timestamp (RFC draft pcapng §4.4).
             Block::SimplePacket(b) => (0, Duration::ZERO, b.original_len, &*b.data),
             // The obsolete packet block: the default resolution is microseconds.
-            Block::Packet(b) => {
-                (u32::from(b.interface_id), Duration::from_micros(b.timestamp), b.original_len, &*b.data)
-            }
+            Block::Packet(b) => (
+                u32::from(b.interface_id),
+                Duration::from_micros(b.timestamp),
+                b.original_len,
+                &*b.data,
+            ),
             Block::SectionHeader(_) => {
                 links.clear();
                 continue;
@@ -112,7 +115,8 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
             .copied()
             .ok_or_else(|| invalid(format!("packet {}: no interface {iface}", index + 1)))?;
         index += 1;
-        let p = Packet { index, timestamp, wire_len: wire_len as usize, data, link: link_type(dl)? };
+        let p =
+            Packet { index, timestamp, wire_len: wire_len as usize, data, link: link_type(dl)? };
         if !f(&p)? {
             break;
         }

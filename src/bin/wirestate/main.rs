@@ -15,7 +15,11 @@ use wirestate::decode;
 mod capture;
 
 #[derive(Parser)]
-#[command(name = "wirestate", version, about = "The protocols that carry one web request, decoded.")]
+#[command(
+    name = "wirestate",
+    version,
+    about = "The protocols that carry one web request, decoded."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -110,8 +114,10 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let progress = io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -180,7 +186,10 @@ fn run_parse(format: &str, file: Option<&Path>, hex: bool) -> ExitCode {
         input
     };
     let Some(result) = decode::parse(format, &bytes) else {
-        eprintln!("wirestate parse: unknown format '{format}' (one of: {})", decode::FORMATS.join(", "));
+        eprintln!(
+            "wirestate parse: unknown format '{format}' (one of: {})",
+            decode::FORMATS.join(", ")
+        );
         return ExitCode::from(2);
     };
     let (value, code) = match result {
