@@ -182,7 +182,7 @@ impl core::str::FromStr for Filter {
 }
 
 fn ports(s: &Sliced<'_>) -> Option<(u16, u16)> {
-    match s.transport {
+    match s.transport() {
         Some(Transport::Tcp(t)) => Some((t.src_port(), t.dst_port())),
         Some(Transport::Udp(u)) => Some((u.src_port(), u.dst_port())),
         _ => None,
@@ -205,22 +205,22 @@ impl Filter {
             Filter::Or(a, b) => a.matches(s) || b.matches(s),
             Filter::Not(a) => !a.matches(s),
             Filter::Proto(p) => match *p {
-                "arp" => matches!(s.net, Some(Net::Arp(_))),
-                "ip" => matches!(s.net, Some(Net::Ipv4(_))),
-                "ip6" => matches!(s.net, Some(Net::Ipv6 { .. })),
-                "icmp" => matches!(s.transport, Some(Transport::Icmpv4(_))),
-                "icmp6" => matches!(s.transport, Some(Transport::Icmpv6(_))),
-                "tcp" => matches!(s.transport, Some(Transport::Tcp(_))),
-                "udp" => matches!(s.transport, Some(Transport::Udp(_))),
+                "arp" => matches!(s.net(), Some(Net::Arp(_))),
+                "ip" => matches!(s.net(), Some(Net::Ipv4(_))),
+                "ip6" => matches!(s.net(), Some(Net::Ipv6 { .. })),
+                "icmp" => matches!(s.transport(), Some(Transport::Icmpv4(_))),
+                "icmp6" => matches!(s.transport(), Some(Transport::Icmpv6(_))),
+                "tcp" => matches!(s.transport(), Some(Transport::Tcp(_))),
+                "udp" => matches!(s.transport(), Some(Transport::Udp(_))),
                 _ => false,
             },
-            Filter::Vlan(vid) => s.link.as_ref().is_some_and(|l| match vid {
-                None => l.tag_count > 0,
+            Filter::Vlan(vid) => s.link().is_some_and(|l| match vid {
+                None => l.tag_count() > 0,
                 Some(v) => l.tags().any(|t| t.vid() == *v),
             }),
             Filter::Port(dir, port) => ports(s).is_some_and(|p| pick(*dir, p, port)),
             Filter::Host(dir, addr) => {
-                s.net.as_ref().and_then(Net::addrs).is_some_and(|p| pick(*dir, p, addr))
+                s.net().as_ref().and_then(Net::addrs).is_some_and(|p| pick(*dir, p, addr))
             }
         }
     }

@@ -35,10 +35,8 @@ fn vlan_obj<T: AsRef<[u8]>>(t: &vlan::Tag<T>, tpid: EtherType) -> Value {
 /// Pushes the Ethernet layer and one layer per VLAN tag.
 pub fn ethernet(link: &Link<'_>, out: &mut Vec<Value>) {
     out.push(Value::Object(ethernet_obj(&link.frame, link.frame.ethertype())));
-    let mut tpid = link.frame.ethertype();
-    for tag in link.tags() {
-        out.push(vlan_obj(tag, tpid));
-        tpid = tag.ethertype();
+    for (tag, tpid) in link.tags().zip(link.tpids()) {
+        out.push(vlan_obj(&tag, tpid));
     }
 }
 

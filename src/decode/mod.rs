@@ -84,18 +84,19 @@ pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
 /// [`frame`] for a frame already sliced (the CLI slices once for its filter too).
 pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
     let mut layers = Vec::with_capacity(5);
-    if let Some(l) = &sliced.link {
+    if let Some(l) = &sliced.link() {
         link::ethernet(l, &mut layers);
     }
-    if let Some(n) = &sliced.net {
+    let net = sliced.net();
+    if let Some(n) = &net {
         layers.push(net::net(n, truncated));
     }
-    if let (Some(t), Some(n)) = (&sliced.transport, &sliced.net) {
+    if let (Some(t), Some(n)) = (&sliced.transport(), &net) {
         layers.push(transport::transport(t, n, truncated));
     }
     let error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
-    if error.is_none() && !sliced.payload.is_empty() {
-        layers.push(json!({"proto": "payload", "len": sliced.payload.len()}));
+    if error.is_none() && !sliced.payload().is_empty() {
+        layers.push(json!({"proto": "payload", "len": sliced.payload().len()}));
     }
     Decoded { layers, error }
 }
@@ -104,20 +105,22 @@ pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
 /// `decode --stats`.
 pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> + 's {
     use wirestate_packet::{Net, Transport};
-    let link =
-        s.link.iter().flat_map(|l| core::iter::once("ethernet").chain(l.tags().map(|_| "vlan")));
-    let net = s.net.iter().map(|n| match n {
+    let link = s.link().into_iter().flat_map(|l| {
+        let tags = l.tag_count();
+        core::iter::once("ethernet").chain(core::iter::repeat_n("vlan", tags))
+    });
+    let net = s.net().into_iter().map(|n| match n {
         Net::Arp(_) => "arp",
         Net::Ipv4(_) => "ipv4",
         Net::Ipv6 { .. } => "ipv6",
     });
-    let transport = s.transport.iter().map(|t| match t {
+    let transport = s.transport().into_iter().map(|t| match t {
         Transport::Udp(_) => "udp",
         Transport::Tcp(_) => "tcp",
         Transport::Icmpv4(_) => "icmpv4",
         Transport::Icmpv6(_) => "icmpv6",
     });
-    let payload = (!s.payload.is_empty() && s.error.is_none()).then_some("payload");
+    let payload = (!s.payload().is_empty() && s.error.is_none()).then_some("payload");
     link.chain(net).chain(transport).chain(payload)
 }
 

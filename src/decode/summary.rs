@@ -17,12 +17,12 @@ use wirestate_packet::{Net, Sliced, Transport};
 /// ```
 pub fn summary(s: &Sliced<'_>) -> String {
     let mut line = String::with_capacity(96);
-    if let Some(link) = &s.link {
+    if let Some(link) = &s.link() {
         for tag in link.tags() {
             let _ = write!(line, "vlan {} ", tag.vid());
         }
     }
-    match (&s.net, &s.transport) {
+    match (&s.net(), &s.transport()) {
         (Some(Net::Arp(p)), _) => arp_line(&mut line, p),
         (Some(net), Some(t)) => transport_line(&mut line, net, t),
         (Some(Net::Ipv4(p)), None) => {
@@ -41,7 +41,7 @@ pub fn summary(s: &Sliced<'_>) -> String {
                 upper.0
             );
         }
-        (None, _) => match &s.link {
+        (None, _) => match &s.link() {
             Some(l) => {
                 let f = &l.frame;
                 let _ = write!(line, "{} > {} ethertype {:#06x}", f.src(), f.dst(), l.ethertype.0);
@@ -49,8 +49,10 @@ pub fn summary(s: &Sliced<'_>) -> String {
             None => line.push_str("(no link layer)"),
         },
     }
-    if !s.payload.is_empty() && s.error.is_none() {
-        let _ = write!(line, ", payload {}", s.payload.len());
+    // UDP and TCP already print their payload length.
+    let plain = !matches!(s.transport(), Some(Transport::Udp(_) | Transport::Tcp(_)));
+    if plain && !s.payload().is_empty() && s.error.is_none() {
+        let _ = write!(line, ", payload {}", s.payload().len());
     }
     if let Some(e) = &s.error {
         let _ = write!(line, " [malformed {}: {}]", e.layer.name(), e.error);

@@ -61,7 +61,11 @@ fn collect(criterion: &Path) -> Result<Vec<Row>, String> {
         {
             Some(b) => (
                 b["group_id"].as_str().unwrap_or_default().to_string(),
-                b["function_id"].as_str().unwrap_or_default().to_string(),
+                b["function_id"]
+                    .as_str()
+                    .or_else(|| b["value_str"].as_str())
+                    .unwrap_or_default()
+                    .to_string(),
             ),
             None => (name(group_dir), name(imp_dir)),
         };

@@ -60,6 +60,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     pub const HEADER_LEN: usize = HEADER_LEN;
 
     /// Wraps `buf` without checking it; getters panic if it is too short.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -70,6 +71,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// [`Error::Truncated`](crate::Error::Truncated):
     /// - field "arp header", offset 0: fewer than 8 bytes;
     /// - field "arp addresses", offset 8: fewer than `8 + 2 * (hlen + plen)` bytes.
+    #[inline]
     pub fn new_checked(buf: T) -> Result<Self> {
         need(buf.as_ref(), 0, HEADER_LEN, "arp header")?;
         let packet = Self { buf };
@@ -78,6 +80,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Checks the four addresses fit, given that the fixed part does.
+    #[inline]
     pub(crate) fn check_addresses(&self) -> Result<()> {
         let addresses = self.packet_len() - HEADER_LEN;
         need(self.buf.as_ref(), field::SHA, addresses, "arp addresses")
@@ -289,7 +292,7 @@ mod tests {
         for len in 0..8 {
             assert_eq!(
                 Packet::new_checked(&REPLY_PADDED[..len]),
-                Err(Error::Truncated { field: "arp header", offset: 0, need: 8, have: len })
+                Err(Error::truncated("arp header", 0, 8, len))
             );
         }
     }
@@ -299,14 +302,14 @@ mod tests {
         for len in 8..28 {
             assert_eq!(
                 Packet::new_checked(&REPLY_PADDED[..len]),
-                Err(Error::Truncated { field: "arp addresses", offset: 8, need: 28, have: len })
+                Err(Error::truncated("arp addresses", 8, 28, len))
             );
         }
         // The largest lengths a header can claim are measured without overflow.
         let big = [0, 1, 8, 0, 0xff, 0xff, 0, 1];
         assert_eq!(
             Packet::new_checked(&big[..]),
-            Err(Error::Truncated { field: "arp addresses", offset: 8, need: 1028, have: 8 })
+            Err(Error::truncated("arp addresses", 8, 1028, 8))
         );
     }
 }

@@ -84,7 +84,7 @@ impl Repr {
     /// Refuses any hardware or protocol type, or address length, other than
     /// Ethernet/IPv4's, naming the first that differs.
     fn check_types<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<()> {
-        let unsupported = |field, offset, value| Err(Error::Unsupported { field, offset, value });
+        let unsupported = |field, offset, value| Err(Error::unsupported(field, offset, value));
         if packet.hardware_type() != HTYPE_ETHERNET {
             return unsupported("htype", field::HTYPE, u32::from(packet.hardware_type()));
         }
@@ -243,7 +243,7 @@ mod tests {
             buf[..28].copy_from_slice(&good);
             buf[at] = byte;
             let p = Packet::new_checked(&buf[..]).unwrap();
-            assert_eq!(Repr::parse(&p), Err(Error::Unsupported { field, offset, value }));
+            assert_eq!(Repr::parse(&p), Err(Error::unsupported(field, offset, value)));
         }
     }
 
@@ -252,11 +252,11 @@ mod tests {
         let good = emitted(&Repr::request(ME, ME_IP, ROUTER_IP));
         assert_eq!(
             Repr::parse(&Packet::new_unchecked(&good[..7])),
-            Err(Error::Truncated { field: "arp header", offset: 0, need: 8, have: 7 })
+            Err(Error::truncated("arp header", 0, 8, 7))
         );
         assert_eq!(
             Repr::parse(&Packet::new_unchecked(&good[..27])),
-            Err(Error::Truncated { field: "arp addresses", offset: 8, need: 28, have: 27 })
+            Err(Error::truncated("arp addresses", 8, 28, 27))
         );
     }
 }

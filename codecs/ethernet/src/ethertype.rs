@@ -57,18 +57,21 @@ impl EtherType {
 
     /// Whether this value is a VLAN tag protocol identifier (0x8100, 0x88a8, 0x9100):
     /// a [`vlan::Tag`](crate::vlan::Tag) follows instead of the payload.
+    #[inline]
     pub fn is_vlan_tag(self) -> bool {
         matches!(self, Self::VLAN | Self::QINQ | Self::QINQ_LEGACY)
     }
 
     /// Whether this value is an IEEE 802.3 length (at most 1500), so the frame is an
     /// 802.3/LLC frame rather than Ethernet II.
+    #[inline]
     pub fn is_length(self) -> bool {
         self.0 <= Self::MAX_LENGTH
     }
 
     /// Whether this value is a type (at least 0x0600). Values 1501..=1535 are
     /// undefined and are neither a length nor a type.
+    #[inline]
     pub fn is_type(self) -> bool {
         self.0 >= Self::MIN_TYPE
     }

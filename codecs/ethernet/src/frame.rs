@@ -49,6 +49,7 @@ impl<T: AsRef<[u8]>> Frame<T> {
 
     /// Wraps `buf` without checking it; getters panic if it is shorter than 14 bytes.
     /// For emitting into a buffer sized with [`Repr::buffer_len`](crate::Repr::buffer_len).
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -58,6 +59,7 @@ impl<T: AsRef<[u8]>> Frame<T> {
     /// # Errors
     /// [`Error::Truncated`](crate::Error::Truncated), field "ethernet header", offset 0,
     /// if `buf` is shorter than 14 bytes.
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         need(buf.as_ref(), 0, HEADER_LEN, "ethernet header")?;
         Ok(Self { buf })
@@ -69,6 +71,7 @@ impl<T: AsRef<[u8]>> Frame<T> {
     }
 
     /// Length of the header: always 14.
+    #[inline]
     pub fn header_len(&self) -> usize {
         HEADER_LEN
     }
@@ -84,11 +87,13 @@ impl<T: AsRef<[u8]>> Frame<T> {
     }
 
     /// The EtherType: the payload's protocol, a VLAN TPID, or an 802.3 length.
+    #[inline]
     pub fn ethertype(&self) -> EtherType {
         EtherType(read_u16(self.buf.as_ref(), field::ETHERTYPE))
     }
 
     /// Everything after the header (padding included).
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         &self.buf.as_ref()[field::PAYLOAD..]
     }
@@ -119,6 +124,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Frame<T> {
 impl<'a> Frame<&'a [u8]> {
     /// Everything after the header, borrowed for the buffer's lifetime rather than
     /// the view's: what a walk down the layers hands to the next view.
+    #[inline]
     pub fn into_payload(self) -> &'a [u8] {
         &self.buf[field::PAYLOAD..]
     }
@@ -127,6 +133,7 @@ impl<'a> Frame<&'a [u8]> {
 impl<'a> Frame<&'a mut [u8]> {
     /// Everything after the header, writable for the buffer's lifetime: what a
     /// builder hands to the next layer's view.
+    #[inline]
     pub fn into_payload_mut(self) -> &'a mut [u8] {
         &mut self.buf[field::PAYLOAD..]
     }
@@ -185,7 +192,7 @@ mod tests {
         for len in 0..14 {
             assert_eq!(
                 Frame::new_checked(&ARP_REQUEST_HEAD[..len]),
-                Err(Error::Truncated { field: "ethernet header", offset: 0, need: 14, have: len })
+                Err(Error::truncated("ethernet header", 0, 14, len))
             );
         }
     }

@@ -108,9 +108,6 @@ mod tests {
     #[test]
     fn parse_of_unchecked_short_view_is_truncated() {
         let f = Frame::new_unchecked(&IPV4_HEADER[..13]);
-        assert_eq!(
-            Repr::parse(&f),
-            Err(Error::Truncated { field: "ethernet header", offset: 0, need: 14, have: 13 })
-        );
+        assert_eq!(Repr::parse(&f), Err(Error::truncated("ethernet header", 0, 14, 13)));
     }
 }

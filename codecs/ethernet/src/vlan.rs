@@ -79,6 +79,7 @@ impl<T: AsRef<[u8]>> Tag<T> {
     pub const LEN: usize = LEN;
 
     /// Wraps `buf` without checking it; getters panic if it is shorter than 4 bytes.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -87,6 +88,7 @@ impl<T: AsRef<[u8]>> Tag<T> {
     ///
     /// # Errors
     /// [`Error::Truncated`], field "vlan tag", offset 0, if `buf` is shorter than 4 bytes.
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         need(buf.as_ref(), 0, LEN, "vlan tag")?;
         Ok(Self { buf })
@@ -98,6 +100,7 @@ impl<T: AsRef<[u8]>> Tag<T> {
     }
 
     /// Length of the tag: always 4.
+    #[inline]
     pub fn header_len(&self) -> usize {
         LEN
     }
@@ -123,11 +126,13 @@ impl<T: AsRef<[u8]>> Tag<T> {
     }
 
     /// The inner EtherType: the payload's protocol, or another TPID.
+    #[inline]
     pub fn ethertype(&self) -> EtherType {
         EtherType(read_u16(self.buf.as_ref(), field::ETHERTYPE))
     }
 
     /// Everything after the tag.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         &self.buf.as_ref()[field::PAYLOAD..]
     }
@@ -170,6 +175,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Tag<T> {
 impl<'a> Tag<&'a [u8]> {
     /// Everything after the tag, borrowed for the buffer's lifetime rather than the
     /// view's, so a loop can walk stacked tags.
+    #[inline]
     pub fn into_payload(self) -> &'a [u8] {
         &self.buf[field::PAYLOAD..]
     }
@@ -177,6 +183,7 @@ impl<'a> Tag<&'a [u8]> {
 
 impl<'a> Tag<&'a mut [u8]> {
     /// Everything after the tag, writable for the buffer's lifetime.
+    #[inline]
     pub fn into_payload_mut(self) -> &'a mut [u8] {
         &mut self.buf[field::PAYLOAD..]
     }
@@ -228,11 +235,11 @@ impl Repr {
     pub fn parse<T: AsRef<[u8]>>(tag: &Tag<T>) -> Result<Self> {
         need(tag.as_ref(), 0, LEN, "vlan tag")?;
         if tag.vid() == VID_RESERVED {
-            return Err(Error::Malformed {
-                field: "vid",
-                offset: field::TCI,
-                rule: "IEEE 802.1Q-2018 Table 9-2: VID 0xFFF is reserved",
-            });
+            return Err(Error::malformed(
+                "vid",
+                field::TCI,
+                "IEEE 802.1Q-2018 Table 9-2: VID 0xFFF is reserved",
+            ));
         }
         Ok(Self { pcp: tag.pcp(), dei: tag.dei(), vid: tag.vid(), ethertype: tag.ethertype() })
     }
@@ -338,23 +345,16 @@ mod tests {
     #[test]
     fn error_paths() {
         for len in 0..4 {
-            assert_eq!(
-                Tag::new_checked(&TAG[..len]),
-                Err(Error::Truncated { field: "vlan tag", offset: 0, need: 4, have: len })
-            );
+            assert_eq!(Tag::new_checked(&TAG[..len]), Err(Error::truncated("vlan tag", 0, 4, len)));
         }
         assert_eq!(
             Repr::parse(&Tag::new_unchecked(&TAG[..3])),
-            Err(Error::Truncated { field: "vlan tag", offset: 0, need: 4, have: 3 })
+            Err(Error::truncated("vlan tag", 0, 4, 3))
         );
         let reserved = [0xef, 0xff, 0x08, 0x00];
         assert_eq!(
             Repr::parse(&Tag::new_checked(&reserved[..]).unwrap()),
-            Err(Error::Malformed {
-                field: "vid",
-                offset: 0,
-                rule: "IEEE 802.1Q-2018 Table 9-2: VID 0xFFF is reserved",
-            })
+            Err(Error::malformed("vid", 0, "IEEE 802.1Q-2018 Table 9-2: VID 0xFFF is reserved"))
         );
     }
 }

@@ -58,7 +58,7 @@ pub enum TransportRepr<'a> {
 /// let n = b.emit(&mut buf).unwrap();
 /// assert_eq!(n, 14 + 20 + 8 + 5);
 /// let s = Sliced::new(LinkType::Ethernet, &buf[..n]);
-/// let Some(Transport::Udp(udp)) = s.transport else { panic!() };
+/// let Some(Transport::Udp(udp)) = s.transport() else { panic!() };
 /// assert!(udp.verify_checksum(Ipv4Addr::new(10, 0, 0, 2).into(), Ipv4Addr::new(10, 0, 0, 1).into()));
 ///
 /// // Too small a buffer is an error, not a panic.
@@ -112,6 +112,7 @@ impl<'a> Builder<'a> {
 
     /// Sets the payload.
     #[must_use]
+    #[inline]
     pub fn payload(mut self, payload: &'a [u8]) -> Self {
         self.payload = payload;
         self
@@ -120,11 +121,7 @@ impl<'a> Builder<'a> {
     fn link_len(&self) -> Result<usize> {
         match (self.ethernet, self.tags.len()) {
             (None, 0) => Ok(0),
-            (None, _) => Err(Error::Malformed {
-                field: "tags",
-                offset: 0,
-                rule: "VLAN tags need an Ethernet header",
-            }),
+            (None, _) => Err(Error::malformed("tags", 0, "VLAN tags need an Ethernet header")),
             (Some(_), n) => Ok(ethernet::HEADER_LEN + n * vlan::LEN),
         }
     }
@@ -145,6 +142,7 @@ impl<'a> Builder<'a> {
         })
     }
 
+    #[inline]
     fn protocol(&self) -> Option<IpProtocol> {
         self.transport.map(|t| match t {
             TransportRepr::Udp { .. } => IpProtocol::UDP,
@@ -160,7 +158,7 @@ impl<'a> Builder<'a> {
             NetRepr::Arp(a) => {
                 if self.transport.is_some() || !self.payload.is_empty() {
                     let rule = "nothing follows an ARP packet";
-                    return Err(Error::Malformed { field: "transport", offset: 0, rule });
+                    return Err(Error::malformed("transport", 0, rule));
                 }
                 Ok((NetRepr::Arp(a), arp::ETHERNET_IPV4_LEN))
             }
@@ -200,12 +198,7 @@ impl<'a> Builder<'a> {
         let link_len = self.link_len()?;
         let total = link_len + net_header + transport_len;
         if buf.len() < total {
-            return Err(Error::Truncated {
-                field: "buffer",
-                offset: 0,
-                need: total,
-                have: buf.len(),
-            });
+            return Err(Error::truncated("buffer", 0, total, buf.len()));
         }
         let net_type = match net {
             NetRepr::Arp(_) => EtherType::ARP,
@@ -273,7 +266,7 @@ impl<'a> Builder<'a> {
             Some(TransportRepr::Icmpv6(r)) => {
                 let (IpAddr::V6(s), IpAddr::V6(d)) = (src, dst) else {
                     let rule = "ICMPv6 needs an IPv6 header for its pseudo-header";
-                    return Err(Error::Malformed { field: "transport", offset: 0, rule });
+                    return Err(Error::malformed("transport", 0, rule));
                 };
                 r.emit(s, d, &mut icmpv6::Packet::new_unchecked(&mut buf[..]));
             }

@@ -21,8 +21,8 @@
 //! #   0x30, 0x39, 0, 53, 0, 8, 0, 0];
 //! let sliced = Sliced::new(LinkType::Ethernet, frame);
 //! assert!(sliced.error.is_none());
-//! assert!(matches!(sliced.net, Some(Net::Ipv4(_))));
-//! let Some(Transport::Udp(udp)) = sliced.transport else { panic!() };
+//! assert!(matches!(sliced.net(), Some(Net::Ipv4(_))));
+//! let Some(Transport::Udp(udp)) = sliced.transport() else { panic!() };
 //! assert_eq!(udp.dst_port(), 53);
 //!
 //! // A frame cut short keeps the layers before the cut and says where it broke.

@@ -75,18 +75,28 @@ pub struct SliceError {
 pub struct Link<'a> {
     /// The Ethernet header (its payload starts with the first tag, if any).
     pub frame: ethernet::Frame<&'a [u8]>,
-    /// The tags in wire order, outermost first; `tag_count` of them are `Some`.
-    pub tags: [Option<vlan::Tag<&'a [u8]>>; MAX_VLAN_TAGS],
-    /// How many tags there are.
-    pub tag_count: usize,
+    /// The tags' bytes, [`vlan::LEN`] each, outermost first.
+    tag_bytes: &'a [u8],
     /// The EtherType after the last tag: what the link carries.
     pub ethertype: EtherType,
 }
 
 impl<'a> Link<'a> {
-    /// The tags, outermost first.
-    pub fn tags(&self) -> impl Iterator<Item = &vlan::Tag<&'a [u8]>> {
-        self.tags.iter().flatten()
+    /// The VLAN tags, outermost first. Each view covers its own four bytes only.
+    pub fn tags(&self) -> impl Iterator<Item = vlan::Tag<&'a [u8]>> + 'a {
+        self.tag_bytes.chunks_exact(vlan::LEN).map(vlan::Tag::new_unchecked)
+    }
+
+    /// How many VLAN tags the frame carries.
+    pub fn tag_count(&self) -> usize {
+        self.tag_bytes.len() / vlan::LEN
+    }
+
+    /// The TPID in front of each tag, outermost first: the Ethernet EtherType, then
+    /// each tag's inner type but the last.
+    pub fn tpids(&self) -> impl Iterator<Item = EtherType> + 'a {
+        let first = self.frame.ethertype();
+        core::iter::once(first).chain(self.tags().map(|t| t.ethertype())).take(self.tag_count())
     }
 }
 
@@ -132,25 +142,57 @@ pub enum Transport<'a> {
     Icmpv6(icmpv6::Packet<&'a [u8]>),
 }
 
-/// A frame cut into its layers. Fields are `None` past the last layer sliced.
+/// Which network layer a frame carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NetKind {
+    None,
+    Arp,
+    Ipv4,
+    Ipv6,
+}
+
+/// Which transport layer a frame carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransportKind {
+    None,
+    Udp,
+    Tcp,
+    Icmpv4,
+    Icmpv6,
+}
+
+/// The outcome of one step of the walk: on to the next layer, or this layer failed.
+type Walk = core::result::Result<(), SliceError>;
+
+/// A layer's failure, its offset moved to the frame's start. Cold: frames that fail
+/// are rare, and keeping this out of line keeps the walk small.
+#[cold]
+#[inline(never)]
+fn fail(layer: LayerKind, at: usize, error: Error) -> SliceError {
+    SliceError { layer, error: error.at(at) }
+}
+
+/// A frame cut into its layers.
+///
+/// Slicing records where each layer starts and ends, after checking it; the
+/// accessors ([`Sliced::link`], [`Sliced::net`], [`Sliced::transport`]) hand out
+/// views over those proven ranges. Keeping the record small (a few words, not a
+/// view per layer) is what lets slicing run at the speed of the bare checks.
 #[derive(Debug, Clone, Copy)]
 pub struct Sliced<'a> {
-    /// Ethernet and VLAN tags (`None` for [`LinkType::Ip`]).
-    pub link: Option<Link<'a>>,
-    /// ARP, IPv4 or IPv6.
-    pub net: Option<Net<'a>>,
-    /// Where the network layer starts in the frame.
-    pub net_offset: usize,
-    /// UDP, TCP, ICMPv4 or ICMPv6.
-    pub transport: Option<Transport<'a>>,
-    /// Where the transport layer starts in the frame.
-    pub transport_offset: usize,
-    /// What no sliced layer claims: the transport payload, or the payload of the
-    /// last layer that was sliced (for instance the data of a non-first fragment).
-    pub payload: &'a [u8],
-    /// Where `payload` starts in the frame.
-    pub payload_offset: usize,
-    /// The layer that failed, if one did.
+    frame: &'a [u8],
+    has_link: bool,
+    link_end: usize,
+    net: NetKind,
+    net_start: usize,
+    net_end: usize,
+    upper: IpProtocol,
+    transport: TransportKind,
+    transport_start: usize,
+    transport_end: usize,
+    payload_start: usize,
+    payload_end: usize,
+    /// The layer that failed, if one did; the layers before it are still there.
     pub error: Option<SliceError>,
 }
 
@@ -160,189 +202,250 @@ impl<'a> Sliced<'a> {
     #[inline]
     pub fn new(link: LinkType, frame: &'a [u8]) -> Self {
         let mut s = Sliced {
-            link: None,
-            net: None,
-            net_offset: 0,
-            transport: None,
-            transport_offset: 0,
-            payload: frame,
-            payload_offset: 0,
+            frame,
+            has_link: false,
+            link_end: 0,
+            net: NetKind::None,
+            net_start: 0,
+            net_end: 0,
+            upper: IpProtocol(0),
+            transport: TransportKind::None,
+            transport_start: 0,
+            transport_end: 0,
+            payload_start: 0,
+            payload_end: frame.len(),
             error: None,
         };
-        match link {
+        let walked = match link {
             LinkType::Ethernet => s.ethernet(frame),
             LinkType::Ip => match frame.first().map(|b| b >> 4) {
                 Some(6) => s.ipv6(frame, 0),
                 _ => s.ipv4(frame, 0),
             },
+        };
+        if let Err(e) = walked {
+            s.error = Some(e);
         }
         s
     }
 
-    fn fail(&mut self, layer: LayerKind, at: usize, error: Error) {
-        self.error = Some(SliceError { layer, error: error.at(at) });
+    fn range(&self, start: usize, end: usize) -> &'a [u8] {
+        self.frame.get(start..end).unwrap_or_default()
     }
 
-    fn rest(&mut self, bytes: &'a [u8], offset: usize) {
-        self.payload = bytes;
-        self.payload_offset = offset;
-    }
-
+    /// The Ethernet header and VLAN tags (`None` for [`LinkType::Ip`] or a frame too
+    /// short for an Ethernet header).
     #[inline]
-    fn ethernet(&mut self, frame: &'a [u8]) {
+    pub fn link(&self) -> Option<Link<'a>> {
+        if !self.has_link {
+            return None;
+        }
+        let frame = ethernet::Frame::new_unchecked(self.frame);
+        let tag_bytes = self.range(ethernet::HEADER_LEN, self.link_end);
+        let ethertype = match tag_bytes.len().checked_sub(2) {
+            Some(at) => EtherType(u16::from_be_bytes([tag_bytes[at], tag_bytes[at + 1]])),
+            None => frame.ethertype(),
+        };
+        Some(Link { frame, tag_bytes, ethertype })
+    }
+
+    /// The network layer, if one was sliced.
+    #[inline]
+    pub fn net(&self) -> Option<Net<'a>> {
+        let bytes = self.range(self.net_start, self.net_end);
+        match self.net {
+            NetKind::None => None,
+            NetKind::Arp => Some(Net::Arp(arp::Packet::new_unchecked(bytes))),
+            NetKind::Ipv4 => Some(Net::Ipv4(ipv4::Packet::new_unchecked(bytes))),
+            NetKind::Ipv6 => Some(Net::Ipv6 {
+                packet: ipv6::Packet::new_unchecked(bytes),
+                upper: self.upper,
+                upper_offset: self
+                    .payload_or_transport_start()
+                    .saturating_sub(self.net_start + ipv6::HEADER_LEN),
+            }),
+        }
+    }
+
+    fn payload_or_transport_start(&self) -> usize {
+        match self.transport {
+            TransportKind::None => self.payload_start,
+            _ => self.transport_start,
+        }
+    }
+
+    /// The transport layer, if one was sliced.
+    #[inline]
+    pub fn transport(&self) -> Option<Transport<'a>> {
+        let bytes = self.range(self.transport_start, self.transport_end);
+        match self.transport {
+            TransportKind::None => None,
+            TransportKind::Udp => Some(Transport::Udp(udp::Datagram::new_unchecked(bytes))),
+            TransportKind::Tcp => Some(Transport::Tcp(tcp::Segment::new_unchecked(bytes))),
+            TransportKind::Icmpv4 => Some(Transport::Icmpv4(icmpv4::Packet::new_unchecked(bytes))),
+            TransportKind::Icmpv6 => Some(Transport::Icmpv6(icmpv6::Packet::new_unchecked(bytes))),
+        }
+    }
+
+    /// What no sliced layer claims: the transport payload, or the payload of the last
+    /// layer sliced (the data of a fragment, an unknown EtherType's payload, ...).
+    /// Link padding after an IP packet or ARP body belongs to nobody and is not here.
+    #[inline]
+    pub fn payload(&self) -> &'a [u8] {
+        self.range(self.payload_start, self.payload_end)
+    }
+
+    /// Where [`Sliced::payload`] starts in the frame.
+    pub fn payload_offset(&self) -> usize {
+        self.payload_start
+    }
+
+    /// Where the network layer starts in the frame.
+    pub fn net_offset(&self) -> usize {
+        self.net_start
+    }
+
+    /// Where the transport layer starts in the frame.
+    pub fn transport_offset(&self) -> usize {
+        self.transport_start
+    }
+
+    #[inline(always)]
+    fn rest(&mut self, start: usize, end: usize) {
+        self.payload_start = start;
+        self.payload_end = end;
+    }
+
+    #[inline(always)]
+    fn ethernet(&mut self, frame: &'a [u8]) -> Walk {
         let eth = match ethernet::Frame::new_checked(frame) {
             Ok(f) => f,
-            Err(e) => return self.fail(LayerKind::Ethernet, 0, e),
+            Err(e) => return Err(fail(LayerKind::Ethernet, 0, e)),
         };
-        let mut link = Link {
-            frame: eth,
-            tags: [None; MAX_VLAN_TAGS],
-            tag_count: 0,
-            ethertype: eth.ethertype(),
-        };
+        self.has_link = true;
+        let mut ethertype = eth.ethertype();
         let mut offset = ethernet::HEADER_LEN;
-        let mut rest = eth.into_payload();
-        while link.ethertype.is_vlan_tag() {
-            if link.tag_count == MAX_VLAN_TAGS {
-                self.link = Some(link);
-                self.rest(rest, offset);
+        while ethertype.is_vlan_tag() {
+            self.link_end = offset;
+            self.rest(offset, frame.len());
+            if offset == ethernet::HEADER_LEN + MAX_VLAN_TAGS * vlan::LEN {
                 let rule = "more than 4 stacked VLAN tags";
-                return self.fail(
-                    LayerKind::Vlan,
-                    offset,
-                    Error::Malformed { field: "tpid", offset: 0, rule },
-                );
+                let e = Error::Malformed { field: "tpid", offset: 0, rule };
+                return Err(fail(LayerKind::Vlan, offset, e));
             }
-            let tag = match vlan::Tag::new_checked(rest) {
-                Ok(t) => t,
-                Err(e) => {
-                    self.link = Some(link);
-                    self.rest(rest, offset);
-                    return self.fail(LayerKind::Vlan, offset, e);
-                }
-            };
-            link.tags[link.tag_count] = Some(tag);
-            link.tag_count += 1;
-            link.ethertype = tag.ethertype();
+            match vlan::Tag::new_checked(frame.get(offset..).unwrap_or_default()) {
+                Ok(t) => ethertype = t.ethertype(),
+                Err(e) => return Err(fail(LayerKind::Vlan, offset, e)),
+            }
             offset += vlan::LEN;
-            rest = tag.into_payload();
         }
-        self.link = Some(link);
-        self.rest(rest, offset);
-        match link.ethertype {
+        self.link_end = offset;
+        self.rest(offset, frame.len());
+        let rest = frame.get(offset..).unwrap_or_default();
+        match ethertype {
             EtherType::IPV4 => self.ipv4(rest, offset),
             EtherType::IPV6 => self.ipv6(rest, offset),
             EtherType::ARP => self.arp(rest, offset),
-            _ => {}
+            _ => Ok(()),
         }
     }
 
-    fn arp(&mut self, bytes: &'a [u8], offset: usize) {
-        match arp::Packet::new_checked(bytes) {
-            Ok(p) => {
-                self.net = Some(Net::Arp(p));
-                self.net_offset = offset;
-                // Link padding after the ARP body belongs to no layer.
-                let used = p.packet_len();
-                self.rest(bytes.get(used..).unwrap_or_default(), offset + used);
-            }
-            Err(e) => self.fail(LayerKind::Arp, offset, e),
-        }
+    fn arp(&mut self, bytes: &'a [u8], offset: usize) -> Walk {
+        let p = arp::Packet::new_checked(bytes).map_err(|e| fail(LayerKind::Arp, offset, e))?;
+        self.net = NetKind::Arp;
+        self.net_start = offset;
+        self.net_end = offset + p.packet_len();
+        // Link padding after the ARP body belongs to no layer.
+        self.rest(self.net_end, self.net_end);
+        Ok(())
     }
 
-    #[inline]
-    fn ipv4(&mut self, bytes: &'a [u8], offset: usize) {
+    #[inline(always)]
+    fn ipv4(&mut self, bytes: &'a [u8], offset: usize) -> Walk {
         let packet = match ipv4::Packet::new_checked(bytes) {
             Ok(p) => p,
-            Err(e) => return self.fail(LayerKind::Ipv4, offset, e),
+            Err(e) => return Err(fail(LayerKind::Ipv4, offset, e)),
         };
-        self.net = Some(Net::Ipv4(packet));
-        self.net_offset = offset;
+        self.net = NetKind::Ipv4;
+        self.net_start = offset;
+        self.net_end = offset + usize::from(packet.total_len());
+        self.upper = packet.protocol();
         let at = offset + packet.header_len();
-        // The checked view proved header_len <= total_len <= bytes.len().
-        let payload =
-            bytes.get(packet.header_len()..usize::from(packet.total_len())).unwrap_or_default();
-        self.rest(payload, at);
+        self.rest(at, self.net_end);
         // A fragment carries the transport header only in its first piece, and even
         // then not the whole datagram: leave it unsliced, as a payload.
         if packet.more_frags() || packet.frag_offset() != 0 {
-            return;
+            return Ok(());
         }
-        self.transport(packet.protocol(), payload, at);
+        self.slice_transport(packet.protocol(), at, false)
     }
 
-    #[inline]
-    fn ipv6(&mut self, bytes: &'a [u8], offset: usize) {
+    #[inline(always)]
+    fn ipv6(&mut self, bytes: &'a [u8], offset: usize) -> Walk {
         let packet = match ipv6::Packet::new_checked(bytes) {
             Ok(p) => p,
-            Err(e) => return self.fail(LayerKind::Ipv6, offset, e),
+            Err(e) => return Err(fail(LayerKind::Ipv6, offset, e)),
         };
+        self.net = NetKind::Ipv6;
+        self.net_start = offset;
         let payload_at = offset + ipv6::HEADER_LEN;
-        let end = ipv6::HEADER_LEN + usize::from(packet.payload_len());
-        let payload = bytes.get(ipv6::HEADER_LEN..end).unwrap_or_default();
+        self.net_end = payload_at + usize::from(packet.payload_len());
+        self.rest(payload_at, self.net_end);
+        let first = packet.next_header();
+        self.upper = first;
+        // Most packets carry no extension header: skip the walk for them.
+        if !first.is_ipv6_extension() {
+            return self.slice_transport(first, payload_at, true);
+        }
         let mut walk = packet.ext_headers();
         let mut fragmented = false;
         for ext in &mut walk {
             match ext {
                 Ok(h) => fragmented |= h.as_fragment().is_some(),
-                Err(e) => {
-                    self.net =
-                        Some(Net::Ipv6 { packet, upper: packet.next_header(), upper_offset: 0 });
-                    self.net_offset = offset;
-                    self.rest(payload, payload_at);
-                    // The walker's offsets count from the start of the IPv6 header.
-                    return self.fail(LayerKind::Ipv6, offset, e);
-                }
+                // The walker's offsets count from the start of the IPv6 header.
+                Err(e) => return Err(fail(LayerKind::Ipv6, offset, e)),
             }
         }
-        let (upper, upper_offset) = (walk.upper_layer(), walk.upper_offset());
-        self.net = Some(Net::Ipv6 { packet, upper, upper_offset });
-        self.net_offset = offset;
-        let rest = payload.get(upper_offset..).unwrap_or_default();
-        self.rest(rest, payload_at + upper_offset);
-        if !fragmented {
-            self.transport(upper, rest, payload_at + upper_offset);
+        self.upper = walk.upper_layer();
+        let upper_at = payload_at + walk.upper_offset();
+        self.rest(upper_at, self.net_end);
+        if fragmented {
+            return Ok(());
         }
+        self.slice_transport(self.upper, upper_at, true)
     }
 
-    #[inline]
-    fn transport(&mut self, protocol: IpProtocol, bytes: &'a [u8], offset: usize) {
-        let v6 = matches!(self.net, Some(Net::Ipv6 { .. }));
-        match protocol {
+    #[inline(always)]
+    fn slice_transport(&mut self, protocol: IpProtocol, offset: usize, v6: bool) -> Walk {
+        let bytes = self.range(offset, self.net_end);
+        let mut end = self.net_end;
+        let (kind, header_len) = match protocol {
             IpProtocol::TCP => match tcp::Segment::new_checked(bytes) {
-                Ok(seg) => {
-                    self.transport = Some(Transport::Tcp(seg));
-                    self.transport_offset = offset;
-                    let data = bytes.get(seg.header_len()..).unwrap_or_default();
-                    self.rest(data, offset + seg.header_len());
-                }
-                Err(e) => self.fail(LayerKind::Tcp, offset, e),
+                Ok(seg) => (TransportKind::Tcp, seg.header_len()),
+                Err(e) => return Err(fail(LayerKind::Tcp, offset, e)),
             },
             IpProtocol::UDP => match udp::Datagram::new_checked(bytes) {
                 Ok(d) => {
-                    self.transport = Some(Transport::Udp(d));
-                    self.transport_offset = offset;
-                    self.rest(d.into_payload(), offset + udp::HEADER_LEN);
+                    // Bytes after the UDP length field are not the datagram's.
+                    end = offset + usize::from(d.len());
+                    (TransportKind::Udp, udp::HEADER_LEN)
                 }
-                Err(e) => self.fail(LayerKind::Udp, offset, e),
+                Err(e) => return Err(fail(LayerKind::Udp, offset, e)),
             },
             IpProtocol::ICMP if !v6 => match icmpv4::Packet::new_checked(bytes) {
-                Ok(p) => {
-                    self.transport = Some(Transport::Icmpv4(p));
-                    self.transport_offset = offset;
-                    self.rest(&[], offset + bytes.len());
-                }
-                Err(e) => self.fail(LayerKind::Icmpv4, offset, e),
+                Ok(_) => (TransportKind::Icmpv4, bytes.len()),
+                Err(e) => return Err(fail(LayerKind::Icmpv4, offset, e)),
             },
             IpProtocol::ICMPV6 if v6 => match icmpv6::Packet::new_checked(bytes) {
-                Ok(p) => {
-                    self.transport = Some(Transport::Icmpv6(p));
-                    self.transport_offset = offset;
-                    self.rest(&[], offset + bytes.len());
-                }
-                Err(e) => self.fail(LayerKind::Icmpv6, offset, e),
+                Ok(_) => (TransportKind::Icmpv6, bytes.len()),
+                Err(e) => return Err(fail(LayerKind::Icmpv6, offset, e)),
             },
-            _ => {}
-        }
+            _ => return Ok(()),
+        };
+        self.transport = kind;
+        self.transport_start = offset;
+        self.transport_end = end;
+        self.rest(offset + header_len, end);
+        Ok(())
     }
 }

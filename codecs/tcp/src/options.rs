@@ -262,7 +262,7 @@ mod tests {
         let got = all(opts);
         assert_eq!(
             got.last(),
-            Some(&Err(Error::Malformed { field: "option length", offset, rule })),
+            Some(&Err(Error::malformed("option length", offset, rule))),
             "{opts:02x?}"
         );
     }

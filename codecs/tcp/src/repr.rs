@@ -180,9 +180,7 @@ impl<'a> Repr<'a> {
                 computed: segment.compute_checksum(src, dst).unwrap_or(0),
                 found: segment.checksum(),
             }),
-            None => {
-                Err(Error::Unsupported { field: "checksum", offset: field::CHECKSUM, value: 0 })
-            }
+            None => Err(Error::unsupported("checksum", field::CHECKSUM, 0)),
         }
     }
 
@@ -213,6 +211,7 @@ impl<'a> Repr<'a> {
     }
 
     /// The header length emit writes, options included (20 to 56, a multiple of 4).
+    #[inline]
     pub fn header_len(&self) -> usize {
         let sack = match self.sack_emitted() {
             0 => 0,

@@ -39,6 +39,7 @@ impl<'a> SackBlocks<'a> {
     }
 
     /// The number of blocks (1 to 4).
+    #[inline]
     pub fn len(&self) -> usize {
         self.data.len() / BLOCK_LEN
     }
@@ -121,6 +122,7 @@ impl SackRanges {
     }
 
     /// The number of blocks (0 to 4).
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }

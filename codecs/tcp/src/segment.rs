@@ -53,11 +53,13 @@ impl<T: AsRef<[u8]>> Segment<T> {
     /// Wraps `buf` without checking it; getters may panic unless
     /// [`check_len`](Self::check_len) passes. For emitting into a buffer the caller
     /// sized with [`Repr::buffer_len`](crate::Repr::buffer_len).
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Segment { buf }
     }
 
     /// Wraps `buf` after [`check_len`](Self::check_len).
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         let segment = Self::new_unchecked(buf);
         segment.check_len()?;
@@ -70,15 +72,16 @@ impl<T: AsRef<[u8]>> Segment<T> {
     /// - `Truncated` "tcp header" at 0: fewer than 20 bytes;
     /// - `Malformed` "data_offset" at 12: a data offset below 5 words (RFC 9293 §3.1);
     /// - `Truncated` "tcp options" at 20: the buffer ends before the data offset does.
+    #[inline(always)]
     pub fn check_len(&self) -> Result<()> {
         let buf = self.buf.as_ref();
         need(buf, 0, HEADER_LEN, "tcp header")?;
         if usize::from(self.data_offset()) * 4 < HEADER_LEN {
-            return Err(Error::Malformed {
-                field: "data_offset",
-                offset: field::DATA_OFFSET,
-                rule: "RFC 9293 §3.1: data offset is at least 5",
-            });
+            return Err(Error::malformed(
+                "data_offset",
+                field::DATA_OFFSET,
+                "RFC 9293 §3.1: data offset is at least 5",
+            ));
         }
         need(buf, HEADER_LEN, self.header_len() - HEADER_LEN, "tcp options")
     }
@@ -94,11 +97,13 @@ impl<T: AsRef<[u8]>> Segment<T> {
     }
 
     /// Source port.
+    #[inline]
     pub fn src_port(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::SRC_PORT)
     }
 
     /// Destination port.
+    #[inline]
     pub fn dst_port(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::DST_PORT)
     }
@@ -114,16 +119,19 @@ impl<T: AsRef<[u8]>> Segment<T> {
     }
 
     /// Data offset: the header length in 32-bit words (5 to 15 once checked).
+    #[inline]
     pub fn data_offset(&self) -> u8 {
         self.buf.as_ref()[field::DATA_OFFSET] >> 4
     }
 
     /// Header length in bytes, options included: 4 × [`data_offset`](Self::data_offset).
+    #[inline]
     pub fn header_len(&self) -> usize {
         usize::from(self.data_offset()) * 4
     }
 
     /// The nine control bits (NS and CWR..FIN); the reserved bits are left out.
+    #[inline]
     pub fn flags(&self) -> Flags {
         Flags(read_u16(self.buf.as_ref(), field::FLAGS.start) & Flags::ALL.0)
     }
@@ -160,6 +168,7 @@ impl<T: AsRef<[u8]>> Segment<T> {
     }
 
     /// Everything after the header.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         &self.buf.as_ref()[self.header_len()..]
     }

@@ -48,11 +48,11 @@ pub(crate) fn check(buf: &[u8]) -> Result<()> {
     need(buf, 0, HEADER_LEN, "udp header")?;
     let len = usize::from(read_u16(buf, field::LENGTH));
     let Some(payload_len) = len.checked_sub(HEADER_LEN) else {
-        return Err(Error::Malformed {
-            field: "length",
-            offset: field::LENGTH,
-            rule: "RFC 768: length counts the 8-byte header",
-        });
+        return Err(Error::malformed(
+            "length",
+            field::LENGTH,
+            "RFC 768: length counts the 8-byte header",
+        ));
     };
     need(buf, field::PAYLOAD, payload_len, "udp payload")
 }
@@ -63,6 +63,7 @@ impl<T: AsRef<[u8]>> Datagram<T> {
 
     /// Wraps `buf` without checking it; getters panic if it is shorter than the
     /// header or than the length field says.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -75,6 +76,7 @@ impl<T: AsRef<[u8]>> Datagram<T> {
     ///   ("RFC 768: length counts the 8-byte header").
     /// - [`Error::Truncated`], field "udp payload", offset 8: the buffer is shorter than
     ///   the length field (`need` is the length field).
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         check(buf.as_ref())?;
         Ok(Self { buf })
@@ -86,22 +88,26 @@ impl<T: AsRef<[u8]>> Datagram<T> {
     }
 
     /// Length of the header: always 8.
+    #[inline]
     pub fn header_len(&self) -> usize {
         HEADER_LEN
     }
 
     /// The source port (0: the sender expects no reply, RFC 768).
+    #[inline]
     pub fn src_port(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::SRC_PORT)
     }
 
     /// The destination port.
+    #[inline]
     pub fn dst_port(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::DST_PORT)
     }
 
     /// The length field: header and payload, in bytes.
     #[allow(clippy::len_without_is_empty, reason = "RFC 768's field name; never empty")]
+    #[inline]
     pub fn len(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::LENGTH)
     }
@@ -112,6 +118,7 @@ impl<T: AsRef<[u8]>> Datagram<T> {
     }
 
     /// The payload: bytes 8 up to the length field.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         &self.buf.as_ref()[field::PAYLOAD..usize::from(self.len())]
     }
@@ -124,6 +131,7 @@ impl<T: AsRef<[u8]>> Datagram<T> {
 
 impl<'a> Datagram<&'a [u8]> {
     /// The payload, borrowed for the buffer's lifetime rather than the view's.
+    #[inline]
     pub fn into_payload(self) -> &'a [u8] {
         let end = usize::from(self.len());
         &self.buf[field::PAYLOAD..end]
@@ -216,7 +224,7 @@ mod tests {
         for len in 0..8 {
             assert_eq!(
                 Datagram::new_checked(&DNS_QUERY_PADDED[..len]),
-                Err(Error::Truncated { field: "udp header", offset: 0, need: 8, have: len })
+                Err(Error::truncated("udp header", 0, 8, len))
             );
         }
         for bad in 0..8u8 {
@@ -224,24 +232,20 @@ mod tests {
             buf[4..6].copy_from_slice(&[0, bad]);
             assert_eq!(
                 Datagram::new_checked(&buf[..]),
-                Err(Error::Malformed {
-                    field: "length",
-                    offset: 4,
-                    rule: "RFC 768: length counts the 8-byte header",
-                })
+                Err(Error::malformed("length", 4, "RFC 768: length counts the 8-byte header"))
             );
         }
         for len in 8..37 {
             assert_eq!(
                 Datagram::new_checked(&DNS_QUERY_PADDED[..len]),
-                Err(Error::Truncated { field: "udp payload", offset: 8, need: 37, have: len })
+                Err(Error::truncated("udp payload", 8, 37, len))
             );
         }
         let mut buf = DNS_QUERY_PADDED;
         buf[4..6].copy_from_slice(&[0xff, 0xff]);
         assert_eq!(
             Datagram::new_checked(&buf[..]),
-            Err(Error::Truncated { field: "udp payload", offset: 8, need: 65535, have: 41 })
+            Err(Error::truncated("udp payload", 8, 65535, 41))
         );
     }
 }

@@ -160,21 +160,17 @@ mod tests {
         let buf = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0b, 0x00, 0x00, 1, 2];
         assert_eq!(
             Repr::parse(&Datagram::new_unchecked(&buf[..7])),
-            Err(Error::Truncated { field: "udp header", offset: 0, need: 8, have: 7 })
+            Err(Error::truncated("udp header", 0, 8, 7))
         );
         assert_eq!(
             Repr::parse(&Datagram::new_unchecked(&buf[..])),
-            Err(Error::Truncated { field: "udp payload", offset: 8, need: 11, have: 10 })
+            Err(Error::truncated("udp payload", 8, 11, 10))
         );
         let mut short = buf;
         short[5] = 0;
         assert_eq!(
             Repr::parse(&Datagram::new_unchecked(&short[..])),
-            Err(Error::Malformed {
-                field: "length",
-                offset: 4,
-                rule: "RFC 768: length counts the 8-byte header",
-            })
+            Err(Error::malformed("length", 4, "RFC 768: length counts the 8-byte header"))
         );
     }
 }

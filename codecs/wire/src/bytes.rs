@@ -21,7 +21,7 @@ pub fn need(buf: &[u8], offset: usize, len: usize, field: &'static str) -> Resul
     if end <= buf.len() {
         Ok(())
     } else {
-        Err(Error::Truncated { field, offset, need: end, have: buf.len() })
+        Err(Error::truncated(field, offset, end, buf.len()))
     }
 }
 

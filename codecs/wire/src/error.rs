@@ -70,6 +70,28 @@ pub enum Error {
 }
 
 impl Error {
+    /// [`Error::Malformed`], built out of line: codecs call this on their error
+    /// paths so the checks they inline into hot code stay small.
+    #[cold]
+    #[inline(never)]
+    pub fn malformed(field: &'static str, offset: usize, rule: &'static str) -> Self {
+        Error::Malformed { field, offset, rule }
+    }
+
+    /// [`Error::Truncated`], built out of line (see [`Error::malformed`]).
+    #[cold]
+    #[inline(never)]
+    pub fn truncated(field: &'static str, offset: usize, need: usize, have: usize) -> Self {
+        Error::Truncated { field, offset, need, have }
+    }
+
+    /// [`Error::Unsupported`], built out of line (see [`Error::malformed`]).
+    #[cold]
+    #[inline(never)]
+    pub fn unsupported(field: &'static str, offset: usize, value: u32) -> Self {
+        Error::Unsupported { field, offset, value }
+    }
+
     /// The field that broke a rule.
     pub fn field(&self) -> &'static str {
         match *self {

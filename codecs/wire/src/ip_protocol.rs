@@ -61,6 +61,7 @@ impl IpProtocol {
 
     /// Whether this number introduces an IPv6 extension header that is walked as
     /// one (hop-by-hop, routing, fragment, destination options, AH).
+    #[inline]
     pub fn is_ipv6_extension(self) -> bool {
         matches!(
             self,

@@ -66,6 +66,7 @@ pub struct Packet<T: AsRef<[u8]>> {
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buf` without checking it; getters panic if it is shorter than 8
     /// bytes. For building a message in a buffer sized by `Repr::buffer_len`.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -73,6 +74,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buf` after checking it holds the 8-byte header.
     ///
     /// Errs with `Truncated` field `"icmpv4 header"` at offset 0 otherwise.
+    #[inline]
     pub fn new_checked(buf: T) -> Result<Self> {
         need(buf.as_ref(), 0, HEADER_LEN, "icmpv4 header")?;
         Ok(Self { buf })
@@ -84,6 +86,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The header length, always 8.
+    #[inline]
     pub const fn header_len(&self) -> usize {
         HEADER_LEN
     }
@@ -140,6 +143,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The same bytes as [`Packet::data`], under the name every view uses.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         self.data()
     }

@@ -123,6 +123,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buf` without checking it; getters may panic if it is shorter than
     /// the fixed part of its type. For building a message in a buffer sized by
     /// `Repr::buffer_len`.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -131,6 +132,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     ///
     /// Errs with `Truncated` at offset 0, field `"icmpv6 header"` below 4 bytes,
     /// else the type's name from [`fixed_len`] (e.g. `"router advertisement"`).
+    #[inline]
     pub fn new_checked(buf: T) -> Result<Self> {
         let b = buf.as_ref();
         need(b, 0, HEADER_LEN, "icmpv6 header")?;
@@ -146,6 +148,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// The length of the fixed part of this message's type: where the data or
     /// the options start.
+    #[inline]
     pub fn header_len(&self) -> usize {
         fixed_len(self.msg_type()).0
     }
@@ -242,6 +245,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The same bytes as [`Packet::data`], under the name every view uses.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         self.data()
     }

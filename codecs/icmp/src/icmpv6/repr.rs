@@ -179,7 +179,7 @@ fn code_rule(msg_type: Message) -> &'static str {
 /// Errs if an NS or NA target is multicast (RFC 4861 §7.1.1, §7.1.2).
 fn unicast_target(target: Ipv6Addr, rule: &'static str) -> Result<Ipv6Addr> {
     if target.is_multicast() {
-        Err(Error::Malformed { field: "target address", offset: field::TARGET_ADDR.start, rule })
+        Err(Error::malformed("target address", field::TARGET_ADDR.start, rule))
     } else {
         Ok(target)
     }
@@ -232,7 +232,7 @@ impl<'a> Repr<'a> {
         let msg_type = packet.msg_type();
         if packet.code() != 0 {
             let rule = code_rule(msg_type);
-            return Err(Error::Malformed { field: "code", offset: field::CODE, rule });
+            return Err(Error::malformed("code", field::CODE, rule));
         }
         let repr = match msg_type {
             Message::ROUTER_SOLICIT => Self::RouterSolicit { options },
@@ -275,19 +275,19 @@ impl<'a> Repr<'a> {
     /// Checks a redirect's addresses (RFC 4861 §8.1).
     fn parse_redirect(target: Ipv6Addr, dst: Ipv6Addr, options: &'a [u8]) -> Result<Self> {
         if target != dst && !target.is_unicast_link_local() {
-            return Err(Error::Malformed {
-                field: "target address",
-                offset: field::TARGET_ADDR.start,
-                rule: "RFC 4861 §8.1: the ICMP Target Address is either a link-local \
+            return Err(Error::malformed(
+                "target address",
+                field::TARGET_ADDR.start,
+                "RFC 4861 §8.1: the ICMP Target Address is either a link-local \
                        address or the same as the ICMP Destination Address",
-            });
+            ));
         }
         if dst.is_multicast() {
-            return Err(Error::Malformed {
-                field: "destination address",
-                offset: field::REDIRECT_DST_ADDR.start,
-                rule: "RFC 4861 §8.1: the ICMP Destination Address is not a multicast address",
-            });
+            return Err(Error::malformed(
+                "destination address",
+                field::REDIRECT_DST_ADDR.start,
+                "RFC 4861 §8.1: the ICMP Destination Address is not a multicast address",
+            ));
         }
         Ok(Self::Redirect { target, dst, options })
     }
@@ -342,6 +342,7 @@ impl<'a> Repr<'a> {
 
     /// Where the data or options start: the fixed part of the type, or 4 for
     /// [`Repr::Other`].
+    #[inline]
     pub fn header_len(&self) -> usize {
         match self {
             Self::Other { .. } => HEADER_LEN,

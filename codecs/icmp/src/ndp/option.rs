@@ -110,7 +110,7 @@ fn fixed_length(found: usize, want: usize, rule: &'static str) -> Result<()> {
     if found == want {
         Ok(())
     } else {
-        Err(Error::Malformed { field: "option length", offset: 1, rule })
+        Err(Error::malformed("option length", 1, rule))
     }
 }
 
@@ -128,11 +128,11 @@ impl<'a> NdpOption<'a> {
         need(bytes, 0, 2, "ndp option")?;
         let (kind, units) = (bytes[0], bytes[1]);
         if units == 0 {
-            return Err(Error::Malformed {
-                field: "option length",
-                offset: 1,
-                rule: "RFC 4861 §4.6: the value 0 is invalid",
-            });
+            return Err(Error::malformed(
+                "option length",
+                1,
+                "RFC 4861 §4.6: the value 0 is invalid",
+            ));
         }
         let len = usize::from(units) * 8;
         need(bytes, 0, len, "ndp option")?;

@@ -253,12 +253,7 @@ impl<'a> Options<'a> {
         let len_at = field::OPTIONS + at + 1;
         let have = field::OPTIONS + self.area.len();
         let Some(&len) = self.area.get(at + 1) else {
-            return Err(Error::Truncated {
-                field: "option length",
-                offset: len_at,
-                need: len_at + 1,
-                have,
-            });
+            return Err(Error::truncated("option length", len_at, len_at + 1, have));
         };
         let len = usize::from(len);
         if len < 2 {
@@ -268,12 +263,7 @@ impl<'a> Options<'a> {
             ));
         }
         let Some(data) = self.area.get(at + 2..at + len) else {
-            return Err(Error::Truncated {
-                field: "option length",
-                offset: len_at,
-                need: field::OPTIONS + at + len,
-                have,
-            });
+            return Err(Error::truncated("option length", len_at, field::OPTIONS + at + len, have));
         };
         self.pos = at + len;
         decode(kind, data, len_at)
@@ -323,11 +313,11 @@ fn route_data(data: &[u8], len_at: usize) -> Result<(u8, &[u8])> {
         return Err(malformed_length(len_at, "RFC 791 §3.1: a route option holds a pointer"));
     };
     if pointer < 4 {
-        return Err(Error::Malformed {
-            field: "option pointer",
-            offset: len_at + 1,
-            rule: "RFC 791 §3.1: the smallest legal value for the pointer is 4",
-        });
+        return Err(Error::malformed(
+            "option pointer",
+            len_at + 1,
+            "RFC 791 §3.1: the smallest legal value for the pointer is 4",
+        ));
     }
     if route.len() % 4 != 0 {
         return Err(malformed_length(

@@ -49,22 +49,19 @@ pub struct Packet<T: AsRef<[u8]>> {
 }
 
 /// Checks what every header getter relies on and returns the header length.
+#[inline(always)]
 pub(super) fn check_header(b: &[u8]) -> Result<usize> {
     need(b, 0, field::HEADER_LEN, "ipv4 header")?;
     if b[field::VER_IHL] >> 4 != 4 {
-        return Err(Error::Malformed {
-            field: "version",
-            offset: field::VER_IHL,
-            rule: "RFC 791 §3.1: version is 4",
-        });
+        return Err(Error::malformed("version", field::VER_IHL, "RFC 791 §3.1: version is 4"));
     }
     let ihl = b[field::VER_IHL] & 0x0f;
     if ihl < 5 {
-        return Err(Error::Malformed {
-            field: "ihl",
-            offset: field::VER_IHL,
-            rule: "RFC 791 §3.1: the minimum value for a correct header is 5",
-        });
+        return Err(Error::malformed(
+            "ihl",
+            field::VER_IHL,
+            "RFC 791 §3.1: the minimum value for a correct header is 5",
+        ));
     }
     let header_len = usize::from(ihl) * 4;
     need(b, field::OPTIONS, header_len - field::HEADER_LEN, "ipv4 options")?;
@@ -72,19 +69,21 @@ pub(super) fn check_header(b: &[u8]) -> Result<usize> {
 }
 
 /// The rule `total_len >= header_len`, shared by the view and the repr.
+#[inline(always)]
 pub(super) fn check_total_len(total_len: u16, header_len: usize) -> Result<()> {
     if usize::from(total_len) < header_len {
-        return Err(Error::Malformed {
-            field: "total_len",
-            offset: field::TOTAL_LEN,
-            rule: "RFC 791 §3.1: total length counts the header",
-        });
+        return Err(Error::malformed(
+            "total_len",
+            field::TOTAL_LEN,
+            "RFC 791 §3.1: total length counts the header",
+        ));
     }
     Ok(())
 }
 
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buf` without checking anything; getters panic if it is too short.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -98,6 +97,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// `Malformed` "ihl" (below 5), `Truncated` "ipv4 options" (IHL past the input),
     /// `Malformed` "total_len" (below the header length), `Truncated` "ipv4 payload"
     /// (`total_len` past the input).
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         let packet = Self::new_checked_header(buf)?;
         let b = packet.buf.as_ref();
@@ -117,6 +117,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// # Errors
     /// `Truncated` "ipv4 header", `Malformed` "version", `Malformed` "ihl",
     /// `Truncated` "ipv4 options".
+    #[inline(always)]
     pub fn new_checked_header(buf: T) -> Result<Self> {
         check_header(buf.as_ref())?;
         Ok(Self { buf })
@@ -128,16 +129,19 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The version field (4 in a checked view).
+    #[inline]
     pub fn version(&self) -> u8 {
         self.buf.as_ref()[field::VER_IHL] >> 4
     }
 
     /// The IHL field: the header length in 32-bit words.
+    #[inline]
     pub fn ihl(&self) -> u8 {
         self.buf.as_ref()[field::VER_IHL] & 0x0f
     }
 
     /// The header length in bytes, options included.
+    #[inline]
     pub fn header_len(&self) -> usize {
         usize::from(self.ihl()) * 4
     }
@@ -153,6 +157,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The total length field: header and payload, in bytes.
+    #[inline]
     pub fn total_len(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::TOTAL_LEN)
     }
@@ -173,11 +178,13 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The more-fragments flag.
+    #[inline]
     pub fn more_frags(&self) -> bool {
         self.buf.as_ref()[field::FLAGS_FRAG] & FLAG_MF != 0
     }
 
     /// The fragment offset in bytes (the field counts 8-byte units; at most 65528).
+    #[inline]
     pub fn frag_offset(&self) -> u16 {
         (read_u16(self.buf.as_ref(), field::FLAGS_FRAG) & FRAG_MASK) << 3
     }
@@ -188,6 +195,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The protocol of the payload.
+    #[inline]
     pub fn protocol(&self) -> IpProtocol {
         IpProtocol(self.buf.as_ref()[field::PROTOCOL])
     }
@@ -220,6 +228,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// The payload: from the header end up to `total_len`, or to the end of the
     /// buffer if that comes first (only possible in a [`Packet::new_checked_header`]
     /// view). Empty if `total_len` is below the header length.
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         let b = self.buf.as_ref();
         let (start, end) = self.payload_range(b.len());

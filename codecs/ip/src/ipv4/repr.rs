@@ -159,6 +159,7 @@ impl<'a> Repr<'a> {
     }
 
     /// The datagram length in bytes: header plus `payload_len`, the `total_len` field.
+    #[inline]
     pub fn total_len(&self) -> usize {
         self.buffer_len() + usize::from(self.payload_len)
     }

@@ -189,6 +189,7 @@ impl<'a> ExtHeaders<'a> {
     }
 
     /// The length of the header at `self.offset`, from its length octet.
+    #[inline]
     fn header_len(&self) -> Result<usize> {
         if self.next == IpProtocol::IPV6_FRAG {
             return Ok(FRAGMENT_LEN);
@@ -201,11 +202,11 @@ impl<'a> ExtHeaders<'a> {
         // RFC 4302 §2.2: "in 32-bit words (4-byte units), minus '2'".
         let len = (len + 2) * 4;
         if len < AH_MIN_LEN {
-            return Err(Error::Malformed {
-                field: "ah length",
-                offset: Self::abs(self.offset + 1),
-                rule: "RFC 4302 §2: the header holds the SPI and sequence number",
-            });
+            return Err(Error::malformed(
+                "ah length",
+                Self::abs(self.offset + 1),
+                "RFC 4302 §2: the header holds the SPI and sequence number",
+            ));
         }
         Ok(len)
     }
@@ -216,18 +217,18 @@ impl<'a> ExtHeaders<'a> {
             return Ok(None);
         }
         if let (IpProtocol::HOP_BY_HOP, Some(prev)) = (self.next, self.prev) {
-            return Err(Error::Malformed {
-                field: "next_header",
-                offset: Self::abs(prev),
-                rule: "RFC 8200 §4.1: hop-by-hop options only immediately after the IPv6 header",
-            });
+            return Err(Error::malformed(
+                "next_header",
+                Self::abs(prev),
+                "RFC 8200 §4.1: hop-by-hop options only immediately after the IPv6 header",
+            ));
         }
         if self.count >= MAX_EXT_HEADERS {
-            return Err(Error::Malformed {
-                field: "ext header",
-                offset: Self::abs(self.offset),
-                rule: "more than 16 extension headers",
-            });
+            return Err(Error::malformed(
+                "ext header",
+                Self::abs(self.offset),
+                "more than 16 extension headers",
+            ));
         }
         let len = self.header_len()?;
         let end = self.offset + len;

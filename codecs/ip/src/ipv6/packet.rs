@@ -37,20 +37,18 @@ pub struct Packet<T: AsRef<[u8]>> {
 }
 
 /// Checks what every fixed-header getter relies on.
+#[inline(always)]
 pub(super) fn check_header(b: &[u8]) -> Result<()> {
     need(b, 0, field::HEADER_LEN, "ipv6 header")?;
     if b[field::VER_TC_FLOW] >> 4 != 6 {
-        return Err(Error::Malformed {
-            field: "version",
-            offset: field::VER_TC_FLOW,
-            rule: "RFC 8200 §3: version is 6",
-        });
+        return Err(Error::malformed("version", field::VER_TC_FLOW, "RFC 8200 §3: version is 6"));
     }
     Ok(())
 }
 
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buf` without checking anything; getters panic if it is too short.
+    #[inline]
     pub const fn new_unchecked(buf: T) -> Self {
         Self { buf }
     }
@@ -61,6 +59,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// # Errors
     /// `Truncated` "ipv6 header" (fewer than 40 bytes), `Malformed` "version",
     /// `Truncated` "ipv6 payload" (offset 40: `payload_len` past the input).
+    #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         let packet = Self::new_checked_header(buf)?;
         let len = usize::from(packet.payload_len());
@@ -76,6 +75,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     ///
     /// # Errors
     /// `Truncated` "ipv6 header", `Malformed` "version".
+    #[inline]
     pub fn new_checked_header(buf: T) -> Result<Self> {
         check_header(buf.as_ref())?;
         Ok(Self { buf })
@@ -92,6 +92,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The length of the fixed header, 40.
+    #[inline]
     pub fn header_len(&self) -> usize {
         field::HEADER_LEN
     }
@@ -101,6 +102,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The version field (6 in a checked view).
+    #[inline]
     pub fn version(&self) -> u8 {
         self.buf.as_ref()[field::VER_TC_FLOW] >> 4
     }
@@ -126,11 +128,13 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// The payload length: bytes after the fixed header, extension headers included.
+    #[inline]
     pub fn payload_len(&self) -> u16 {
         read_u16(self.buf.as_ref(), field::PAYLOAD_LEN)
     }
 
     /// The next header: the first extension header or the upper-layer protocol.
+    #[inline]
     pub fn next_header(&self) -> IpProtocol {
         IpProtocol(self.buf.as_ref()[field::NEXT_HEADER])
     }
@@ -158,6 +162,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// The payload: `payload_len` bytes after the header, or fewer if the buffer ends
     /// first (only possible in a [`Packet::new_checked_header`] view).
+    #[inline]
     pub fn payload(&self) -> &[u8] {
         let b = self.buf.as_ref();
         let (start, end) = self.payload_range(b.len());

@@ -75,6 +75,7 @@ impl Repr {
     }
 
     /// The packet length: 40 plus `payload_len`.
+    #[inline]
     pub fn total_len(&self) -> usize {
         field::HEADER_LEN + usize::from(self.payload_len)
     }

@@ -170,21 +170,16 @@ impl<'a> Tlvs<'a> {
         let len_at = self.base.saturating_add(at + 1);
         let have = self.base.saturating_add(self.data.len());
         let Some(&n) = self.data.get(at + 1) else {
-            return Err(Error::Truncated {
-                field: "option length",
-                offset: len_at,
-                need: len_at + 1,
-                have,
-            });
+            return Err(Error::truncated("option length", len_at, len_at + 1, have));
         };
         let end = at + 2 + usize::from(n);
         let Some(data) = self.data.get(at + 2..end) else {
-            return Err(Error::Truncated {
-                field: "option length",
-                offset: len_at,
-                need: self.base.saturating_add(end),
+            return Err(Error::truncated(
+                "option length",
+                len_at,
+                self.base.saturating_add(end),
                 have,
-            });
+            ));
         };
         self.pos = end;
         let malformed = |rule| Error::Malformed { field: "option length", offset: len_at, rule };
