@@ -22,6 +22,53 @@ pub enum NetRepr<'a> {
     Ipv6(ipv6::Repr),
 }
 
+/// An IPv6 extension header to build (RFC 8200 §4); its next-header field is filled.
+///
+/// Routing headers and AH are not built: they carry state (segments, keys) that a
+/// builder has no business inventing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Ipv6Ext<'a> {
+    /// Hop-by-hop options (RFC 8200 §4.3), padded to a multiple of 8.
+    HopByHop(ipv6::OptionsRepr<'a>),
+    /// Destination options (RFC 8200 §4.6), padded to a multiple of 8.
+    DestinationOptions(ipv6::OptionsRepr<'a>),
+    /// A fragment header (RFC 8200 §4.5).
+    Fragment(ipv6::FragmentRepr),
+}
+
+impl Ipv6Ext<'_> {
+    /// The protocol number that announces this header.
+    pub fn kind(&self) -> IpProtocol {
+        match self {
+            Ipv6Ext::HopByHop(_) => IpProtocol::HOP_BY_HOP,
+            Ipv6Ext::DestinationOptions(_) => IpProtocol::IPV6_OPTS,
+            Ipv6Ext::Fragment(_) => IpProtocol::IPV6_FRAG,
+        }
+    }
+
+    /// The header's length in bytes.
+    pub fn buffer_len(&self) -> usize {
+        match self {
+            Ipv6Ext::HopByHop(o) | Ipv6Ext::DestinationOptions(o) => o.buffer_len(),
+            Ipv6Ext::Fragment(f) => f.buffer_len(),
+        }
+    }
+
+    fn emit(&self, next_header: IpProtocol, buf: &mut [u8]) {
+        match *self {
+            Ipv6Ext::HopByHop(mut o) | Ipv6Ext::DestinationOptions(mut o) => {
+                o.next_header = next_header;
+                o.emit(buf);
+            }
+            Ipv6Ext::Fragment(mut f) => {
+                f.next_header = next_header;
+                f.emit(buf);
+            }
+        }
+    }
+}
+
 /// The transport layer of a frame to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportRepr<'a> {
@@ -73,6 +120,9 @@ pub struct Builder<'a> {
     pub tags: &'a [vlan::Repr],
     /// The network layer.
     pub net: NetRepr<'a>,
+    /// IPv6 extension headers after the IPv6 header, in order (ignored for IPv4 and
+    /// ARP). Hop-by-hop must come first (RFC 8200 §4.1).
+    pub ipv6_ext: &'a [Ipv6Ext<'a>],
     /// The transport layer, if any.
     pub transport: Option<TransportRepr<'a>>,
     /// The bytes after the last header.
@@ -86,7 +136,7 @@ fn too_long(field: &'static str) -> Error {
 impl<'a> Builder<'a> {
     /// A bare network-layer packet with no transport and no payload.
     pub fn new(net: NetRepr<'a>) -> Self {
-        Builder { ethernet: None, tags: &[], net, transport: None, payload: &[] }
+        Builder { ethernet: None, tags: &[], net, ipv6_ext: &[], transport: None, payload: &[] }
     }
 
     /// Puts an Ethernet header in front.
@@ -100,6 +150,13 @@ impl<'a> Builder<'a> {
     #[must_use]
     pub fn tags(mut self, tags: &'a [vlan::Repr]) -> Self {
         self.tags = tags;
+        self
+    }
+
+    /// Adds IPv6 extension headers.
+    #[must_use]
+    pub fn ipv6_ext(mut self, ext: &'a [Ipv6Ext<'a>]) -> Self {
+        self.ipv6_ext = ext;
         self
     }
 
@@ -172,10 +229,16 @@ impl<'a> Builder<'a> {
                 Ok((NetRepr::Ipv4(r), header))
             }
             NetRepr::Ipv6(mut r) => {
-                r.next_header = self.protocol().unwrap_or(r.next_header);
+                let upper = self.protocol().unwrap_or(r.next_header);
+                r.next_header = self.ipv6_ext.first().map_or(upper, Ipv6Ext::kind);
+                if self.ipv6_ext.iter().skip(1).any(|e| matches!(e, Ipv6Ext::HopByHop(_))) {
+                    let rule = "RFC 8200 §4.1: hop-by-hop options come right after the IPv6 header";
+                    return Err(Error::malformed("ipv6_ext", 0, rule));
+                }
+                let ext_len: usize = self.ipv6_ext.iter().map(Ipv6Ext::buffer_len).sum();
                 r.payload_len =
-                    u16::try_from(transport_len).map_err(|_| too_long("payload_len"))?;
-                Ok((NetRepr::Ipv6(r), ipv6::HEADER_LEN))
+                    u16::try_from(ext_len + transport_len).map_err(|_| too_long("payload_len"))?;
+                Ok((NetRepr::Ipv6(r), ipv6::HEADER_LEN + ext_len))
             }
         }
     }
@@ -227,11 +290,28 @@ impl<'a> Builder<'a> {
             }
             NetRepr::Ipv6(r) => {
                 r.emit(&mut ipv6::Packet::new_unchecked(&mut net_buf[..]));
+                self.emit_ipv6_ext(&mut net_buf[ipv6::HEADER_LEN..net_header]);
                 (IpAddr::V6(r.src_addr), IpAddr::V6(r.dst_addr))
             }
         };
         self.emit_transport(&mut net_buf[net_header..], addrs)?;
         Ok(total)
+    }
+
+    /// Writes the extension headers, each naming the next (the last names the upper
+    /// layer: the transport's protocol, or the IPv6 repr's own next header).
+    fn emit_ipv6_ext(&self, buf: &mut [u8]) {
+        let upper = match self.net {
+            NetRepr::Ipv6(r) => self.protocol().unwrap_or(r.next_header),
+            _ => return,
+        };
+        let mut at = 0;
+        for (i, ext) in self.ipv6_ext.iter().enumerate() {
+            let next = self.ipv6_ext.get(i + 1).map_or(upper, Ipv6Ext::kind);
+            let len = ext.buffer_len();
+            ext.emit(next, &mut buf[at..at + len]);
+            at += len;
+        }
     }
 
     /// The TPID in front of tag `i` (`i == tags.len()` is past the last tag: `None`).

@@ -35,10 +35,14 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod builder;
+#[cfg(feature = "arbitrary")]
+pub mod fuzzing;
 mod slice;
 
-pub use builder::{Builder, NetRepr, TransportRepr};
+pub use builder::{Builder, Ipv6Ext, NetRepr, TransportRepr};
 pub use slice::{LayerKind, Link, LinkType, Net, SliceError, Sliced, Transport, MAX_VLAN_TAGS};
 pub use wirestate_wire::{Error, Result};
