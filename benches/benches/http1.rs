@@ -1,0 +1,98 @@
+//! HTTP/1.1 heads beside httparse, on httparse's own benchmark messages (copied as
+//! data from httparse 1.10 `benches/parse.rs`), and the chunked decoder on 64 KiB
+//! chunks. Both parsers run strict: wirestate's defaults, httparse's defaults.
+#![allow(missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "bench harness")]
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use wirestate_http1 as http1;
+
+const REQ_SHORT: &[u8] = b"\
+GET / HTTP/1.0\r\n\
+Host: example.com\r\n\
+Cookie: session=60; user_id=1\r\n\r\n";
+
+const REQ: &[u8] = b"\
+GET /wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg HTTP/1.1\r\n\
+Host: www.kittyhell.com\r\n\
+User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n\
+Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n\
+Accept-Encoding: gzip,deflate\r\n\
+Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7\r\n\
+Keep-Alive: 115\r\n\
+Connection: keep-alive\r\n\
+Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral|padding=under256\r\n\r\n";
+
+const RESP_SHORT: &[u8] = b"\
+HTTP/1.0 200 OK\r\n\
+Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n\
+Set-Cookie: session=60; user_id=1\r\n\r\n";
+
+const RESP: &[u8] = b"\
+HTTP/1.1 200 OK\r\n\
+Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n\
+Host: www.kittyhell.com\r\n\
+User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n\
+Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n\
+Accept-Encoding: gzip,deflate\r\n\
+Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7\r\n\
+Keep-Alive: 115\r\n\
+Connection: keep-alive\r\n\
+Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral|padding=under256\r\n\r\n";
+
+/// Parses a request with wirestate; returns (head length, header count, a checksum
+/// over what was read so neither side can skip work).
+fn ws_request(bytes: &[u8]) -> (usize, usize, usize) {
+    let mut headers = [http1::EMPTY_HEADER; 16];
+    let mut req = http1::Request::new(&mut headers);
+    let n = req.parse(bytes).unwrap().complete().unwrap();
+    let sum = req.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
+    (n, req.headers.len(), sum + req.target.len())
+}
+
+fn hp_request(bytes: &[u8]) -> (usize, usize, usize) {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut req = httparse::Request::new(&mut headers);
+    let httparse::Status::Complete(n) = req.parse(bytes).unwrap() else { panic!("partial") };
+    let sum = req.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
+    (n, req.headers.len(), sum + req.path.unwrap().len())
+}
+
+fn ws_response(bytes: &[u8]) -> (usize, usize, usize) {
+    let mut headers = [http1::EMPTY_HEADER; 16];
+    let mut res = http1::Response::new(&mut headers);
+    let n = res.parse(bytes).unwrap().complete().unwrap();
+    let sum = res.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
+    (n, res.headers.len(), sum + usize::from(res.code))
+}
+
+fn hp_response(bytes: &[u8]) -> (usize, usize, usize) {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut res = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(n) = res.parse(bytes).unwrap() else { panic!("partial") };
+    let sum = res.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
+    (n, res.headers.len(), sum + usize::from(res.code.unwrap()))
+}
+
+type ParseFn = fn(&[u8]) -> (usize, usize, usize);
+
+fn group(c: &mut Criterion, name: &str, bytes: &'static [u8], ws: ParseFn, hp: ParseFn) {
+    assert_eq!(ws(bytes), hp(bytes), "{name}: wirestate and httparse disagree");
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function(BenchmarkId::from_parameter("wirestate"), |b| b.iter(|| ws(black_box(bytes))));
+    g.bench_function(BenchmarkId::from_parameter("httparse"), |b| b.iter(|| hp(black_box(bytes))));
+    g.finish();
+}
+
+fn heads(c: &mut Criterion) {
+    group(c, "http1_request_short", REQ_SHORT, ws_request, hp_request);
+    group(c, "http1_request_browser", REQ, ws_request, hp_request);
+    group(c, "http1_response_short", RESP_SHORT, ws_response, hp_response);
+    group(c, "http1_response_browser", RESP, ws_response, hp_response);
+}
+
+criterion_group!(benches, heads);
+criterion_main!(benches);

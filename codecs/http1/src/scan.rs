@@ -1,0 +1,399 @@
+//! The head scanner: start lines and field lines, one pass over the bytes.
+//!
+//! Every function takes the bytes seen so far and an offset, and either moves past
+//! what it recognised, stops with [`Stop::Partial`] when the bytes end first, or
+//! fails with the field and offset that broke the grammar. The callers in
+//! [`crate::head`] turn `Partial` into [`Status::Partial`](crate::Status) or, past a
+//! limit, into an error.
+
+use wirestate_wire::Error;
+
+use crate::error::len_value;
+use crate::table::{scan_field, scan_table, TARGET, TCHAR};
+use crate::{Header, ParserConfig, Version};
+
+/// Why a scan stopped short of its item.
+pub(crate) enum Stop {
+    /// The bytes ended first.
+    Partial,
+    /// The bytes broke a rule.
+    Fail(Error),
+}
+
+impl From<Error> for Stop {
+    #[inline]
+    fn from(e: Error) -> Self {
+        Stop::Fail(e)
+    }
+}
+
+/// A scan's result.
+pub(crate) type Step<T> = core::result::Result<T, Stop>;
+
+/// Consumes the line end at `pos`: CRLF, or LF with `allow_bare_lf`. Any other byte
+/// fails as `field` with `rule`.
+#[inline(always)]
+pub(crate) fn line_end(
+    buf: &[u8],
+    pos: usize,
+    cfg: &ParserConfig,
+    field: &'static str,
+    rule: &'static str,
+) -> Step<usize> {
+    match buf.get(pos) {
+        Some(b'\r') => match buf.get(pos + 1) {
+            Some(b'\n') => Ok(pos + 2),
+            Some(_) => Err(bare_cr(pos)),
+            None => Err(Stop::Partial),
+        },
+        Some(b'\n') if cfg.allow_bare_lf => Ok(pos + 1),
+        Some(b'\n') => Err(bare_lf(pos)),
+        Some(_) => Err(Error::malformed(field, pos, rule).into()),
+        None => Err(Stop::Partial),
+    }
+}
+
+#[cold]
+fn bare_cr(pos: usize) -> Stop {
+    // RFC 9112 §2.2: "A recipient of such a bare CR MUST consider that element to be
+    // invalid or replace each bare CR with SP before processing the element".
+    Error::malformed("line ending", pos, "RFC 9112 §2.2: bare CR").into()
+}
+
+#[cold]
+pub(crate) fn bare_lf(pos: usize) -> Stop {
+    Error::malformed(
+        "line ending",
+        pos,
+        "RFC 9112 §2.2: a line ends with CRLF (allow_bare_lf not enabled)",
+    )
+    .into()
+}
+
+/// Reads `HTTP-version` (RFC 9112 §2.3) at `pos`: `HTTP/1.0` or `HTTP/1.1`; another
+/// well-formed version is `Unsupported` (value `10 * major + minor`).
+#[inline(always)]
+pub(crate) fn version(buf: &[u8], pos: usize) -> Step<Version> {
+    let Some(v) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) else {
+        return Err(version_partial(buf, pos));
+    };
+    match v {
+        b"HTTP/1.1" => Ok(Version::Http11),
+        b"HTTP/1.0" => Ok(Version::Http10),
+        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+            if major.is_ascii_digit() && minor.is_ascii_digit() =>
+        {
+            let value = u32::from(major - b'0') * 10 + u32::from(minor - b'0');
+            Err(Error::unsupported("http-version", pos, value).into())
+        }
+        _ => Err(bad_version(pos)),
+    }
+}
+
+#[cold]
+fn bad_version(pos: usize) -> Stop {
+    Error::malformed("http-version", pos, "RFC 9112 §2.3: HTTP-version is HTTP/DIGIT.DIGIT")
+        .into()
+}
+
+/// Fewer than 8 bytes: fail now if they cannot start a version, so a peer cannot
+/// hold the parser with a wrong prefix.
+#[cold]
+fn version_partial(buf: &[u8], pos: usize) -> Stop {
+    let have = buf.get(pos..).unwrap_or_default();
+    let ok = have.iter().zip(b"HTTP/".iter()).all(|(a, b)| a == b)
+        && have.get(5).is_none_or(u8::is_ascii_digit)
+        && have.get(6).is_none_or(|&b| b == b'.')
+        && have.get(7).is_none_or(u8::is_ascii_digit);
+    if ok {
+        Stop::Partial
+    } else {
+        bad_version(pos)
+    }
+}
+
+/// A token (method) or request-target as `&str`: the tables admit ASCII only, so the
+/// conversion cannot fail; it is checked all the same.
+#[inline(always)]
+pub(crate) fn ascii<'a>(bytes: &'a [u8], field: &'static str, pos: usize) -> Step<&'a str> {
+    core::str::from_utf8(bytes)
+        .map_err(|_| Error::malformed(field, pos, "RFC 9110 §5.6.2: not ASCII").into())
+}
+
+/// The parts of a request-line.
+pub(crate) struct RequestLine<'b> {
+    pub method: &'b str,
+    pub target: &'b str,
+    pub version: Version,
+    /// Offset just past the line end.
+    pub end: usize,
+}
+
+/// Reads leading empty lines (if allowed) and the request-line (RFC 9112 §3).
+#[inline(always)]
+pub(crate) fn request_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<RequestLine<'b>> {
+    let mut start = 0;
+    while let Some(b'\r' | b'\n') = buf.get(start) {
+        if !cfg.allow_leading_empty_lines {
+            return Err(Error::malformed(
+                "request-line",
+                start,
+                "RFC 9112 §2.2: empty line before the request-line \
+                 (allow_leading_empty_lines not enabled)",
+            )
+            .into());
+        }
+        start = line_end(buf, start, cfg, "request-line", "")?;
+    }
+    let pos = scan_table(buf, start, &TCHAR);
+    match buf.get(pos) {
+        Some(b' ') if pos > start => {}
+        None => return Err(Stop::Partial),
+        _ => return Err(token_then_sp("method", pos)),
+    }
+    let method = buf.get(start..pos).unwrap_or_default();
+    let t = pos + 1;
+    let pos = scan_table(buf, t, &TARGET);
+    match buf.get(pos) {
+        Some(b' ') if pos > t => {}
+        None => return Err(Stop::Partial),
+        _ => return Err(bad_target(pos)),
+    }
+    let target = buf.get(t..pos).unwrap_or_default();
+    let version = version(buf, pos + 1)?;
+    let end = line_end(
+        buf,
+        pos + 9,
+        cfg,
+        "request-line",
+        "RFC 9112 §3: HTTP-version is followed by CRLF",
+    )?;
+    if end - start > cfg.max_line_len {
+        return Err(Error::unsupported("request-line", start, len_value(end - start)).into());
+    }
+    Ok(RequestLine {
+        method: ascii(method, "method", start)?,
+        target: ascii(target, "request-target", t)?,
+        version,
+        end,
+    })
+}
+
+#[cold]
+fn token_then_sp(field: &'static str, pos: usize) -> Stop {
+    Error::malformed(field, pos, "RFC 9112 §3: method is a token followed by SP").into()
+}
+
+#[cold]
+fn bad_target(pos: usize) -> Stop {
+    Error::malformed(
+        "request-target",
+        pos,
+        "RFC 9112 §3.2: request-target is URI characters (RFC 3986 §2) followed by SP",
+    )
+    .into()
+}
+
+/// The parts of a status-line.
+pub(crate) struct StatusLine<'b> {
+    pub version: Version,
+    pub code: u16,
+    pub reason: &'b [u8],
+    pub end: usize,
+}
+
+/// Reads a status-line (RFC 9112 §4). The SP before an empty reason may be missing:
+/// servers send `HTTP/1.1 200\r\n`, and a missing reason changes no framing.
+#[inline(always)]
+pub(crate) fn status_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<StatusLine<'b>> {
+    let version = version(buf, 0)?;
+    let code = match buf.get(8..13) {
+        Some(&[b' ', a, b, c, next]) if a.is_ascii_digit() && b.is_ascii_digit()
+            && c.is_ascii_digit() && matches!(next, b' ' | b'\r' | b'\n') =>
+        {
+            u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
+        }
+        Some(_) => return Err(bad_status(8)),
+        None if status_prefix_ok(buf.get(8..).unwrap_or_default()) => return Err(Stop::Partial),
+        None => return Err(bad_status(8)),
+    };
+    if !(100..=599).contains(&code) {
+        // RFC 9110 §15: "All valid status codes are within the range of 100 to 599".
+        return Err(bad_status(9));
+    }
+    let rs = if buf.get(12) == Some(&b' ') { 13 } else { 12 };
+    let pos = scan_field(buf, rs);
+    let end = line_end(
+        buf,
+        pos,
+        cfg,
+        "reason-phrase",
+        "RFC 9112 §4: reason-phrase is HTAB, SP, VCHAR and obs-text",
+    )?;
+    if end > cfg.max_line_len {
+        return Err(Error::unsupported("status-line", 0, len_value(end)).into());
+    }
+    Ok(StatusLine { version, code, reason: buf.get(rs..pos).unwrap_or_default(), end })
+}
+
+fn status_prefix_ok(have: &[u8]) -> bool {
+    have.iter().enumerate().all(|(i, &b)| if i == 0 { b == b' ' } else { b.is_ascii_digit() })
+}
+
+#[cold]
+fn bad_status(pos: usize) -> Stop {
+    Error::malformed("status-code", pos, "RFC 9112 §4: SP, then status-code is 3 digits 100-599")
+        .into()
+}
+
+/// Reads field lines from `pos` through the empty line that ends the head (RFC 9112
+/// §5), into `headers`. Returns the offset past the head and the number of fields.
+#[inline(always)]
+pub(crate) fn fields<'b>(
+    buf: &'b [u8],
+    mut pos: usize,
+    headers: &mut [Header<'b>],
+    cfg: &ParserConfig,
+) -> Step<(usize, usize)> {
+    let limit = headers.len().min(cfg.max_headers);
+    let mut count = 0;
+    let mut last_value_start = 0;
+    loop {
+        let line_start = pos;
+        let name_end = scan_table(buf, pos, &TCHAR);
+        let colon = match buf.get(name_end) {
+            Some(b':') if name_end > pos => name_end,
+            Some(b'\r' | b'\n') if name_end == pos => {
+                let end = line_end(buf, pos, cfg, "field-line", "")?;
+                return Ok((end, count));
+            }
+            Some(b' ' | b'\t') if name_end == pos => {
+                let (end, value) = obs_fold(buf, pos, count, last_value_start, cfg)?;
+                if let Some(last) = count.checked_sub(1).and_then(|i| headers.get_mut(i)) {
+                    last.value = value;
+                }
+                pos = end;
+                continue;
+            }
+            None => return Err(Stop::Partial),
+            Some(_) => space_before_colon(buf, pos, name_end, cfg)?,
+        };
+        let mut vs = colon + 1;
+        while let Some(b' ' | b'\t') = buf.get(vs) {
+            vs += 1;
+        }
+        let ve = scan_field(buf, vs);
+        let end = line_end(
+            buf,
+            ve,
+            cfg,
+            "field-value",
+            "RFC 9110 §5.5: a field value holds VCHAR, obs-text, SP and HTAB",
+        )?;
+        if end - line_start > cfg.max_line_len {
+            return Err(too_long(line_start, end));
+        }
+        let value = trim_end(buf.get(vs..ve).unwrap_or_default());
+        let name = ascii(buf.get(pos..name_end).unwrap_or_default(), "field-name", pos)?;
+        match headers.get_mut(count) {
+            Some(slot) if count < limit => *slot = Header { name, value },
+            _ => return Err(too_many(line_start, count)),
+        }
+        count += 1;
+        last_value_start = vs;
+        pos = end;
+    }
+}
+
+#[cold]
+fn too_long(line_start: usize, end: usize) -> Stop {
+    Error::unsupported("field-line", line_start, len_value(end - line_start)).into()
+}
+
+#[cold]
+fn too_many(line_start: usize, count: usize) -> Stop {
+    Error::unsupported("header count", line_start, len_value(count + 1)).into()
+}
+
+/// The field name at `start..name_end` is followed by neither ':' nor a line end:
+/// whitespace before the colon (refused unless allowed) or a byte outside `tchar`.
+/// Returns the offset of the colon.
+#[cold]
+fn space_before_colon(
+    buf: &[u8],
+    start: usize,
+    name_end: usize,
+    cfg: &ParserConfig,
+) -> Step<usize> {
+    let mut pos = name_end;
+    if name_end > start && cfg.allow_space_before_colon {
+        while let Some(b' ' | b'\t') = buf.get(pos) {
+            pos += 1;
+        }
+        match buf.get(pos) {
+            Some(b':') => return Ok(pos),
+            None => return Err(Stop::Partial),
+            Some(_) => {}
+        }
+    }
+    let rule = match buf.get(name_end) {
+        Some(b' ' | b'\t') if name_end > start => {
+            "RFC 9112 §5.1: no whitespace is allowed between the field name and colon"
+        }
+        _ if name_end == start => "RFC 9110 §5.1: a field name is a non-empty token",
+        _ => "RFC 9110 §5.1: a field name is a token followed by ':'",
+    };
+    Err(Error::malformed("field-name", name_end, rule).into())
+}
+
+/// A line that starts with SP or HTAB: obs-fold (RFC 9112 §5.2). With
+/// `allow_obs_fold` and a field before it, the previous value grows to the end of
+/// this line; returns the offset past the line and the grown value.
+#[cold]
+fn obs_fold<'b>(
+    buf: &'b [u8],
+    pos: usize,
+    count: usize,
+    value_start: usize,
+    cfg: &ParserConfig,
+) -> Step<(usize, &'b [u8])> {
+    if count == 0 {
+        // RFC 9112 §2.2: whitespace between the start-line and the first field "MUST
+        // either reject the message as invalid or consume each whitespace-preceded line".
+        return Err(Error::malformed(
+            "obs-fold",
+            pos,
+            "RFC 9112 §2.2: whitespace between the start-line and the first field",
+        )
+        .into());
+    }
+    if !cfg.allow_obs_fold {
+        return Err(Error::malformed(
+            "obs-fold",
+            pos,
+            "RFC 9112 §5.2: obs-fold is rejected (allow_obs_fold not enabled)",
+        )
+        .into());
+    }
+    let ve = scan_field(buf, pos);
+    let end = line_end(buf, ve, cfg, "field-value", "RFC 9110 §5.5: obs-fold holds field-vchar")?;
+    if end - pos > cfg.max_line_len {
+        return Err(too_long(pos, end));
+    }
+    Ok((end, trim(buf.get(value_start..ve).unwrap_or_default())))
+}
+
+/// `s` without trailing SP and HTAB (RFC 9112 §5.1: OWS around a value is not part of it).
+#[inline(always)]
+fn trim_end(s: &[u8]) -> &[u8] {
+    let mut s = s;
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// `s` without leading or trailing whitespace, CR and LF included (a folded value).
+pub(crate) fn trim(s: &[u8]) -> &[u8] {
+    s.trim_ascii()
+}
