@@ -1,0 +1,27 @@
+//! Every spec vector through `wirestate parse`'s decoder, twice checked: against the
+//! vector's own `expect` (what other implementations compare with) and against an
+//! insta snapshot (so a change to either shows up in review as a diff).
+
+use serde_json::Value;
+use wirestate::decode;
+
+#[test]
+fn spec_vectors_decode_as_expected() {
+    let mut seen = 0;
+    insta::glob!("../spec-vectors", "**/*.json", |path| {
+        let vector: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let (Some(format), Some(hex)) = (vector["format"].as_str(), vector["hex"].as_str()) else {
+            return; // not a vector
+        };
+        let bytes = decode::unhex(hex).expect("vector hex");
+        let actual = match decode::parse(format, &bytes).expect("known format") {
+            Ok(v) | Err(v) => v,
+        };
+        seen += 1;
+        if let Some(expect) = vector.get("expect") {
+            assert_eq!(&actual, expect, "{} differs from its expect", path.display());
+        }
+        insta::assert_json_snapshot!(actual);
+    });
+    assert!(seen >= 60, "only {seen} vectors found");
+}
