@@ -217,7 +217,7 @@ fn decode_agrees_with_tshark_field_for_field() {
         assert!(decoded.error.is_none(), "packet {}: {:?}", packets + 1, decoded.error);
         let t = &theirs[packets]["_source"]["layers"];
         check.packet = packets as u64 + 1;
-        compare(&mut check, t, &decoded.layers);
+        compare(&mut check, t, &decoded.layers_json());
         packets += 1;
     }
     assert_eq!(packets, theirs.len());

@@ -14,7 +14,13 @@ fn spec_vectors_decode_as_expected() {
             return; // not a vector
         };
         let bytes = decode::unhex(hex).expect("vector hex");
-        let actual = match decode::parse(format, &bytes).expect("known format") {
+        let Some(result) = decode::parse(format, &bytes) else {
+            // A vector for a format the CLI does not decode yet must not claim an
+            // expectation it cannot be checked against.
+            assert!(vector.get("expect").is_none(), "{}: unknown format {format}", path.display());
+            return;
+        };
+        let actual = match result {
             Ok(v) | Err(v) => v,
         };
         seen += 1;

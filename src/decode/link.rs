@@ -8,33 +8,33 @@ use wirestate_wire::Error;
 use super::{layer, Obj};
 
 fn ethertype_fields(o: &mut Obj, t: EtherType) {
-    o.insert("ethertype".into(), t.0.into());
+    o.insert("ethertype", t.0.into());
     if let Some(name) = t.name() {
-        o.insert("ethertype_name".into(), name.into());
+        o.insert("ethertype_name", name.into());
     }
 }
 
 fn ethernet_obj<T: AsRef<[u8]>>(f: &ethernet::Frame<T>, ethertype: EtherType) -> Obj {
     let mut o = layer("ethernet");
-    o.insert("src".into(), f.src().to_string().into());
-    o.insert("dst".into(), f.dst().to_string().into());
+    o.insert("src", f.src().to_string().into());
+    o.insert("dst", f.dst().to_string().into());
     ethertype_fields(&mut o, ethertype);
     o
 }
 
-fn vlan_obj<T: AsRef<[u8]>>(t: &vlan::Tag<T>, tpid: EtherType) -> Value {
+fn vlan_obj<T: AsRef<[u8]>>(t: &vlan::Tag<T>, tpid: EtherType) -> Obj {
     let mut o = layer("vlan");
-    o.insert("tpid".into(), tpid.0.into());
-    o.insert("pcp".into(), t.pcp().into());
-    o.insert("dei".into(), t.dei().into());
-    o.insert("vid".into(), t.vid().into());
+    o.insert("tpid", tpid.0.into());
+    o.insert("pcp", t.pcp().into());
+    o.insert("dei", t.dei().into());
+    o.insert("vid", t.vid().into());
     ethertype_fields(&mut o, t.ethertype());
-    Value::Object(o)
+    o
 }
 
 /// Pushes the Ethernet layer and one layer per VLAN tag.
-pub fn ethernet(link: &Link<'_>, out: &mut Vec<Value>) {
-    out.push(Value::Object(ethernet_obj(&link.frame, link.frame.ethertype())));
+pub fn ethernet(link: &Link<'_>, out: &mut Vec<Obj>) {
+    out.push(ethernet_obj(&link.frame, link.frame.ethertype()));
     for (tag, tpid) in link.tags().zip(link.tpids()) {
         out.push(vlan_obj(&tag, tpid));
     }
@@ -44,6 +44,6 @@ pub fn ethernet(link: &Link<'_>, out: &mut Vec<Value>) {
 pub fn parse_ethernet(bytes: &[u8]) -> Result<Value, Error> {
     let f = ethernet::Frame::new_checked(bytes)?;
     let mut o = ethernet_obj(&f, f.ethertype());
-    o.insert("payload_len".into(), f.payload().len().into());
-    Ok(Value::Object(o))
+    o.insert("payload_len", f.payload().len().into());
+    Ok(Value::from(o))
 }

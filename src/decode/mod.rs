@@ -8,23 +8,22 @@
 mod filter;
 mod link;
 mod net;
+mod obj;
 mod summary;
 mod transport;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wirestate_packet::{LinkType, Sliced};
 use wirestate_wire::Error;
 
 pub use filter::{End, Filter, FilterError};
+pub use obj::Obj;
 pub use summary::summary;
-
-/// A JSON object under construction, fields in insertion order.
-pub(crate) type Obj = Map<String, Value>;
 
 /// Starts a layer object with its `proto`.
 pub(crate) fn layer(proto: &str) -> Obj {
-    let mut o = Obj::new();
-    o.insert("proto".into(), Value::from(proto));
+    let mut o = Obj::with_capacity(16);
+    o.insert("proto", Value::from(proto));
     o
 }
 
@@ -58,7 +57,7 @@ pub fn error_json(layer: &str, e: &Error) -> Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// One object per layer, ending with `{"proto": "payload", "len": N}` when bytes are left.
-    pub layers: Vec<Value>,
+    pub layers: Vec<Obj>,
     /// `{"layer", "offset", "field", "message"}` of the layer that failed, if one did.
     pub error: Option<Value>,
 }
@@ -66,10 +65,15 @@ pub struct Decoded {
 impl Decoded {
     /// `{"layers": [...], "error": ...}`, the form of `wirestate parse frame`.
     pub fn to_json(&self) -> Value {
-        let mut o = Obj::new();
-        o.insert("layers".into(), Value::Array(self.layers.clone()));
-        o.insert("error".into(), self.error.clone().unwrap_or(Value::Null));
-        Value::Object(o)
+        let mut o = Obj::with_capacity(2);
+        o.insert("layers", Value::Array(self.layers_json()));
+        o.insert("error", self.error.clone().unwrap_or(Value::Null));
+        Value::from(o)
+    }
+
+    /// The layers as JSON values.
+    pub fn layers_json(&self) -> Vec<Value> {
+        self.layers.iter().cloned().map(Value::from).collect()
     }
 }
 
@@ -96,7 +100,9 @@ pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
     }
     let error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
     if error.is_none() && !sliced.payload().is_empty() {
-        layers.push(json!({"proto": "payload", "len": sliced.payload().len()}));
+        let mut o = layer("payload");
+        o.insert("len", sliced.payload().len().into());
+        layers.push(o);
     }
     Decoded { layers, error }
 }
@@ -134,11 +140,7 @@ pub const FORMATS: &[&str] =
 /// and succeed with `{"layers", "error"}` even when a layer fails (like `decode`).
 /// Returns `None` for an unknown format.
 pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
-    let wrap = |layer: &str, e: Error| {
-        let mut o = Obj::new();
-        o.insert("error".into(), error_json(layer, &e));
-        Value::Object(o)
-    };
+    let wrap = |layer: &str, e: Error| json!({ "error": error_json(layer, &e) });
     Some(match format {
         "frame" => Ok(frame(LinkType::Ethernet, bytes, bytes.len()).to_json()),
         "raw-ip" => Ok(frame(LinkType::Ip, bytes, bytes.len()).to_json()),

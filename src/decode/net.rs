@@ -11,11 +11,11 @@ use wirestate_wire::{Error, MacAddr};
 use super::{hex, layer, Obj};
 
 /// The layer object of a sliced network layer.
-pub fn net(n: &Net<'_>, truncated: bool) -> Value {
+pub fn net(n: &Net<'_>, truncated: bool) -> Obj {
     match n {
-        Net::Arp(p) => Value::Object(arp_obj(p)),
-        Net::Ipv4(p) => Value::Object(ipv4_obj(p, truncated)),
-        Net::Ipv6 { packet, .. } => Value::Object(ipv6_obj(packet)),
+        Net::Arp(p) => arp_obj(p),
+        Net::Ipv4(p) => ipv4_obj(p, truncated),
+        Net::Ipv6 { packet, .. } => ipv6_obj(packet),
     }
 }
 
@@ -33,33 +33,33 @@ fn arp_obj<T: AsRef<[u8]>>(p: &arp::Packet<T>) -> Obj {
     let mut o = layer("arp");
     let ether = p.hardware_type() == 1 && p.hardware_len() == 6;
     let ipv4 = p.protocol_type() == 0x0800 && p.protocol_len() == 4;
-    o.insert("htype".into(), p.hardware_type().into());
-    o.insert("ptype".into(), p.protocol_type().into());
-    o.insert("hlen".into(), p.hardware_len().into());
-    o.insert("plen".into(), p.protocol_len().into());
+    o.insert("htype", p.hardware_type().into());
+    o.insert("ptype", p.protocol_type().into());
+    o.insert("hlen", p.hardware_len().into());
+    o.insert("plen", p.protocol_len().into());
     let op: u16 = p.operation().into();
-    o.insert("op".into(), op.into());
+    o.insert("op", op.into());
     let name = match p.operation() {
         arp::Operation::Request => Some("request"),
         arp::Operation::Reply => Some("reply"),
         _ => None,
     };
     if let Some(n) = name {
-        o.insert("op_name".into(), n.into());
+        o.insert("op_name", n.into());
     }
     let hw = |b: &[u8]| if ether { arp_addr(b, false) } else { hex(b).into() };
     let pa = |b: &[u8]| if ipv4 { arp_addr(b, true) } else { hex(b).into() };
-    o.insert("sha".into(), hw(p.sender_hardware_addr()));
-    o.insert("spa".into(), pa(p.sender_protocol_addr()));
-    o.insert("tha".into(), hw(p.target_hardware_addr()));
-    o.insert("tpa".into(), pa(p.target_protocol_addr()));
+    o.insert("sha", hw(p.sender_hardware_addr()));
+    o.insert("spa", pa(p.sender_protocol_addr()));
+    o.insert("tha", hw(p.target_hardware_addr()));
+    o.insert("tpa", pa(p.target_protocol_addr()));
     o
 }
 
 /// `wirestate parse arp`.
 pub fn parse_arp(bytes: &[u8]) -> Result<Value, Error> {
     let p = arp::Packet::new_checked(bytes)?;
-    Ok(Value::Object(arp_obj(&p)))
+    Ok(Value::from(arp_obj(&p)))
 }
 
 fn ipv4_option(opt: &ipv4::IpOption<'_>) -> Value {
@@ -88,26 +88,26 @@ fn ipv4_option(opt: &ipv4::IpOption<'_>) -> Value {
 
 fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
     let mut o = layer("ipv4");
-    o.insert("ihl".into(), p.ihl().into());
-    o.insert("header_len".into(), p.header_len().into());
-    o.insert("dscp".into(), p.dscp().into());
-    o.insert("ecn".into(), p.ecn().into());
-    o.insert("total_len".into(), p.total_len().into());
-    o.insert("id".into(), p.ident().into());
-    o.insert("df".into(), p.dont_frag().into());
-    o.insert("mf".into(), p.more_frags().into());
-    o.insert("frag_offset".into(), p.frag_offset().into());
-    o.insert("ttl".into(), p.ttl().into());
-    o.insert("protocol".into(), p.protocol().0.into());
+    o.insert("ihl", p.ihl().into());
+    o.insert("header_len", p.header_len().into());
+    o.insert("dscp", p.dscp().into());
+    o.insert("ecn", p.ecn().into());
+    o.insert("total_len", p.total_len().into());
+    o.insert("id", p.ident().into());
+    o.insert("df", p.dont_frag().into());
+    o.insert("mf", p.more_frags().into());
+    o.insert("frag_offset", p.frag_offset().into());
+    o.insert("ttl", p.ttl().into());
+    o.insert("protocol", p.protocol().0.into());
     if let Some(name) = p.protocol().name() {
-        o.insert("protocol_name".into(), name.into());
+        o.insert("protocol_name", name.into());
     }
-    o.insert("checksum".into(), p.checksum().into());
+    o.insert("checksum", p.checksum().into());
     // The header is always whole in a sliced packet; only the payload can be cut.
     let _ = truncated;
-    o.insert("checksum_ok".into(), p.verify_checksum().into());
-    o.insert("src".into(), p.src_addr().to_string().into());
-    o.insert("dst".into(), p.dst_addr().to_string().into());
+    o.insert("checksum_ok", p.verify_checksum().into());
+    o.insert("src", p.src_addr().to_string().into());
+    o.insert("dst", p.dst_addr().to_string().into());
     let mut options = Vec::new();
     for opt in p.options_iter() {
         match opt {
@@ -119,7 +119,7 @@ fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
             }
         }
     }
-    o.insert("options".into(), Value::Array(options));
+    o.insert("options", Value::Array(options));
     o
 }
 
@@ -128,8 +128,8 @@ pub fn parse_ipv4(bytes: &[u8]) -> Result<Value, Error> {
     let p = ipv4::Packet::new_checked(bytes)?;
     ipv4::Repr::parse(&p)?;
     let mut o = ipv4_obj(&p, false);
-    o.insert("payload_len".into(), p.payload().len().into());
-    Ok(Value::Object(o))
+    o.insert("payload_len", p.payload().len().into());
+    Ok(Value::from(o))
 }
 
 fn ext_name(kind: u8) -> &'static str {
@@ -164,40 +164,40 @@ fn tlvs(tlvs: ipv6::Tlvs<'_>) -> Value {
 }
 
 fn ext_obj(h: &ipv6::ExtHeader<'_>) -> Value {
-    let mut o = Obj::new();
-    o.insert("type".into(), ext_name(h.kind.0).into());
-    o.insert("next_header".into(), h.next_header.0.into());
-    o.insert("len".into(), h.bytes.len().into());
+    let mut o = Obj::with_capacity(8);
+    o.insert("type", ext_name(h.kind.0).into());
+    o.insert("next_header", h.next_header.0.into());
+    o.insert("len", h.bytes.len().into());
     if let Some(f) = h.as_fragment() {
-        o.insert("offset".into(), f.offset.into());
-        o.insert("more".into(), f.more.into());
-        o.insert("ident".into(), f.ident.into());
+        o.insert("offset", f.offset.into());
+        o.insert("more", f.more.into());
+        o.insert("ident", f.ident.into());
     }
     if let Some(r) = h.as_routing() {
-        o.insert("routing_type".into(), r.routing_type.into());
-        o.insert("segments_left".into(), r.segments_left.into());
+        o.insert("routing_type", r.routing_type.into());
+        o.insert("segments_left", r.segments_left.into());
     }
     if let Some(a) = h.as_ah() {
-        o.insert("spi".into(), a.spi.into());
-        o.insert("seq".into(), a.seq.into());
+        o.insert("spi", a.spi.into());
+        o.insert("seq", a.seq.into());
     }
     if let Some(t) = h.options() {
-        o.insert("options".into(), tlvs(t));
+        o.insert("options", tlvs(t));
     }
-    Value::Object(o)
+    Value::from(o)
 }
 
 fn ipv6_obj<T: AsRef<[u8]>>(p: &ipv6::Packet<T>) -> Obj {
     let mut o = layer("ipv6");
-    o.insert("traffic_class".into(), p.traffic_class().into());
-    o.insert("flow_label".into(), p.flow_label().into());
-    o.insert("payload_len".into(), p.payload_len().into());
-    o.insert("next_header".into(), p.next_header().0.into());
-    o.insert("hop_limit".into(), p.hop_limit().into());
-    o.insert("src".into(), p.src_addr().to_string().into());
-    o.insert("dst".into(), p.dst_addr().to_string().into());
+    o.insert("traffic_class", p.traffic_class().into());
+    o.insert("flow_label", p.flow_label().into());
+    o.insert("payload_len", p.payload_len().into());
+    o.insert("next_header", p.next_header().0.into());
+    o.insert("hop_limit", p.hop_limit().into());
+    o.insert("src", p.src_addr().to_string().into());
+    o.insert("dst", p.dst_addr().to_string().into());
     let ext: Vec<Value> = p.ext_headers().filter_map(Result::ok).map(|h| ext_obj(&h)).collect();
-    o.insert("ext".into(), Value::Array(ext));
+    o.insert("ext", Value::Array(ext));
     o
 }
 
@@ -207,5 +207,5 @@ pub fn parse_ipv6(bytes: &[u8]) -> Result<Value, Error> {
     // The walk must succeed for the message to be valid; `payload_len`, the header's
     // own field, already says how much payload there was.
     p.upper_layer()?;
-    Ok(Value::Object(ipv6_obj(&p)))
+    Ok(Value::from(ipv6_obj(&p)))
 }

@@ -14,9 +14,9 @@ use super::{hex, layer, Obj};
 
 /// The layer object of a sliced transport layer. Checksums print `null` when the
 /// capture is cut short (`truncated`), since the bytes they cover are not all there.
-pub fn transport(t: &Transport<'_>, net: &Net<'_>, truncated: bool) -> Value {
+pub fn transport(t: &Transport<'_>, net: &Net<'_>, truncated: bool) -> Obj {
     let addrs = if truncated { None } else { net.addrs() };
-    Value::Object(match t {
+    match t {
         Transport::Udp(d) => udp_obj(d, addrs),
         Transport::Tcp(s) => tcp_obj(s, addrs),
         Transport::Icmpv4(p) => icmpv4_obj(p, !truncated),
@@ -27,17 +27,17 @@ pub fn transport(t: &Transport<'_>, net: &Net<'_>, truncated: bool) -> Value {
             };
             icmpv6_obj(p, v6)
         }
-    })
+    }
 }
 
 fn udp_obj<T: AsRef<[u8]>>(d: &udp::Datagram<T>, addrs: Option<(IpAddr, IpAddr)>) -> Obj {
     let mut o = layer("udp");
-    o.insert("src_port".into(), d.src_port().into());
-    o.insert("dst_port".into(), d.dst_port().into());
-    o.insert("len".into(), d.len().into());
-    o.insert("checksum".into(), d.checksum().into());
+    o.insert("src_port", d.src_port().into());
+    o.insert("dst_port", d.dst_port().into());
+    o.insert("len", d.len().into());
+    o.insert("checksum", d.checksum().into());
     let ok = addrs.and_then(|(s, t)| d.checksum_ok(s, t));
-    o.insert("checksum_ok".into(), ok.into());
+    o.insert("checksum_ok", ok.into());
     o
 }
 
@@ -46,8 +46,8 @@ pub fn parse_udp(bytes: &[u8]) -> Result<Value, Error> {
     let d = udp::Datagram::new_checked(bytes)?;
     udp::Repr::parse(&d)?;
     let mut o = udp_obj(&d, None);
-    o.insert("payload_len".into(), d.payload().len().into());
-    Ok(Value::Object(o))
+    o.insert("payload_len", d.payload().len().into());
+    Ok(Value::from(o))
 }
 
 fn tcp_option(opt: &tcp::TcpOption<'_>) -> Value {
@@ -71,20 +71,20 @@ fn tcp_option(opt: &tcp::TcpOption<'_>) -> Value {
 
 fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>) -> Obj {
     let mut o = layer("tcp");
-    o.insert("src_port".into(), s.src_port().into());
-    o.insert("dst_port".into(), s.dst_port().into());
-    o.insert("seq".into(), s.seq_number().0.into());
-    o.insert("ack".into(), s.ack_number().0.into());
-    o.insert("data_offset".into(), s.header_len().into());
+    o.insert("src_port", s.src_port().into());
+    o.insert("dst_port", s.dst_port().into());
+    o.insert("seq", s.seq_number().0.into());
+    o.insert("ack", s.ack_number().0.into());
+    o.insert("data_offset", s.header_len().into());
     let flags = s.flags();
-    o.insert("flags".into(), flags.0.into());
+    o.insert("flags", flags.0.into());
     let names: Vec<Value> = flags.names().map(Value::from).collect();
-    o.insert("flag_names".into(), Value::Array(names));
-    o.insert("window".into(), s.window_len().into());
-    o.insert("checksum".into(), s.checksum().into());
+    o.insert("flag_names", Value::Array(names));
+    o.insert("window", s.window_len().into());
+    o.insert("checksum", s.checksum().into());
     let ok = addrs.and_then(|(a, b)| s.checksum_ok(a, b));
-    o.insert("checksum_ok".into(), ok.into());
-    o.insert("urgent".into(), s.urgent_at().into());
+    o.insert("checksum_ok", ok.into());
+    o.insert("urgent", s.urgent_at().into());
     let mut options = Vec::new();
     for opt in s.options_iter() {
         match opt {
@@ -96,8 +96,8 @@ fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>)
             }
         }
     }
-    o.insert("options".into(), Value::Array(options));
-    o.insert("payload_len".into(), s.payload().len().into());
+    o.insert("options", Value::Array(options));
+    o.insert("payload_len", s.payload().len().into());
     o
 }
 
@@ -105,7 +105,7 @@ fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>)
 pub fn parse_tcp(bytes: &[u8]) -> Result<Value, Error> {
     let s = tcp::Segment::new_checked(bytes)?;
     tcp::Repr::parse(&s)?;
-    Ok(Value::Object(tcp_obj(&s, None)))
+    Ok(Value::from(tcp_obj(&s, None)))
 }
 
 /// The addresses and ports of a datagram quoted in an ICMP error, as far as they go.
@@ -113,53 +113,53 @@ fn quoted_ipv4(quoted: &[u8]) -> Value {
     let Ok(p) = ipv4::Packet::new_checked_header(quoted) else {
         return json!({"len": quoted.len()});
     };
-    let mut o = Obj::new();
-    o.insert("len".into(), quoted.len().into());
-    o.insert("src".into(), p.src_addr().to_string().into());
-    o.insert("dst".into(), p.dst_addr().to_string().into());
-    o.insert("protocol".into(), p.protocol().0.into());
+    let mut o = Obj::with_capacity(6);
+    o.insert("len", quoted.len().into());
+    o.insert("src", p.src_addr().to_string().into());
+    o.insert("dst", p.dst_addr().to_string().into());
+    o.insert("protocol", p.protocol().0.into());
     let ports = p.payload();
     if ports.len() >= 4 {
-        o.insert("src_port".into(), u16::from_be_bytes([ports[0], ports[1]]).into());
-        o.insert("dst_port".into(), u16::from_be_bytes([ports[2], ports[3]]).into());
+        o.insert("src_port", u16::from_be_bytes([ports[0], ports[1]]).into());
+        o.insert("dst_port", u16::from_be_bytes([ports[2], ports[3]]).into());
     }
-    Value::Object(o)
+    Value::from(o)
 }
 
 fn icmpv4_obj(p: &icmpv4::Packet<&[u8]>, check: bool) -> Obj {
     let mut o = layer("icmpv4");
     let t = p.msg_type();
-    o.insert("type".into(), t.0.into());
+    o.insert("type", t.0.into());
     if let Some(name) = t.name() {
-        o.insert("type_name".into(), name.into());
+        o.insert("type_name", name.into());
     }
-    o.insert("code".into(), p.code().into());
-    o.insert("checksum".into(), p.checksum().into());
-    o.insert("checksum_ok".into(), if check { p.verify_checksum().into() } else { Value::Null });
+    o.insert("code", p.code().into());
+    o.insert("checksum", p.checksum().into());
+    o.insert("checksum_ok", if check { p.verify_checksum().into() } else { Value::Null });
     match icmpv4::Repr::parse(p) {
         Ok(icmpv4::Repr::EchoRequest { ident, seq_no, data })
         | Ok(icmpv4::Repr::EchoReply { ident, seq_no, data }) => {
-            o.insert("id".into(), ident.into());
-            o.insert("seq".into(), seq_no.into());
-            o.insert("data_len".into(), data.len().into());
+            o.insert("id", ident.into());
+            o.insert("seq", seq_no.into());
+            o.insert("data_len", data.len().into());
         }
         Ok(icmpv4::Repr::DstUnreachable { next_hop_mtu, quoted, .. }) => {
-            o.insert("mtu".into(), next_hop_mtu.into());
-            o.insert("quoted".into(), quoted_ipv4(quoted));
+            o.insert("mtu", next_hop_mtu.into());
+            o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(icmpv4::Repr::TimeExceeded { quoted, .. }) => {
-            o.insert("quoted".into(), quoted_ipv4(quoted));
+            o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(icmpv4::Repr::Redirect { gateway, quoted, .. }) => {
-            o.insert("gateway".into(), gateway.to_string().into());
-            o.insert("quoted".into(), quoted_ipv4(quoted));
+            o.insert("gateway", gateway.to_string().into());
+            o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(icmpv4::Repr::ParamProblem { pointer, quoted }) => {
-            o.insert("pointer".into(), pointer.into());
-            o.insert("quoted".into(), quoted_ipv4(quoted));
+            o.insert("pointer", pointer.into());
+            o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(_) | Err(_) => {
-            o.insert("data_len".into(), p.data().len().into());
+            o.insert("data_len", p.data().len().into());
         }
     }
     o
@@ -169,7 +169,7 @@ fn icmpv4_obj(p: &icmpv4::Packet<&[u8]>, check: bool) -> Obj {
 pub fn parse_icmpv4(bytes: &[u8]) -> Result<Value, Error> {
     let p = icmpv4::Packet::new_checked(bytes)?;
     icmpv4::Repr::parse(&p)?;
-    Ok(Value::Object(icmpv4_obj(&p, true)))
+    Ok(Value::from(icmpv4_obj(&p, true)))
 }
 
 fn ndp_options(bytes: &[u8]) -> Value {
@@ -214,35 +214,35 @@ fn lla(bytes: &[u8]) -> Value {
 fn icmpv6_obj(p: &icmpv6::Packet<&[u8]>, addrs: Option<(Ipv6Addr, Ipv6Addr)>) -> Obj {
     let mut o = layer("icmpv6");
     let t = p.msg_type();
-    o.insert("type".into(), t.0.into());
+    o.insert("type", t.0.into());
     if let Some(name) = t.name() {
-        o.insert("type_name".into(), name.into());
+        o.insert("type_name", name.into());
     }
-    o.insert("code".into(), p.code().into());
-    o.insert("checksum".into(), p.checksum().into());
+    o.insert("code", p.code().into());
+    o.insert("checksum", p.checksum().into());
     let ok = addrs.map(|(s, d)| p.checksum_ok(s, d));
-    o.insert("checksum_ok".into(), ok.into());
+    o.insert("checksum_ok", ok.into());
     let ndp_opts = |o: &mut Obj, opts: &[u8]| {
-        o.insert("options".into(), ndp_options(opts));
+        o.insert("options", ndp_options(opts));
     };
     match icmpv6::Repr::parse(p) {
         Ok(icmpv6::Repr::EchoRequest { ident, seq_no, data })
         | Ok(icmpv6::Repr::EchoReply { ident, seq_no, data }) => {
-            o.insert("id".into(), ident.into());
-            o.insert("seq".into(), seq_no.into());
-            o.insert("data_len".into(), data.len().into());
+            o.insert("id", ident.into());
+            o.insert("seq", seq_no.into());
+            o.insert("data_len", data.len().into());
         }
         Ok(icmpv6::Repr::PacketTooBig { mtu, quoted }) => {
-            o.insert("mtu".into(), mtu.into());
-            o.insert("quoted_len".into(), quoted.len().into());
+            o.insert("mtu", mtu.into());
+            o.insert("quoted_len", quoted.len().into());
         }
         Ok(icmpv6::Repr::DstUnreachable { quoted, .. })
         | Ok(icmpv6::Repr::TimeExceeded { quoted, .. }) => {
-            o.insert("quoted_len".into(), quoted.len().into());
+            o.insert("quoted_len", quoted.len().into());
         }
         Ok(icmpv6::Repr::ParamProblem { pointer, quoted, .. }) => {
-            o.insert("pointer".into(), pointer.into());
-            o.insert("quoted_len".into(), quoted.len().into());
+            o.insert("pointer", pointer.into());
+            o.insert("quoted_len", quoted.len().into());
         }
         Ok(icmpv6::Repr::RouterSolicit { options }) => ndp_opts(&mut o, options),
         Ok(icmpv6::Repr::RouterAdvert {
@@ -254,32 +254,32 @@ fn icmpv6_obj(p: &icmpv6::Packet<&[u8]>, addrs: Option<(Ipv6Addr, Ipv6Addr)>) ->
             retrans_time,
             options,
         }) => {
-            o.insert("cur_hop_limit".into(), hop_limit.into());
-            o.insert("managed".into(), managed.into());
-            o.insert("other".into(), other.into());
-            o.insert("router_lifetime".into(), router_lifetime.into());
-            o.insert("reachable_time".into(), reachable_time.into());
-            o.insert("retrans_time".into(), retrans_time.into());
+            o.insert("cur_hop_limit", hop_limit.into());
+            o.insert("managed", managed.into());
+            o.insert("other", other.into());
+            o.insert("router_lifetime", router_lifetime.into());
+            o.insert("reachable_time", reachable_time.into());
+            o.insert("retrans_time", retrans_time.into());
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::NeighborSolicit { target, options }) => {
-            o.insert("target".into(), target.to_string().into());
+            o.insert("target", target.to_string().into());
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::NeighborAdvert { router, solicited, override_, target, options }) => {
-            o.insert("router".into(), router.into());
-            o.insert("solicited".into(), solicited.into());
-            o.insert("override".into(), override_.into());
-            o.insert("target".into(), target.to_string().into());
+            o.insert("router", router.into());
+            o.insert("solicited", solicited.into());
+            o.insert("override", override_.into());
+            o.insert("target", target.to_string().into());
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::Redirect { target, dst, options }) => {
-            o.insert("target".into(), target.to_string().into());
-            o.insert("dst".into(), dst.to_string().into());
+            o.insert("target", target.to_string().into());
+            o.insert("dst", dst.to_string().into());
             ndp_opts(&mut o, options);
         }
         Ok(_) | Err(_) => {
-            o.insert("data_len".into(), p.data().len().into());
+            o.insert("data_len", p.data().len().into());
         }
     }
     o
@@ -289,5 +289,5 @@ fn icmpv6_obj(p: &icmpv6::Packet<&[u8]>, addrs: Option<(Ipv6Addr, Ipv6Addr)>) ->
 pub fn parse_icmpv6(bytes: &[u8]) -> Result<Value, Error> {
     let p = icmpv6::Packet::new_checked(bytes)?;
     icmpv6::Repr::parse(&p)?;
-    Ok(Value::Object(icmpv6_obj(&p, None)))
+    Ok(Value::from(icmpv6_obj(&p, None)))
 }

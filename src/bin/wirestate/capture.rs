@@ -8,7 +8,6 @@ use std::time::Duration;
 use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
-use serde_json::{Map, Value};
 use wirestate::decode::{self, Decoded};
 use wirestate_packet::{LinkType, Sliced};
 
@@ -126,15 +125,24 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
 
 /// Writes one packet's JSON line.
 pub fn write_json_line(out: &mut impl Write, p: &Packet<'_>, d: &Decoded) -> io::Result<()> {
-    let mut o = Map::new();
-    o.insert("index".into(), p.index.into());
-    o.insert("ts".into(), p.ts().into());
-    o.insert("caplen".into(), p.data.len().into());
-    o.insert("len".into(), p.wire_len.into());
-    o.insert("layers".into(), Value::Array(d.layers.clone()));
-    o.insert("error".into(), d.error.clone().unwrap_or(Value::Null));
-    serde_json::to_writer(&mut *out, &Value::Object(o))?;
-    out.write_all(b"\n")
+    write!(
+        out,
+        r#"{{"index":{},"ts":"{}","caplen":{},"len":{},"layers":"#,
+        p.index,
+        p.ts(),
+        p.data.len(),
+        p.wire_len
+    )?;
+    out.write_all(b"[")?;
+    for (i, layer) in d.layers.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        layer.write_to(out)?;
+    }
+    out.write_all(br#"],"error":"#)?;
+    serde_json::to_writer(&mut *out, &d.error)?;
+    out.write_all(b"}\n")
 }
 
 /// Packets and bytes per protocol, for `--stats`.
