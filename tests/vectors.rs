@@ -2,6 +2,9 @@
 //! vector's own `expect` (what other implementations compare with) and against an
 //! insta snapshot (so a change to either shows up in review as a diff).
 
+// Test helpers outside #[test] functions unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::Value;
 use wirestate::decode;
 

@@ -82,11 +82,12 @@ impl Decoded {
 /// `wire_len` is the frame's length on the wire; when the capture holds less
 /// (a snap length), checksums that cover missing bytes print as `null`.
 pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
-    sliced(&Sliced::new(link, bytes), bytes.len() < wire_len)
+    sliced(&Sliced::new_captured(link, bytes, wire_len))
 }
 
 /// [`frame`] for a frame already sliced (the CLI slices once for its filter too).
-pub fn sliced(sliced: &Sliced<'_>, truncated: bool) -> Decoded {
+pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
+    let truncated = sliced.is_cut();
     let mut layers = Vec::with_capacity(5);
     if let Some(l) = &sliced.link() {
         link::ethernet(l, &mut layers);

@@ -18,7 +18,17 @@ pub fn transport(t: &Transport<'_>, net: &Net<'_>, truncated: bool) -> Obj {
     let addrs = if truncated { None } else { net.addrs() };
     match t {
         Transport::Udp(d) => udp_obj(d, addrs),
-        Transport::Tcp(s) => tcp_obj(s, addrs),
+        Transport::Tcp(s) => {
+            let mut o = tcp_obj(s, addrs);
+            if truncated {
+                // The segment's length on the wire is what the IP header says; the
+                // capture holds less.
+                let wire = ip_payload_len(net).saturating_sub(s.header_len());
+                o.insert("captured_payload_len", s.payload().len().into());
+                o.set("payload_len", wire.into());
+            }
+            o
+        }
         Transport::Icmpv4(p) => icmpv4_obj(p, !truncated),
         Transport::Icmpv6(p) => {
             let v6 = match addrs {
@@ -39,6 +49,17 @@ fn udp_obj<T: AsRef<[u8]>>(d: &udp::Datagram<T>, addrs: Option<(IpAddr, IpAddr)>
     let ok = addrs.and_then(|(s, t)| d.checksum_ok(s, t));
     o.insert("checksum_ok", ok.into());
     o
+}
+
+/// How many bytes the network layer says its upper layer has (on the wire).
+fn ip_payload_len(net: &Net<'_>) -> usize {
+    match net {
+        Net::Ipv4(p) => usize::from(p.total_len()).saturating_sub(p.header_len()),
+        Net::Ipv6 { packet, upper_offset, .. } => {
+            usize::from(packet.payload_len()).saturating_sub(*upper_offset)
+        }
+        Net::Arp(_) => 0,
+    }
 }
 
 /// `wirestate parse udp` (no IP header, so no checksum check).

@@ -86,7 +86,9 @@ pub struct Layers<'a> {
 pub fn layers<'a>(u: &mut Unstructured<'a>) -> arbitrary::Result<Layers<'a>> {
     let ethernet: Option<ethernet::Repr> = u.arbitrary()?;
     let n_tags = if ethernet.is_some() { u.int_in_range(0..=4)? } else { 0 };
-    let tags = (0..n_tags).map(|_| <vlan::Repr as arbitrary::Arbitrary>::arbitrary(u)).collect::<Result<_, _>>()?;
+    let tags = (0..n_tags)
+        .map(|_| <vlan::Repr as arbitrary::Arbitrary>::arbitrary(u))
+        .collect::<Result<_, _>>()?;
     let v6 = u.arbitrary::<bool>()?;
     let net = match u.int_in_range(0..=2)? {
         0 if ethernet.is_some() => NetRepr::Arp(u.arbitrary()?),
@@ -157,8 +159,10 @@ pub fn rebuild(frame: &[u8], with_ethernet: bool) -> Vec<u8> {
     let s = Sliced::new(link, frame);
     assert!(s.error.is_none(), "{:?}", s.error);
     let ethernet = s.link().map(|l| ethernet::Repr::parse(&l.frame).unwrap());
-    let tags: Vec<vlan::Repr> =
-        s.link().map(|l| l.tags().map(|t| vlan::Repr::parse(&t).unwrap()).collect()).unwrap_or_default();
+    let tags: Vec<vlan::Repr> = s
+        .link()
+        .map(|l| l.tags().map(|t| vlan::Repr::parse(&t).unwrap()).collect())
+        .unwrap_or_default();
     let mut ext = Vec::new();
     let net = match s.net().unwrap() {
         Net::Arp(p) => NetRepr::Arp(arp::Repr::parse(&p).unwrap()),
@@ -199,4 +203,3 @@ pub fn rebuild(frame: &[u8], with_ethernet: bool) -> Vec<u8> {
     let b = Builder { ethernet, tags: &tags, net, ipv6_ext: &ext, transport, payload };
     b.to_vec().unwrap()
 }
-

@@ -192,6 +192,8 @@ pub struct Sliced<'a> {
     transport_end: usize,
     payload_start: usize,
     payload_end: usize,
+    /// The capture holds less than the wire did: lengths may point past the end.
+    cut: bool,
     /// The layer that failed, if one did; the layers before it are still there.
     pub error: Option<SliceError>,
 }
@@ -214,19 +216,63 @@ impl<'a> Sliced<'a> {
             transport_end: 0,
             payload_start: 0,
             payload_end: frame.len(),
+            cut: false,
             error: None,
         };
+        s.walk(link);
+        s
+    }
+
+    /// Slices a captured frame that was `wire_len` bytes on the wire. When the capture
+    /// holds less (a snap length), the IP and UDP length fields may point past its
+    /// end: their headers are still checked and sliced, and the views cover what was
+    /// captured (their checksums cannot be verified). A whole capture slices exactly as
+    /// [`Sliced::new`] does.
+    #[inline]
+    pub fn new_captured(link: LinkType, frame: &'a [u8], wire_len: usize) -> Self {
+        let mut s = Sliced::new_unwalked(frame);
+        s.cut = frame.len() < wire_len;
+        s.walk(link);
+        s
+    }
+
+    /// Whether the frame was captured short of its length on the wire.
+    pub fn is_cut(&self) -> bool {
+        self.cut
+    }
+
+    fn new_unwalked(frame: &'a [u8]) -> Self {
+        Sliced {
+            frame,
+            has_link: false,
+            link_end: 0,
+            net: NetKind::None,
+            net_start: 0,
+            net_end: 0,
+            upper: IpProtocol(0),
+            transport: TransportKind::None,
+            transport_start: 0,
+            transport_end: 0,
+            payload_start: 0,
+            payload_end: frame.len(),
+            cut: false,
+            error: None,
+        }
+    }
+
+    #[inline(always)]
+    fn walk(&mut self, link: LinkType) {
+        let frame = self.frame;
         let walked = match link {
-            LinkType::Ethernet => s.ethernet(frame),
+            LinkType::Ethernet => self.ethernet(frame),
             LinkType::Ip => match frame.first().map(|b| b >> 4) {
-                Some(6) => s.ipv6(frame, 0),
-                _ => s.ipv4(frame, 0),
+                Some(6) => self.ipv6(frame, 0),
+                _ => self.ipv4(frame, 0),
             },
         };
         if let Err(e) = walked {
-            s.error = Some(e);
+            self.error = Some(e);
         }
-        s
     }
 
     fn range(&self, start: usize, end: usize) -> &'a [u8] {
@@ -362,13 +408,24 @@ impl<'a> Sliced<'a> {
 
     #[inline(always)]
     fn ipv4(&mut self, bytes: &'a [u8], offset: usize) -> Walk {
-        let packet = match ipv4::Packet::new_checked(bytes) {
+        let checked = if self.cut {
+            ipv4::Packet::new_checked_header(bytes).and_then(|p| {
+                if usize::from(p.total_len()) < p.header_len() {
+                    let rule = "RFC 791 §3.1: total length counts the header";
+                    return Err(Error::malformed("total_len", 2, rule));
+                }
+                Ok(p)
+            })
+        } else {
+            ipv4::Packet::new_checked(bytes)
+        };
+        let packet = match checked {
             Ok(p) => p,
             Err(e) => return Err(fail(LayerKind::Ipv4, offset, e)),
         };
         self.net = NetKind::Ipv4;
         self.net_start = offset;
-        self.net_end = offset + usize::from(packet.total_len());
+        self.net_end = (offset + usize::from(packet.total_len())).min(self.frame.len());
         self.upper = packet.protocol();
         let at = offset + packet.header_len();
         self.rest(at, self.net_end);
@@ -382,14 +439,19 @@ impl<'a> Sliced<'a> {
 
     #[inline(always)]
     fn ipv6(&mut self, bytes: &'a [u8], offset: usize) -> Walk {
-        let packet = match ipv6::Packet::new_checked(bytes) {
+        let checked = if self.cut {
+            ipv6::Packet::new_checked_header(bytes)
+        } else {
+            ipv6::Packet::new_checked(bytes)
+        };
+        let packet = match checked {
             Ok(p) => p,
             Err(e) => return Err(fail(LayerKind::Ipv6, offset, e)),
         };
         self.net = NetKind::Ipv6;
         self.net_start = offset;
         let payload_at = offset + ipv6::HEADER_LEN;
-        self.net_end = payload_at + usize::from(packet.payload_len());
+        self.net_end = (payload_at + usize::from(packet.payload_len())).min(self.frame.len());
         self.rest(payload_at, self.net_end);
         let first = packet.next_header();
         self.upper = first;
@@ -416,6 +478,15 @@ impl<'a> Sliced<'a> {
     }
 
     #[inline(always)]
+    fn udp(&self, bytes: &'a [u8]) -> Result<udp::Datagram<&'a [u8]>, Error> {
+        if self.cut {
+            udp::Datagram::new_checked_header(bytes)
+        } else {
+            udp::Datagram::new_checked(bytes)
+        }
+    }
+
+    #[inline(always)]
     fn slice_transport(&mut self, protocol: IpProtocol, offset: usize, v6: bool) -> Walk {
         let bytes = self.range(offset, self.net_end);
         let mut end = self.net_end;
@@ -424,10 +495,10 @@ impl<'a> Sliced<'a> {
                 Ok(seg) => (TransportKind::Tcp, seg.header_len()),
                 Err(e) => return Err(fail(LayerKind::Tcp, offset, e)),
             },
-            IpProtocol::UDP => match udp::Datagram::new_checked(bytes) {
+            IpProtocol::UDP => match self.udp(bytes) {
                 Ok(d) => {
                     // Bytes after the UDP length field are not the datagram's.
-                    end = offset + usize::from(d.len());
+                    end = (offset + usize::from(d.len())).min(end);
                     (TransportKind::Udp, udp::HEADER_LEN)
                 }
                 Err(e) => return Err(fail(LayerKind::Udp, offset, e)),

@@ -136,3 +136,35 @@ fn unknown_ethertype_leaves_the_rest_as_payload() {
     assert_eq!(s.payload_offset(), 14);
     assert_eq!(s.payload().len(), f.len() - 14);
 }
+
+#[test]
+fn a_capture_cut_by_a_snap_length_still_slices_its_headers() {
+    let f = hex(HTTP_GET);
+    let cut = &f[..80]; // headers (66 bytes) and 14 bytes of the request
+                        // Strictly, the IPv4 total length runs past the end...
+    let strict = Sliced::new(LinkType::Ethernet, cut);
+    assert_eq!(strict.error.map(|e| e.layer), Some(LayerKind::Ipv4));
+    // ...but told the frame was longer on the wire, slicing goes on.
+    let s = Sliced::new_captured(LinkType::Ethernet, cut, f.len());
+    assert!(s.is_cut() && s.error.is_none(), "{:?}", s.error);
+    assert!(matches!(s.transport(), Some(Transport::Tcp(_))));
+    assert_eq!(s.payload(), &f[66..80]);
+    // A whole capture is sliced exactly as `new` does.
+    let whole = Sliced::new_captured(LinkType::Ethernet, &f, f.len());
+    assert!(!whole.is_cut() && whole.payload().len() == f.len() - 66);
+}
+
+#[test]
+fn a_cut_udp_datagram_keeps_its_header() {
+    let mut f = hex(ICMP_ECHO);
+    // Rewrite the echo request into UDP to port 53 with a 20-byte payload, then cut it.
+    f[14 + 9] = 17;
+    let udp_len: u16 = 28;
+    f[34..36].copy_from_slice(&5353u16.to_be_bytes());
+    f[36..38].copy_from_slice(&53u16.to_be_bytes());
+    f[38..40].copy_from_slice(&udp_len.to_be_bytes());
+    let s = Sliced::new_captured(LinkType::Ethernet, &f[..50], f.len());
+    assert!(s.error.is_none(), "{:?}", s.error);
+    let Some(Transport::Udp(d)) = s.transport() else { panic!("udp") };
+    assert_eq!((d.dst_port(), d.len(), d.payload().len()), (53, 28, 8));
+}

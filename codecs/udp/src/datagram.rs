@@ -45,16 +45,18 @@ pub struct Datagram<T: AsRef<[u8]>> {
 /// Checks what every accessor relies on: the header is there, its length field
 /// counts the header, and the buffer holds that many bytes.
 pub(crate) fn check(buf: &[u8]) -> Result<()> {
+    let payload_len = check_header(buf)?;
+    need(buf, field::PAYLOAD, payload_len, "udp payload")
+}
+
+/// The header checks alone; returns the payload length the length field claims.
+#[inline(always)]
+fn check_header(buf: &[u8]) -> Result<usize> {
     need(buf, 0, HEADER_LEN, "udp header")?;
     let len = usize::from(read_u16(buf, field::LENGTH));
-    let Some(payload_len) = len.checked_sub(HEADER_LEN) else {
-        return Err(Error::malformed(
-            "length",
-            field::LENGTH,
-            "RFC 768: length counts the 8-byte header",
-        ));
-    };
-    need(buf, field::PAYLOAD, payload_len, "udp payload")
+    len.checked_sub(HEADER_LEN).ok_or_else(|| {
+        Error::malformed("length", field::LENGTH, "RFC 768: length counts the 8-byte header")
+    })
 }
 
 impl<T: AsRef<[u8]>> Datagram<T> {
@@ -79,6 +81,20 @@ impl<T: AsRef<[u8]>> Datagram<T> {
     #[inline(always)]
     pub fn new_checked(buf: T) -> Result<Self> {
         check(buf.as_ref())?;
+        Ok(Self { buf })
+    }
+
+    /// Wraps a datagram whose payload may be cut short (a capture with a snap length,
+    /// a datagram quoted in an ICMP error): the header checks of
+    /// [`Datagram::new_checked`] without the one against the buffer's end.
+    /// [`Datagram::payload`] then returns what is there; a checksum over such a view
+    /// cannot be verified, since the bytes it covers are missing.
+    ///
+    /// # Errors
+    /// `Truncated` "udp header" at 0; `Malformed` "length" at 4.
+    #[inline]
+    pub fn new_checked_header(buf: T) -> Result<Self> {
+        check_header(buf.as_ref())?;
         Ok(Self { buf })
     }
 
@@ -120,12 +136,15 @@ impl<T: AsRef<[u8]>> Datagram<T> {
     /// The payload: bytes 8 up to the length field.
     #[inline]
     pub fn payload(&self) -> &[u8] {
-        &self.buf.as_ref()[field::PAYLOAD..usize::from(self.len())]
+        let b = self.buf.as_ref();
+        // Clamped for views from `new_checked_header`; a no-op for checked ones.
+        &b[field::PAYLOAD..usize::from(self.len()).min(b.len())]
     }
 
     /// The bytes the length field covers: header and payload.
     pub(crate) fn datagram(&self) -> &[u8] {
-        &self.buf.as_ref()[..usize::from(self.len())]
+        let b = self.buf.as_ref();
+        &b[..usize::from(self.len()).min(b.len())]
     }
 }
 
@@ -133,7 +152,7 @@ impl<'a> Datagram<&'a [u8]> {
     /// The payload, borrowed for the buffer's lifetime rather than the view's.
     #[inline]
     pub fn into_payload(self) -> &'a [u8] {
-        let end = usize::from(self.len());
+        let end = usize::from(self.len()).min(self.buf.len());
         &self.buf[field::PAYLOAD..end]
     }
 }

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
+use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
 use pcap_file::pcapng::{Block, PcapNgReader};
-use pcap_file::DataLink;
+use pcap_file::{DataLink, TsResolution};
 use wirestate::decode::{self, Decoded};
 use wirestate_packet::{LinkType, Sliced};
 
@@ -61,15 +62,20 @@ pub fn for_each_packet<R: Read>(
         pcapng(whole, f)
     } else {
         let mut r = PcapReader::new(whole).map_err(|e| invalid(e.to_string()))?;
-        let link = link_type(r.header().datalink)?;
+        let header = r.header();
+        let link = link_type(header.datalink)?;
+        let nanos = header.ts_resolution == TsResolution::NanoSecond;
         let mut index = 0;
-        while let Some(pkt) = r.next_packet() {
+        // Raw records: pcap-file's checked `next_packet` refuses an original length
+        // above the snap length, which is exactly what a snap-length capture holds.
+        while let Some(pkt) = r.next_raw_packet() {
             let pkt = pkt.map_err(|e| invalid(format!("packet {}: {e}", index + 1)))?;
             index += 1;
+            let frac = if nanos { pkt.ts_frac } else { pkt.ts_frac.saturating_mul(1000) };
             let p = Packet {
                 index,
-                timestamp: pkt.timestamp,
-                wire_len: pkt.orig_len as usize,
+                timestamp: Duration::new(u64::from(pkt.ts_sec), frac.min(999_999_999)),
+                wire_len: (pkt.orig_len as usize).max(pkt.data.len()),
                 data: &pkt.data,
                 link,
             };
@@ -84,18 +90,19 @@ pub fn for_each_packet<R: Read>(
 fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>) -> io::Result<()> {
     let mut r = PcapNgReader::new(whole).map_err(|e| invalid(e.to_string()))?;
     let mut index = 0;
-    // Each section numbers its interfaces from 0, in the order they are described.
-    let mut links: Vec<DataLink> = Vec::new();
+    // Each section numbers its interfaces from 0, in the order they are described;
+    // each has its link type and its timestamp unit.
+    let mut links: Vec<(DataLink, u8)> = Vec::new();
     while let Some(block) = r.next_block() {
         let block = block.map_err(|e| invalid(format!("block after packet {index}: {e}")))?;
         let (iface, timestamp, wire_len, data) = match &block {
             Block::EnhancedPacket(b) => (b.interface_id, b.timestamp, b.original_len, &*b.data),
             // A simple packet block has no timestamp (RFC draft pcapng §4.4).
             Block::SimplePacket(b) => (0, Duration::ZERO, b.original_len, &*b.data),
-            // The obsolete packet block: the default resolution is microseconds.
+            // The obsolete packet block: its raw count goes through `rescale` too.
             Block::Packet(b) => (
                 u32::from(b.interface_id),
-                Duration::from_micros(b.timestamp),
+                Duration::from_nanos(b.timestamp),
                 b.original_len,
                 &*b.data,
             ),
@@ -104,16 +111,22 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
                 continue;
             }
             Block::InterfaceDescription(i) => {
-                links.push(i.linktype);
+                // pcapng §4.2: if_tsresol, default 6 (microseconds).
+                let resol = i.options.iter().find_map(|o| match o {
+                    InterfaceDescriptionOption::IfTsResol(r) => Some(*r),
+                    _ => None,
+                });
+                links.push((i.linktype, resol.unwrap_or(6)));
                 continue;
             }
             _ => continue,
         };
-        let dl = links
+        let (dl, resol) = links
             .get(iface as usize)
             .copied()
             .ok_or_else(|| invalid(format!("packet {}: no interface {iface}", index + 1)))?;
         index += 1;
+        let timestamp = rescale(timestamp, resol);
         let p =
             Packet { index, timestamp, wire_len: wire_len as usize, data, link: link_type(dl)? };
         if !f(&p)? {
@@ -121,6 +134,22 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
         }
     }
     Ok(())
+}
+
+/// pcap-file reads a pcapng timestamp's raw count as nanoseconds; the count is in
+/// the interface's unit (pcapng §4.2 if_tsresol: 10^-n seconds, or 2^-n with the top
+/// bit set), so take the count back and divide it properly.
+fn rescale(as_read: Duration, resol: u8) -> Duration {
+    let raw = as_read.as_nanos();
+    let per_second: u128 = if resol & 0x80 == 0 {
+        10u128.saturating_pow(u32::from(resol))
+    } else {
+        1u128 << u32::from(resol & 0x7f).min(127)
+    };
+    let per_second = per_second.max(1);
+    let secs = raw / per_second;
+    let nanos = (raw % per_second) * 1_000_000_000 / per_second;
+    Duration::new(u64::try_from(secs).unwrap_or(u64::MAX), nanos as u32)
 }
 
 /// Writes one packet's JSON line.

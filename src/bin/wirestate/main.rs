@@ -133,14 +133,14 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         if opts.count.is_some_and(|c| shown >= c) {
             return Ok(false);
         }
-        let sliced = wirestate_packet::Sliced::new(pkt.link, pkt.data);
+        let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
         if opts.filter.as_ref().is_some_and(|f| !f.matches(&sliced)) {
             return Ok(true);
         }
         shown += 1;
         stats.add(&sliced, pkt.wire_len);
         if opts.json {
-            let decoded = decode::sliced(&sliced, pkt.data.len() < pkt.wire_len);
+            let decoded = decode::sliced(&sliced);
             capture::write_json_line(&mut out, pkt, &decoded)?;
         } else {
             writeln!(out, "{} {} {}", pkt.index, pkt.ts(), decode::summary(&sliced))?;
