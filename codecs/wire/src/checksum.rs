@@ -6,9 +6,10 @@
 //! combine with [`combine`] as long as every part but the last has even length.
 //!
 //! The sum is on every packet's hot path. RFC 1071 §2 (B) lets it be computed in
-//! any word size and either byte order: we add native-endian 64-bit words with an
-//! end-around carry into four independent accumulators (so the adds pipeline), fold
-//! the result to 16 bits, and swap bytes once at the end on little-endian machines.
+//! any word size and either byte order: we add native-endian words (64 bits with an
+//! end-around carry into four accumulators for short inputs, 128 bits into two for
+//! long ones) so the adds pipeline, fold the result to 16 bits, and swap bytes once
+//! at the end on little-endian machines.
 //!
 //! ```
 //! use wirestate_wire::checksum;
@@ -29,14 +30,13 @@ fn add64(a: u64, b: u64) -> u64 {
     s + u64::from(carry)
 }
 
-/// Folds a 64-bit ones'-complement sum to 16 bits.
+/// Folds a 64-bit ones'-complement sum to 16 bits, with end-around carries.
 #[inline(always)]
 fn fold64(x: u64) -> u16 {
-    let x = (x & 0xffff_ffff) + (x >> 32); // at most 33 bits
-    let x = (x & 0xffff_ffff) + (x >> 32); // at most 32 bits
-    let x = (x & 0xffff) + (x >> 16); // at most 17 bits
-    let x = (x & 0xffff) + (x >> 16); // 16 bits
-    x as u16
+    let (lo, carry) = (x as u32).overflowing_add((x >> 32) as u32);
+    let x = lo.wrapping_add(u32::from(carry)); // lo + carry cannot carry again
+    let (lo, carry) = (x as u16).overflowing_add((x >> 16) as u16);
+    lo.wrapping_add(u16::from(carry))
 }
 
 #[inline(always)]
@@ -46,10 +46,28 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_ne_bytes(w)
 }
 
+#[inline(always)]
+fn wide(chunk: &[u8]) -> u128 {
+    let mut w = [0u8; 16];
+    w.copy_from_slice(chunk);
+    u128::from_ne_bytes(w)
+}
+
+/// Below this length four 64-bit accumulators win; above it two 128-bit ones do
+/// (measured on this project's machines: see benches/RESULTS.md).
+const WIDE_FROM: usize = 512;
+
 /// The ones'-complement sum of `data` as big-endian 16-bit words, folded to 16 bits
 /// and not complemented. An odd last byte counts as the high byte of a final word.
 #[inline]
 pub fn sum(data: &[u8]) -> u16 {
+    let total = if data.len() >= WIDE_FROM { sum_wide(data) } else { sum_narrow(data) };
+    u16::from_be(fold64(total))
+}
+
+/// Four independent 64-bit accumulators with end-around carry, 32 bytes a round.
+#[inline(always)]
+fn sum_narrow(data: &[u8]) -> u64 {
     let mut acc = [0u64; 4];
     let mut blocks = data.chunks_exact(32);
     for block in &mut blocks {
@@ -58,10 +76,38 @@ pub fn sum(data: &[u8]) -> u16 {
         acc[2] = add64(acc[2], word(&block[16..24]));
         acc[3] = add64(acc[3], word(&block[24..32]));
     }
-    let rest = blocks.remainder();
+    let total = add64(add64(acc[0], acc[1]), add64(acc[2], acc[3]));
+    add_tail(total, blocks.remainder())
+}
+
+/// Two 128-bit accumulators, 32 bytes a round: one add-with-carry pair per 16 bytes,
+/// and the carries out of bit 128 counted apart. Each carry is worth 2^128, which is
+/// 1 modulo 2^16 - 1, the modulus of the ones'-complement sum (as 2^64 is for the
+/// halves of each accumulator).
+#[inline(always)]
+fn sum_wide(data: &[u8]) -> u64 {
+    let (mut a, mut b, mut carries) = (0u128, 0u128, 0u64);
+    let mut blocks = data.chunks_exact(32);
+    for block in &mut blocks {
+        let (s, c) = a.overflowing_add(wide(&block[0..16]));
+        let (t, d) = b.overflowing_add(wide(&block[16..32]));
+        a = s;
+        b = t;
+        carries += u64::from(c) + u64::from(d);
+    }
+    let mut total = add64(a as u64, (a >> 64) as u64);
+    total = add64(total, b as u64);
+    total = add64(total, (b >> 64) as u64);
+    total = add64(total, carries);
+    add_tail(total, blocks.remainder())
+}
+
+/// Adds the last bytes (fewer than 32), zero-padded to whole words.
+#[inline(always)]
+fn add_tail(mut total: u64, rest: &[u8]) -> u64 {
     let mut words = rest.chunks_exact(8);
-    for (i, w) in (&mut words).enumerate() {
-        acc[i] = add64(acc[i], word(w));
+    for w in &mut words {
+        total = add64(total, word(w));
     }
     let tail = words.remainder();
     if !tail.is_empty() {
@@ -69,10 +115,9 @@ pub fn sum(data: &[u8]) -> u16 {
         // which is what RFC 1071's "pad with a zero octet" means in any word size.
         let mut w = [0u8; 8];
         w[..tail.len()].copy_from_slice(tail);
-        acc[3] = add64(acc[3], u64::from_ne_bytes(w));
+        total = add64(total, u64::from_ne_bytes(w));
     }
-    let total = add64(add64(acc[0], acc[1]), add64(acc[2], acc[3]));
-    u16::from_be(fold64(total))
+    total
 }
 
 /// The Internet checksum of `data`: the complement of [`sum`].
@@ -205,6 +250,20 @@ mod tests {
         assert_eq!(sum(&[]), 0);
         assert_eq!(sum(&[0xab]), 0xab00);
         assert_eq!(sum(&[0xff; 33]), reference_sum(&[0xff; 33]));
+    }
+
+    #[test]
+    fn long_inputs_carry_out_of_the_wide_accumulators() {
+        // All ones makes every 128-bit add carry; 200 000 bytes is past any 16-bit
+        // or 32-bit intermediate.
+        let ones = std::vec![0xffu8; 200_000];
+        assert_eq!(sum(&ones), reference_sum(&ones));
+        let mixed: std::vec::Vec<u8> =
+            (0..200_001u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        assert_eq!(sum(&mixed), reference_sum(&mixed));
+        for len in [511, 512, 513, 543, 544, 545] {
+            assert_eq!(sum(&mixed[..len]), reference_sum(&mixed[..len]), "{len}");
+        }
     }
 
     #[test]
