@@ -1,5 +1,7 @@
-//! Frames from spec-vectors/captures/real-traffic.pcap (dnsmasq, dhclient, dig, nginx,
-//! curl and ping in two network namespaces), shared by the packet tests.
+//! Real frames recorded by spec-vectors/captures/capture.sh (dnsmasq, dhclient, dig,
+//! nginx, curl and ping in two network namespaces), shared by the packet tests. They
+//! come from an earlier run of the script than the committed real-traffic.pcap, so
+//! addresses and sequence numbers differ from it; the packet numbers are that run's.
 #![allow(dead_code, clippy::unwrap_used)] // test helpers over constant data
 
 pub fn hex(s: &str) -> Vec<u8> {
