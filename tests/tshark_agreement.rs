@@ -11,7 +11,7 @@
 use std::process::Command;
 
 use pcap_file::pcap::PcapReader;
-use serde_json::Value;
+use serde_json::{json, Value};
 use wirestate::decode;
 use wirestate_packet::LinkType;
 
@@ -65,6 +65,7 @@ enum Kind {
 
 struct Check {
     packet: u64,
+    cut: bool,
     compared: usize,
     mismatches: Vec<String>,
 }
@@ -153,6 +154,15 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
         check.field(t, "tcp.len", o, "payload_len", Num);
         tcp_options(check, t, o);
     }
+    match (theirs.get("dns"), ours_layer(layers, "dns")) {
+        (Some(t), Some(o)) => dns(check, t, o),
+        // In a capture cut short, tshark shows what it can of a message; we leave a
+        // partial message as payload.
+        (Some(_), None) if !check.cut => {
+            check.mismatches.push(format!("packet {}: tshark decodes DNS, we do not", check.packet))
+        }
+        _ => {}
+    }
     if let (Some(t), Some(o)) = (theirs.get("icmp"), ours_layer(layers, "icmpv4")) {
         check.field(t, "icmp.type", o, "type", Num);
         check.field(t, "icmp.code", o, "code", Num);
@@ -176,6 +186,29 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
             };
             check.field(t, key, o, "target", Str);
         }
+    }
+}
+
+fn dns(check: &mut Check, t: &Value, o: &Value) {
+    check.field(t, "dns.id", o, "id", Kind::Num);
+    check.field(t, "dns.flags.response", o, "qr", Kind::Bool);
+    check.field(t, "dns.flags.recdesired", o, "rd", Kind::Bool);
+    let count = |k: &str| json!(o[k].as_array().map_or(0, Vec::len));
+    let counts = json!({
+        "questions": count("questions"), "answers": count("answers"),
+        "authorities": count("authorities"), "additionals": count("additionals"),
+    });
+    check.field(t, "dns.count.queries", &counts, "questions", Kind::Num);
+    check.field(t, "dns.count.answers", &counts, "answers", Kind::Num);
+    check.field(t, "dns.count.auth_rr", &counts, "authorities", Kind::Num);
+    check.field(t, "dns.count.add_rr", &counts, "additionals", Kind::Num);
+    // tshark prints names without the root's trailing dot.
+    if let Some(name) = o["questions"][0]["name"].as_str() {
+        let relative = json!({"name": name.strip_suffix('.').unwrap_or(name)});
+        check.field(t, "dns.qry.name", &relative, "name", Kind::Str);
+    }
+    if o.get("tcp_len").is_some() {
+        check.field(t, "dns.length", o, "tcp_len", Kind::Num);
     }
 }
 
@@ -233,7 +266,7 @@ fn agree_with_tshark(capture: &str, min_fields: usize) {
     };
     let theirs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut reader = PcapReader::new(std::fs::File::open(capture).unwrap()).unwrap();
-    let mut check = Check { packet: 0, compared: 0, mismatches: Vec::new() };
+    let mut check = Check { packet: 0, cut: false, compared: 0, mismatches: Vec::new() };
     let mut packets = 0;
     while let Some(pkt) = reader.next_raw_packet() {
         let pkt = pkt.unwrap();
@@ -247,6 +280,7 @@ fn agree_with_tshark(capture: &str, min_fields: usize) {
         }
         let t = &theirs[packets]["_source"]["layers"];
         check.packet = packets as u64 + 1;
+        check.cut = pkt.data.len() < pkt.orig_len as usize;
         compare(&mut check, t, &decoded.layers_json());
         packets += 1;
     }

@@ -5,6 +5,7 @@
 //! one format, as `wirestate parse FORMAT` prints it. Both are also what the spec
 //! vectors are checked against.
 
+mod app;
 mod filter;
 mod link;
 mod net;
@@ -99,10 +100,23 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
     if let (Some(t), Some(n)) = (&sliced.transport(), &net) {
         layers.push(transport::transport(t, n, truncated));
     }
-    let error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
-    if error.is_none() && !sliced.payload().is_empty() {
+    let mut error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
+    let mut rest = sliced.payload();
+    if let (None, Some(app)) = (&error, app::classify(sliced)) {
+        // A capture cut short holds part of the message at best: leave it as payload.
+        if !truncated {
+            match app::decode(app, rest) {
+                Ok((obj, used)) => {
+                    layers.push(obj);
+                    rest = rest.get(used..).unwrap_or_default();
+                }
+                Err(e) => error = Some(error_json(app.name(), &e.at(sliced.payload_offset()))),
+            }
+        }
+    }
+    if error.is_none() && !rest.is_empty() {
         let mut o = layer("payload");
-        o.insert("len", sliced.payload().len().into());
+        o.insert("len", rest.len().into());
         layers.push(o);
     }
     Decoded { layers, error }
@@ -127,13 +141,14 @@ pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> 
         Transport::Icmpv4(_) => "icmpv4",
         Transport::Icmpv6(_) => "icmpv6",
     });
-    let payload = (!s.payload().is_empty() && s.error.is_none()).then_some("payload");
-    link.chain(net).chain(transport).chain(payload)
+    let app = s.error.is_none().then(|| app::classify(s).map(app::App::name)).flatten();
+    let payload = (app.is_none() && !s.payload().is_empty() && s.error.is_none()).then_some("payload");
+    link.chain(net).chain(transport).chain(app).chain(payload)
 }
 
 /// The formats `wirestate parse` knows.
 pub const FORMATS: &[&str] =
-    &["ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "frame", "raw-ip"];
+    &["ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "frame", "raw-ip"];
 
 /// Decodes one message of one format: `Ok(layer object)` or `Err({"error": {...}})`.
 ///
@@ -153,6 +168,7 @@ pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
         "icmpv6" => transport::parse_icmpv6(bytes).map_err(|e| wrap("icmpv6", e)),
         "udp" => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
         "tcp" => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
+        "dns" => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
         _ => return None,
     })
 }

@@ -38,14 +38,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the codecs for a bare-metal target when its core library is installed;
+/// always builds the `#![no_std]` check crate, which fails if `std` is anywhere in
+/// the codecs' crate graph (the fallback the issue allows when no target is).
 fn no_std() -> Result<(), String> {
+    sh(cargo()
+        .args(["build", "--quiet", "--manifest-path", "nostd-check/Cargo.toml"])
+        .args(["--target-dir", "target/nostd-check"]))?;
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).contains(NO_STD_TARGET))
         .unwrap_or(false);
     if !installed {
-        return Err(format!("{NO_STD_TARGET} is not installed: .ci/setup adds it"));
+        eprintln!("ci: {NO_STD_TARGET} is not installed here; the no_std check crate stood in");
+        return Ok(());
     }
     let mut cmd = cargo();
     cmd.args(["build", "--no-default-features", "--target", NO_STD_TARGET]);

@@ -49,8 +49,8 @@ impl fmt::Display for Question<'_> {
     }
 }
 
-/// One resource record, its RDATA decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One resource record, its RDATA decoded. `==` ignores [`offset`](Self::offset).
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Record<'a> {
     /// The owner name.
     pub name: Name<'a>,

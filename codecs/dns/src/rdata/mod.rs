@@ -11,7 +11,10 @@ use wirestate_wire::{Error, Result};
 
 use crate::{EdnsOptions, Name, Type};
 
-pub use parts::{CharStrings, SvcParam, SvcParams, TypeBitmaps};
+pub use parts::{
+    svc_key, CharStrings, CharStringsIter, SvcParam, SvcParams, SvcParamsIter, TypeBitmaps,
+    TypeBitmapsIter,
+};
 
 const RULE_LONGER: &str = "RDATA is longer than the fields of its type";
 const RULE_NAME_PAST: &str = "RFC 1035 §3.2.1: a name in RDATA ends within RDLENGTH";
@@ -29,7 +32,7 @@ const RULE_TXT_EMPTY: &str = "RFC 1035 §3.3.14: TXT-DATA is one or more charact
 ///
 /// ```
 /// use wirestate_dns::{RData, Type};
-/// let rdata = RData::parse(b"\x00\x0a\x04mail\x00", 0, 7, Type::MX).unwrap();
+/// let rdata = RData::parse(b"\x00\x0a\x04mail\x00", 0, 8, Type::MX).unwrap();
 /// assert_eq!(rdata.to_string(), "10 mail.");
 /// assert_eq!(RData::parse(b"\x0a\0\0\x01", 0, 4, Type(65280)).unwrap().to_string(), "\\# 4 0A000001");
 ///

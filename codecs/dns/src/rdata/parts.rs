@@ -8,7 +8,7 @@ use crate::Type;
 
 /// A run of character-strings (RFC 1035 §3.3), e.g. the strings of a TXT record.
 /// Iterates the strings without their length octets. `==` compares the octets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CharStrings<'a> {
     data: &'a [u8],
 }
@@ -86,7 +86,12 @@ impl<'a> TypeBitmaps<'a> {
         let mut next_window = 0u16;
         while pos < data.len() {
             let (Some(&window), Some(&len)) = (data.get(pos), data.get(pos + 1)) else {
-                return Err(Error::truncated("type bitmaps", at + pos, at + pos + 2, at + data.len()));
+                return Err(Error::truncated(
+                    "type bitmaps",
+                    at + pos,
+                    at + pos + 2,
+                    at + data.len(),
+                ));
             };
             let len = usize::from(len);
             if u16::from(window) < next_window || len == 0 || len > 32 {
@@ -247,7 +252,7 @@ impl<'a> SvcParams<'a> {
 
 fn value_ok(key: u16, value: &[u8]) -> bool {
     match key {
-        svc_key::MANDATORY => !value.is_empty() && value.len() % 2 == 0,
+        svc_key::MANDATORY => !value.is_empty() && value.len().is_multiple_of(2),
         svc_key::ALPN => {
             !value.is_empty()
                 && CharStrings::parse(value, 0, "alpn").is_ok()
@@ -255,8 +260,8 @@ fn value_ok(key: u16, value: &[u8]) -> bool {
         }
         svc_key::NO_DEFAULT_ALPN => value.is_empty(),
         svc_key::PORT => value.len() == 2,
-        svc_key::IPV4HINT => !value.is_empty() && value.len() % 4 == 0,
-        svc_key::IPV6HINT => !value.is_empty() && value.len() % 16 == 0,
+        svc_key::IPV4HINT => !value.is_empty() && value.len().is_multiple_of(4),
+        svc_key::IPV6HINT => !value.is_empty() && value.len().is_multiple_of(16),
         _ => true,
     }
 }

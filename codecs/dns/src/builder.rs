@@ -1,0 +1,529 @@
+//! The message builder: writes into a caller's buffer, compresses names through a
+//! fixed-size hash table of the suffixes already written, keeps to a size limit
+//! (dropping whole RRsets and setting TC, RFC 2181 §9), and frames DNS over TCP.
+
+use wirestate_wire::bytes::{write_u16, write_u32};
+use wirestate_wire::{Error, Result};
+
+use crate::message::HEADER_LEN;
+use crate::name::MAX_LABELS;
+use crate::{field, Class, EdnsOption, Header, Message, Name, RData, Record, Section, Type};
+
+/// The most octets a DNS message can have (the TCP length prefix is 16 bits).
+pub const MAX_MESSAGE_LEN: usize = 65535;
+
+/// Slots of the compression table; a power of two.
+const SLOTS: usize = 256;
+/// How far a lookup or insert probes from a name's home slot.
+const PROBES: usize = 8;
+/// The largest offset a compression pointer can hold (14 bits).
+const MAX_POINTER: usize = 0x3fff;
+
+/// The buffer or the size limit is reached.
+#[derive(Debug)]
+pub(crate) struct Full;
+
+/// Where previously written name suffixes start, by the hash of their labels.
+/// Entries are verified against the bytes on a hit, so a stale entry (after a
+/// rollback) costs a miss, never a wrong pointer.
+struct Table {
+    hashes: [u32; SLOTS],
+    /// Offsets from the message start; 0 marks an empty slot (no name starts inside
+    /// the header).
+    offsets: [u16; SLOTS],
+}
+
+/// The RRset being written, so a record that does not fit takes its whole RRset
+/// out with it (RFC 2181 §9).
+#[derive(Clone, Copy)]
+struct Rrset {
+    /// Where its first record (and so its owner name) starts.
+    start: usize,
+    count: u16,
+    rtype: Type,
+    class: Class,
+}
+
+/// Writes a DNS message into a caller-supplied buffer.
+///
+/// Questions, then answer, authority and additional records, in that order. Names
+/// are compressed (RFC 1035 §4.1.4) in owner names and in the RDATA of the RFC 1035
+/// types (RFC 3597 §4), through a 256-slot hash table of the name suffixes already
+/// written: one probe per suffix, no search of the message. Matching is exact, octet
+/// for octet, so a compressed name reads back with the case it was written with.
+///
+/// When a record does not fit the buffer or the [limit](Self::set_limit), the
+/// records of its RRset already written are taken out again, the push returns
+/// `Ok(false)`, and every later push is dropped too: a response keeps whole RRsets
+/// only (RFC 2181 §9). TC is set when this happens in the question, answer or
+/// authority section, not for the additional section ("the TC bit should not be
+/// set merely because some extra information could have been included").
+///
+/// ```
+/// use wirestate_dns::{Builder, Class, Header, Message, Name, RData, Section, Type};
+/// let (www, _) = Name::parse(b"\x03www\x07example\x00", 0, "name").unwrap();
+/// let mut buf = [0u8; 512];
+/// let mut b = Builder::new(&mut buf, &Header { id: 1, qr: true, ..Header::default() }).unwrap();
+/// b.question(&www, Type::A, Class::IN).unwrap();
+/// for last in 1..=2 {
+///     let rdata = RData::A([192, 0, 2, last].into());
+///     assert!(b.push(Section::Answer, &www, Class::IN, 300, &rdata).unwrap());
+/// }
+/// let len = b.finish();
+/// // The owner names are pointers to the question's name: 2 octets each.
+/// assert_eq!(len, 12 + 17 + 2 * (2 + 10 + 4));
+/// let msg = Message::new_checked(&buf[..len]).unwrap();
+/// assert_eq!(msg.records().count(), 2);
+///
+/// // Sections go in order.
+/// let mut b = Builder::new(&mut buf, &Header::default()).unwrap();
+/// b.push(Section::Authority, &www, Class::IN, 0, &RData::A([0; 4].into())).unwrap();
+/// let err = b.push(Section::Answer, &www, Class::IN, 0, &RData::A([0; 4].into())).unwrap_err();
+/// assert_eq!(err.field(), "section");
+/// ```
+pub struct Builder<'b> {
+    buf: &'b mut [u8],
+    /// Where the message starts in `buf` (2 with the TCP length prefix).
+    base: usize,
+    /// The end of what is written, from the start of `buf`.
+    len: usize,
+    /// The end `len` may not pass.
+    limit: usize,
+    counts: [u16; 4],
+    section: u8,
+    dropped: bool,
+    compress: bool,
+    rrset: Option<Rrset>,
+    table: Table,
+}
+
+impl<'b> Builder<'b> {
+    /// Starts a message with `header` (its counts are written by
+    /// [`finish`](Self::finish)) at the start of `buf`.
+    ///
+    /// # Errors
+    /// `Truncated` "header" at 0 if `buf` is shorter than 12 octets.
+    pub fn new(buf: &'b mut [u8], header: &Header) -> Result<Self> {
+        Self::start(buf, header, 0)
+    }
+
+    /// Starts a message for DNS over TCP: two octets of length, then the message
+    /// (RFC 1035 §4.2.2); [`finish`](Self::finish) fills the length in.
+    ///
+    /// # Errors
+    /// `Truncated` "header" at 0 if `buf` is shorter than 14 octets.
+    pub fn new_tcp(buf: &'b mut [u8], header: &Header) -> Result<Self> {
+        Self::start(buf, header, 2)
+    }
+
+    fn start(buf: &'b mut [u8], header: &Header, base: usize) -> Result<Self> {
+        if buf.len() < base + HEADER_LEN {
+            return Err(Error::truncated("header", 0, base + HEADER_LEN, buf.len()));
+        }
+        let mut msg = Message::new_unchecked(&mut buf[base..base + HEADER_LEN]);
+        header.emit(&mut msg);
+        let limit = buf.len().min(base + MAX_MESSAGE_LEN);
+        let mut b = Builder::raw(buf);
+        b.base = base;
+        b.len = base + HEADER_LEN;
+        b.limit = limit;
+        b.compress = true;
+        Ok(b)
+    }
+
+    /// A builder with no header, writing RDATA or names uncompressed from offset 0
+    /// (for the owned forms).
+    pub(crate) fn raw(buf: &'b mut [u8]) -> Self {
+        let limit = buf.len();
+        Builder {
+            buf,
+            base: 0,
+            len: 0,
+            limit,
+            counts: [0; 4],
+            section: 0,
+            dropped: false,
+            compress: false,
+            rrset: None,
+            table: Table { hashes: [0; SLOTS], offsets: [0; SLOTS] },
+        }
+    }
+
+    /// Limits the message to `max` octets (the TCP prefix not counted), e.g. the
+    /// requestor's UDP payload size (RFC 6891 §6.2.5) or 512 (RFC 1035 §4.2.1).
+    /// The buffer's length is always a limit too.
+    pub fn set_limit(&mut self, max: usize) {
+        self.limit = self.buf.len().min(self.base.saturating_add(max.min(MAX_MESSAGE_LEN)));
+    }
+
+    /// The octets of message written so far (the TCP prefix not counted).
+    pub fn len(&self) -> usize {
+        self.len - self.base
+    }
+
+    /// Whether only the header is written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == HEADER_LEN
+    }
+
+    /// Whether a push was dropped for lack of room.
+    pub fn dropped(&self) -> bool {
+        self.dropped
+    }
+
+    /// Adds a question.
+    ///
+    /// Returns `Ok(false)` (and sets TC) if it does not fit.
+    ///
+    /// # Errors
+    /// `Malformed` "section" after a record; `Malformed` "count" past 65535 questions.
+    pub fn question(&mut self, name: &Name<'_>, qtype: Type, qclass: Class) -> Result<bool> {
+        self.enter(0)?;
+        if self.dropped {
+            return Ok(false);
+        }
+        let start = self.len;
+        let written = (|| {
+            self.put_name(name, true)?;
+            self.put_u16(qtype.0)?;
+            self.put_u16(qclass.0)
+        })();
+        if written.is_err() {
+            self.len = start;
+            self.drop_rest(0);
+            return Ok(false);
+        }
+        self.counts[0] += 1;
+        Ok(true)
+    }
+
+    /// Adds a record read from another message (or built by hand) to `section`.
+    ///
+    /// # Errors
+    /// Those of [`push`](Self::push).
+    pub fn record(&mut self, section: Section, record: &Record<'_>) -> Result<bool> {
+        self.push(section, &record.name, record.class, record.ttl, &record.rdata)
+    }
+
+    /// Adds a record: `name`, the type of `rdata`, `class`, `ttl`, `rdata`.
+    ///
+    /// Returns `Ok(false)` when it does not fit; see the type doc for what is
+    /// dropped and when TC is set.
+    ///
+    /// # Errors
+    /// `Malformed` "section" for a section before the current one; `Malformed`
+    /// "count" past 65535 records in a section.
+    pub fn push(
+        &mut self,
+        section: Section,
+        name: &Name<'_>,
+        class: Class,
+        ttl: u32,
+        rdata: &RData<'_>,
+    ) -> Result<bool> {
+        let index = section as u8 + 1;
+        self.enter(index)?;
+        if self.dropped {
+            return Ok(false);
+        }
+        let start = self.len;
+        let rtype = rdata.rtype();
+        let same = self.same_rrset(name, rtype, class);
+        if self.write_record(name, rtype, class, ttl, rdata).is_err() {
+            // RFC 2181 §9: take the partial RRset out with the record.
+            self.len = match self.rrset {
+                Some(set) if same => {
+                    self.counts[usize::from(index)] -= set.count;
+                    set.start
+                }
+                _ => start,
+            };
+            self.drop_rest(index);
+            return Ok(false);
+        }
+        match &mut self.rrset {
+            Some(set) if same => set.count += 1,
+            _ => self.rrset = Some(Rrset { start, count: 1, rtype, class }),
+        }
+        self.counts[usize::from(index)] += 1;
+        Ok(true)
+    }
+
+    /// Whether a record of `name`, `rtype`, `class` joins the RRset written last.
+    fn same_rrset(&self, name: &Name<'_>, rtype: Type, class: Class) -> bool {
+        self.rrset.is_some_and(|set| {
+            set.rtype == rtype
+                && set.class == class
+                && Name::parse(&self.buf[self.base..self.len], set.start - self.base, "name")
+                    .is_ok_and(|(owner, _)| owner.eq_exact(name))
+        })
+    }
+
+    /// Adds the OPT pseudo-record (RFC 6891 §6.1.2) to the additional section.
+    ///
+    /// # Errors
+    /// Those of [`push`](Self::push).
+    pub fn edns(
+        &mut self,
+        udp_size: u16,
+        ext_rcode: u8,
+        version: u8,
+        dnssec_ok: bool,
+        options: &[EdnsOption<'_>],
+    ) -> Result<bool> {
+        self.enter(3)?;
+        if self.dropped {
+            return Ok(false);
+        }
+        let start = self.len;
+        let ttl =
+            u32::from(ext_rcode) << 24 | u32::from(version) << 16 | u32::from(dnssec_ok) << 15;
+        let written = (|| {
+            self.put(&[0, 0, 41])?;
+            self.put_u16(udp_size)?;
+            self.put_u32(ttl)?;
+            let len: usize = options.iter().map(EdnsOption::buffer_len).sum();
+            self.put_u16(u16::try_from(len).map_err(|_| Full)?)?;
+            for o in options {
+                let dst = self.reserve(o.buffer_len())?;
+                o.emit(dst);
+            }
+            Ok::<(), Full>(())
+        })();
+        if written.is_err() {
+            self.len = start;
+            self.drop_rest(3);
+            return Ok(false);
+        }
+        self.counts[3] += 1;
+        Ok(true)
+    }
+
+    /// Writes the counts (and TC if a question or answer or authority record was
+    /// dropped) and, for TCP, the length prefix; returns the octets written,
+    /// prefix included: the message is `buf[..len]`.
+    pub fn finish(self) -> usize {
+        let base = self.base;
+        let counts = [field::QDCOUNT, field::ANCOUNT, field::NSCOUNT, field::ARCOUNT];
+        for (at, n) in counts.into_iter().zip(self.counts) {
+            write_u16(self.buf, base + at, n);
+        }
+        if base == 2 {
+            write_u16(self.buf, 0, (self.len - 2) as u16);
+        }
+        self.len
+    }
+
+    /// Moves to section `index` (0 questions .. 3 additional).
+    fn enter(&mut self, index: u8) -> Result<()> {
+        if index < self.section {
+            return Err(Error::malformed(
+                "section",
+                self.len(),
+                "RFC 1035 §4.1: sections are written in order",
+            ));
+        }
+        if index != self.section {
+            self.rrset = None;
+        }
+        self.section = index;
+        if self.counts[usize::from(index)] == u16::MAX {
+            return Err(Error::malformed(
+                "count",
+                self.len(),
+                "RFC 1035 §4.1.1: at most 65535 entries",
+            ));
+        }
+        Ok(())
+    }
+
+    fn drop_rest(&mut self, index: u8) {
+        self.dropped = true;
+        self.rrset = None;
+        if index < 3 {
+            let tc = self.base + field::FLAGS_HI;
+            self.buf[tc] |= field::TC;
+        }
+    }
+
+    fn write_record(
+        &mut self,
+        name: &Name<'_>,
+        rtype: Type,
+        class: Class,
+        ttl: u32,
+        rdata: &RData<'_>,
+    ) -> core::result::Result<(), Full> {
+        self.put_name(name, true)?;
+        self.put_u16(rtype.0)?;
+        self.put_u16(class.0)?;
+        self.put_u32(ttl)?;
+        let rdlen_at = self.len;
+        self.put_u16(0)?;
+        rdata.emit_to(self)?;
+        let rdlen = u16::try_from(self.len - rdlen_at - 2).map_err(|_| Full)?;
+        write_u16(self.buf, rdlen_at, rdlen);
+        Ok(())
+    }
+
+    /// Reserves `n` octets and returns them.
+    #[inline]
+    pub(crate) fn reserve(&mut self, n: usize) -> core::result::Result<&mut [u8], Full> {
+        let start = self.len;
+        let end = start.checked_add(n).ok_or(Full)?;
+        if end > self.limit {
+            return Err(Full);
+        }
+        self.len = end;
+        Ok(&mut self.buf[start..end])
+    }
+
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
+        self.reserve(bytes.len())?.copy_from_slice(bytes);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn put_u8(&mut self, v: u8) -> core::result::Result<(), Full> {
+        self.put(&[v])
+    }
+
+    #[inline]
+    pub(crate) fn put_u16(&mut self, v: u16) -> core::result::Result<(), Full> {
+        self.put(&v.to_be_bytes())
+    }
+
+    #[inline]
+    pub(crate) fn put_u32(&mut self, v: u32) -> core::result::Result<(), Full> {
+        write_u32(self.reserve(4)?, 0, v);
+        Ok(())
+    }
+
+    /// A character-string: length octet and octets (at most 255, checked by callers).
+    #[inline]
+    pub(crate) fn put_char_string(&mut self, s: &[u8]) -> core::result::Result<(), Full> {
+        self.put_u8(u8::try_from(s.len()).map_err(|_| Full)?)?;
+        self.put(s)
+    }
+
+    /// Writes `name`, as a pointer to a suffix already written where there is one
+    /// and `compress` allows it (and this builder compresses at all).
+    pub(crate) fn put_name(
+        &mut self,
+        name: &Name<'_>,
+        compress: bool,
+    ) -> core::result::Result<(), Full> {
+        let mut storage = [&[][..]; MAX_LABELS];
+        let labels = name.collect_labels(&mut storage);
+        if !(compress && self.compress) {
+            for label in labels {
+                self.put_char_string(label)?;
+            }
+            return self.put_u8(0);
+        }
+        // Hashes of every suffix, from the right: hashes[i] covers labels[i..].
+        let mut hashes = [0u32; MAX_LABELS];
+        let mut h = 0x811c_9dc5u32;
+        for (i, label) in labels.iter().enumerate().rev() {
+            h = hash_label(h, label);
+            hashes[i] = h;
+        }
+        let mut hit = None;
+        let mut first = labels.len();
+        for (i, &h) in hashes.iter().enumerate().take(labels.len()) {
+            if let Some(off) = self.lookup(h, &labels[i..]) {
+                hit = Some(off);
+                first = i;
+                break;
+            }
+        }
+        for (i, label) in labels.iter().enumerate().take(first) {
+            let at = self.len - self.base;
+            if at <= MAX_POINTER {
+                self.insert(hashes[i], at as u16);
+            }
+            self.put_char_string(label)?;
+        }
+        match hit {
+            Some(off) => self.put_u16(0xc000 | off),
+            None => self.put_u8(0),
+        }
+    }
+
+    fn lookup(&self, hash: u32, suffix: &[&[u8]]) -> Option<u16> {
+        let home = slot(hash);
+        let msg = &self.buf[self.base..self.len];
+        for probe in 0..PROBES {
+            let i = (home + probe) & (SLOTS - 1);
+            let off = self.table.offsets[i];
+            if off == 0 {
+                return None;
+            }
+            if self.table.hashes[i] != hash {
+                continue;
+            }
+            let Ok((written, _)) = Name::parse(msg, usize::from(off), "name") else { continue };
+            if written.labels().eq(suffix.iter().copied()) {
+                return Some(off);
+            }
+        }
+        None
+    }
+
+    fn insert(&mut self, hash: u32, off: u16) {
+        let home = slot(hash);
+        for probe in 0..PROBES {
+            let i = (home + probe) & (SLOTS - 1);
+            if self.table.offsets[i] == 0 {
+                self.table.hashes[i] = hash;
+                self.table.offsets[i] = off;
+                return;
+            }
+        }
+        self.table.hashes[home] = hash;
+        self.table.offsets[home] = off;
+    }
+
+    /// What is written so far, from the start of the buffer (the raw form's output).
+    #[cfg(feature = "alloc")]
+    pub(crate) fn written(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+#[inline(always)]
+fn hash_label(mut h: u32, label: &[u8]) -> u32 {
+    // FNV-1a over the length octet and the label.
+    h = (h ^ label.len() as u32).wrapping_mul(0x0100_0193);
+    for &b in label {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+#[inline(always)]
+fn slot(hash: u32) -> usize {
+    ((hash ^ (hash >> 16)) as usize) & (SLOTS - 1)
+}
+
+#[cfg(feature = "alloc")]
+impl Builder<'_> {
+    /// Builds a message into a new vector of up to `limit` octets with `fill`,
+    /// which pushes the questions and records.
+    ///
+    /// # Errors
+    /// Those of `fill`.
+    pub fn build_vec(
+        header: &Header,
+        limit: usize,
+        fill: impl FnOnce(&mut Builder<'_>) -> Result<()>,
+    ) -> Result<alloc::vec::Vec<u8>> {
+        let mut buf = alloc::vec![0u8; limit.clamp(HEADER_LEN, MAX_MESSAGE_LEN)];
+        let mut b = Builder::new(&mut buf, header)?;
+        fill(&mut b)?;
+        let len = b.finish();
+        buf.truncate(len);
+        Ok(buf)
+    }
+}

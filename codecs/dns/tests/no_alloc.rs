@@ -1,0 +1,81 @@
+//! Parsing allocates nothing: every vector is parsed, walked and printed to a
+//! fixed buffer under a counting global allocator.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use wirestate_dns::{Message, RData, Repr};
+
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY-free: forwarding to System; the crate under test forbids unsafe, this
+// test harness does not.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+/// A `fmt::Write` into a fixed array.
+struct Sink([u8; 4096], usize);
+impl core::fmt::Write for Sink {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = (self.1 + s.len()).min(self.0.len());
+        self.0[self.1..end].copy_from_slice(&s.as_bytes()[..end - self.1]);
+        self.1 = end;
+        Ok(())
+    }
+}
+
+#[test]
+fn parsing_the_vectors_allocates_nothing() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../spec-vectors/dns");
+    let mut messages = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let hex =
+                text.split("\"hex\": \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            messages.push(bytes);
+        }
+    }
+    let mut sink = Sink([0; 4096], 0);
+    let before = ALLOCS.load(Ordering::SeqCst);
+    let mut records = 0;
+    for bytes in &messages {
+        let Ok(msg) = Message::new_checked(&bytes[..]) else { continue };
+        for q in msg.questions().flatten() {
+            sink.1 = 0;
+            core::fmt::write(&mut sink, format_args!("{q}")).unwrap();
+        }
+        for r in msg.records().flatten() {
+            sink.1 = 0;
+            core::fmt::write(&mut sink, format_args!("{r}")).unwrap();
+            if let RData::Opt(o) = r.rdata {
+                for o in o {
+                    core::fmt::write(&mut sink, format_args!("{o}")).unwrap();
+                }
+            }
+            records += 1;
+        }
+        let _ = Repr::parse(&msg).map(|r| r.rcode());
+    }
+    let after = ALLOCS.load(Ordering::SeqCst);
+    assert!(records > 100);
+    assert_eq!(after - before, 0);
+}
