@@ -203,22 +203,7 @@ impl<'a> Sliced<'a> {
     /// [`Sliced::error`] and ends the walk.
     #[inline]
     pub fn new(link: LinkType, frame: &'a [u8]) -> Self {
-        let mut s = Sliced {
-            frame,
-            has_link: false,
-            link_end: 0,
-            net: NetKind::None,
-            net_start: 0,
-            net_end: 0,
-            upper: IpProtocol(0),
-            transport: TransportKind::None,
-            transport_start: 0,
-            transport_end: 0,
-            payload_start: 0,
-            payload_end: frame.len(),
-            cut: false,
-            error: None,
-        };
+        let mut s = Sliced::new_unwalked(frame);
         s.walk(link);
         s
     }
