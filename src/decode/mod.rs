@@ -142,13 +142,15 @@ pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> 
         Transport::Icmpv6(_) => "icmpv6",
     });
     let app = s.error.is_none().then(|| app::classify(s).map(app::App::name)).flatten();
-    let payload = (app.is_none() && !s.payload().is_empty() && s.error.is_none()).then_some("payload");
+    let payload =
+        (app.is_none() && !s.payload().is_empty() && s.error.is_none()).then_some("payload");
     link.chain(net).chain(transport).chain(app).chain(payload)
 }
 
 /// The formats `wirestate parse` knows.
-pub const FORMATS: &[&str] =
-    &["ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "frame", "raw-ip"];
+pub const FORMATS: &[&str] = &[
+    "ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "frame", "raw-ip",
+];
 
 /// Decodes one message of one format: `Ok(layer object)` or `Err({"error": {...}})`.
 ///
