@@ -7,6 +7,7 @@
 pub use wirestate_arp as arp;
 pub use wirestate_dns as dns;
 pub use wirestate_ethernet as ethernet;
+pub use wirestate_http1 as http1;
 pub use wirestate_icmp as icmp;
 pub use wirestate_ip as ip;
 pub use wirestate_packet as packet;

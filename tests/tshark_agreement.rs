@@ -163,6 +163,17 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
         }
         _ => {}
     }
+    if let (Some(t), Some(o)) = (theirs.get("http"), ours_layer(layers, "http")) {
+        if o["kind"] == "request" {
+            check.field(t, "http.request.method", o, "method", Kind::Str);
+            check.field(t, "http.request.uri", o, "target", Kind::Str);
+        } else {
+            check.field(t, "http.response.code", o, "status", Kind::Num);
+        }
+        if o.get("body_len").is_some() && find(t, "http.content_length_header").is_some() {
+            check.field(t, "http.content_length_header", o, "body_len", Kind::Num);
+        }
+    }
     if let (Some(t), Some(o)) = (theirs.get("icmp"), ours_layer(layers, "icmpv4")) {
         check.field(t, "icmp.type", o, "type", Num);
         check.field(t, "icmp.code", o, "code", Num);

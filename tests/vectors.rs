@@ -17,7 +17,14 @@ fn spec_vectors_decode_as_expected() {
             return; // not a vector
         };
         let bytes = decode::unhex(hex).expect("vector hex");
-        let Some(result) = decode::parse(format, &bytes) else {
+        let http = decode::HttpOptions {
+            lenient: vector["options"]["lenient"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|l| l.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            method: vector["options"]["method"].as_str().map(str::to_string),
+        };
+        let Some(result) = decode::parse_with(format, &bytes, &http) else {
             // A vector for a format the CLI does not decode yet must not claim an
             // expectation it cannot be checked against.
             assert!(vector.get("expect").is_none(), "{}: unknown format {format}", path.display());

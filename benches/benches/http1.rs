@@ -94,5 +94,87 @@ fn heads(c: &mut Criterion) {
     group(c, "http1_response_browser", RESP, ws_response, hp_response);
 }
 
-criterion_group!(benches, heads);
+/// 16 chunks of 64 KiB with a trailer-less end: 1 MiB of body.
+fn chunked_body() -> (Vec<u8>, usize) {
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut body = Vec::new();
+    let mut buf = vec![0u8; http1::chunk_len(chunk.len())];
+    for _ in 0..16 {
+        let n = http1::write_chunk(&chunk, &mut buf).unwrap();
+        body.extend_from_slice(&buf[..n]);
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    (body, 16 * chunk.len())
+}
+
+/// wirestate: zero-copy slices; returns (data bytes, a checksum of slice ends).
+fn ws_chunked(body: &[u8]) -> (usize, usize) {
+    let mut dec = http1::ChunkedDecoder::new(&http1::ParserConfig::default());
+    let (mut at, mut len, mut sum) = (0, 0, 0usize);
+    loop {
+        let (n, chunk) = dec.decode(&body[at..]).unwrap();
+        at += n;
+        match chunk {
+            http1::Chunk::Data(d) => {
+                len += d.len();
+                sum = sum.wrapping_add(usize::from(d[d.len() - 1]));
+            }
+            http1::Chunk::End { .. } => return (len, sum),
+            http1::Chunk::Partial => panic!("partial"),
+        }
+    }
+}
+
+/// The same walk with httparse's chunk-size parser (it has no decoder): size line,
+/// data slice, CRLF; the last chunk's empty trailer section.
+fn hp_chunked(body: &[u8]) -> (usize, usize) {
+    let (mut at, mut len, mut sum) = (0, 0, 0usize);
+    loop {
+        let httparse::Status::Complete((n, size)) =
+            httparse::parse_chunk_size(&body[at..]).unwrap()
+        else {
+            panic!("partial")
+        };
+        at += n;
+        if size == 0 {
+            assert_eq!(&body[at..at + 2], b"\r\n");
+            return (len, sum);
+        }
+        let size = size as usize;
+        let d = &body[at..at + size];
+        len += d.len();
+        sum = sum.wrapping_add(usize::from(d[d.len() - 1]));
+        assert_eq!(&body[at + size..at + size + 2], b"\r\n");
+        at += size + 2;
+    }
+}
+
+/// wirestate decoding into a caller buffer (one copy of the data).
+fn ws_chunked_copy(body: &[u8], out: &mut [u8]) -> usize {
+    http1::message::decode_chunked(body, out, &http1::ParserConfig::default()).unwrap().1
+}
+
+fn chunked(c: &mut Criterion) {
+    let (body, data_len) = chunked_body();
+    assert_eq!(ws_chunked(&body), hp_chunked(&body));
+    let mut g = c.benchmark_group("http1_chunked_64k");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function(BenchmarkId::from_parameter("wirestate"), |b| {
+        b.iter(|| ws_chunked(black_box(&body)))
+    });
+    g.bench_function(BenchmarkId::from_parameter("httparse"), |b| {
+        b.iter(|| hp_chunked(black_box(&body)))
+    });
+    g.finish();
+    let mut out = vec![0u8; body.len()];
+    assert_eq!(ws_chunked_copy(&body, &mut out), data_len);
+    let mut g = c.benchmark_group("http1_chunked_64k_copy");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function(BenchmarkId::from_parameter("wirestate"), |b| {
+        b.iter(|| ws_chunked_copy(black_box(&body), &mut out))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, heads, chunked);
 criterion_main!(benches);

@@ -15,6 +15,8 @@ pub enum App {
     Dns,
     /// A DNS message behind a two-byte length (TCP, RFC 1035 §4.2.2).
     DnsTcp,
+    /// An HTTP/1.x head at the start of a TCP segment (ports 80 and 8080).
+    Http,
 }
 
 impl App {
@@ -22,6 +24,7 @@ impl App {
     pub fn name(self) -> &'static str {
         match self {
             App::Dns | App::DnsTcp => "dns",
+            App::Http => "http",
         }
     }
 }
@@ -40,24 +43,35 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
             let payload = s.payload();
             let claimed = payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
             let starts_message = claimed.is_some_and(|n| n > 0 && n + 2 <= payload.len());
-            (either((t.src_port(), t.dst_port()), 53) && starts_message).then_some(App::DnsTcp)
+            let ports = (t.src_port(), t.dst_port());
+            if either(ports, 53) && starts_message {
+                Some(App::DnsTcp)
+            } else if (either(ports, 80) || either(ports, 8080))
+                && super::http::starts_head(payload)
+            {
+                Some(App::Http)
+            } else {
+                None
+            }
         }
         _ => None,
     }
 }
 
-/// Decodes `payload` as `app`: the layer and how many payload bytes it took. Errors
-/// count offsets from the payload's start.
-pub fn decode(app: App, payload: &[u8]) -> Result<(Obj, usize), Error> {
-    match app {
-        App::Dns => Ok((dns_obj(payload, None)?, payload.len())),
+/// Decodes `payload` as `app`: the layer and how many payload bytes it took, or
+/// `None` when the message does not end in this segment. Errors count offsets from
+/// the payload's start.
+pub fn decode(app: App, payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
+    Ok(Some(match app {
+        App::Http => return super::http::head_layer(payload),
+        App::Dns => (dns_obj(payload, None)?, payload.len()),
         App::DnsTcp => {
             // `classify` checked the prefix is there and fits.
             let len = payload.get(..2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
             let msg = payload.get(2..2 + len).unwrap_or_default();
-            Ok((dns_obj(msg, Some(len)).map_err(|e| e.at(2))?, 2 + len))
+            (dns_obj(msg, Some(len)).map_err(|e| e.at(2))?, 2 + len)
         }
-    }
+    }))
 }
 
 /// The `dns` layer of one message.

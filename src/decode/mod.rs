@@ -7,6 +7,7 @@
 
 mod app;
 mod filter;
+mod http;
 mod link;
 mod net;
 mod obj;
@@ -18,6 +19,7 @@ use wirestate_packet::{LinkType, Sliced};
 use wirestate_wire::Error;
 
 pub use filter::{End, Filter, FilterError};
+pub use http::HttpOptions;
 pub use obj::Obj;
 pub use summary::summary;
 
@@ -106,10 +108,11 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
         // A capture cut short holds part of the message at best: leave it as payload.
         if !truncated {
             match app::decode(app, rest) {
-                Ok((obj, used)) => {
+                Ok(Some((obj, used))) => {
                     layers.push(obj);
                     rest = rest.get(used..).unwrap_or_default();
                 }
+                Ok(None) => {}
                 Err(e) => error = Some(error_json(app.name(), &e.at(sliced.payload_offset()))),
             }
         }
@@ -158,6 +161,11 @@ pub const FORMATS: &[&str] = &[
 /// and succeed with `{"layers", "error"}` even when a layer fails (like `decode`).
 /// Returns `None` for an unknown format.
 pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
+    parse_with(format, bytes, &HttpOptions::default())
+}
+
+/// [`parse`] with the options `wirestate parse` takes for HTTP messages.
+pub fn parse_with(format: &str, bytes: &[u8], http: &HttpOptions) -> Option<Result<Value, Value>> {
     let wrap = |layer: &str, e: Error| json!({ "error": error_json(layer, &e) });
     Some(match format {
         "frame" => Ok(frame(LinkType::Ethernet, bytes, bytes.len()).to_json()),
@@ -171,6 +179,9 @@ pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
         "udp" => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
         "tcp" => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
         "dns" => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
+        "http1-request" => http::parse_message(bytes, true, http).map_err(|e| wrap("http", e)),
+        "http1-response" => http::parse_message(bytes, false, http).map_err(|e| wrap("http", e)),
+        "url" => http::parse_url(bytes).map_err(|e| wrap("url", e)),
         _ => return None,
     })
 }

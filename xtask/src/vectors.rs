@@ -1,10 +1,11 @@
 //! `cargo xtask vectors [--bless]`: every spec vector through the CLI.
 //!
 //! A vector is `spec-vectors/<format>/<name>.json`:
-//! `{"description", "source", "format", "hex", "expect"}`. `format` is a
+//! `{"description", "source", "format", "hex", "options"?, "expect"}`. `format` is a
 //! `wirestate parse` format (plus `frame` for a whole Ethernet frame and `raw-ip`
 //! for a bare IP packet, which print every layer); `expect` is what
-//! `wirestate parse FORMAT --hex` prints for `hex`.
+//! `wirestate parse FORMAT --hex` prints for `hex`; `options` may name the HTTP
+//! `method` a response answers and `lenient` leniencies to enable.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -29,7 +30,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ) else {
             continue; // not a vector (e.g. a capture's index file)
         };
-        let actual = parse_with_cli(&exe, &format, &hex)?;
+        let mut extra = Vec::new();
+        if let Some(m) = vector["options"]["method"].as_str() {
+            extra.extend(["--method".to_string(), m.to_string()]);
+        }
+        for l in vector["options"]["lenient"].as_array().into_iter().flatten() {
+            extra.extend(["--lenient".to_string(), l.as_str().unwrap_or_default().to_string()]);
+        }
+        let actual = parse_with_cli(&exe, &format, &hex, &extra)?;
         checked += 1;
         if bless {
             if vector.get("expect") != Some(&actual) {
@@ -65,9 +73,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn parse_with_cli(exe: &std::path::Path, format: &str, hex: &str) -> Result<Value, String> {
+fn parse_with_cli(
+    exe: &std::path::Path,
+    format: &str,
+    hex: &str,
+    extra: &[String],
+) -> Result<Value, String> {
     let mut child = Command::new(exe)
         .args(["parse", format, "-", "--hex"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -87,9 +87,7 @@ impl ParserConfig {
             b"obs_fold" | b"obs-fold" => &mut self.allow_obs_fold,
             b"bare_lf" | b"bare-lf" => &mut self.allow_bare_lf,
             b"space_before_colon" | b"space-before-colon" => &mut self.allow_space_before_colon,
-            b"leading_empty_lines" | b"leading-empty-lines" => {
-                &mut self.allow_leading_empty_lines
-            }
+            b"leading_empty_lines" | b"leading-empty-lines" => &mut self.allow_leading_empty_lines,
             _ => return false,
         };
         *flag = true;

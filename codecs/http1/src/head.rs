@@ -3,22 +3,36 @@
 use wirestate_wire::{Error, Result};
 
 use crate::error::len_value;
-use crate::scan::{fields, request_line, status_line, Step, Stop};
+use crate::scan::{fields, request_line, status_line, Slots, Step, Stop};
 use crate::ParserConfig;
 
 /// One header field: a name (a token, RFC 9110 §5.1) and a value as on the wire,
 /// without the whitespace around it (RFC 9112 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header<'b> {
-    /// The field name, as sent (compare with `eq_ignore_ascii_case`).
-    pub name: &'b str,
+    /// The field name, as sent: a token, so ASCII (compare with
+    /// `eq_ignore_ascii_case`; [`name_str`](Self::name_str) for text). Bytes rather
+    /// than `&str` because converting costs a UTF-8 check per field on the hot path.
+    pub name: &'b [u8],
     /// The field value: VCHAR, obs-text, SP and HTAB (and, with `allow_obs_fold`, the
     /// CRLF of a fold).
     pub value: &'b [u8],
 }
 
 /// A [`Header`] to fill arrays with before parsing.
-pub const EMPTY_HEADER: Header<'static> = Header { name: "", value: b"" };
+pub const EMPTY_HEADER: Header<'static> = Header { name: b"", value: b"" };
+
+impl<'b> Header<'b> {
+    /// The name as text (always ASCII once parsed; `""` otherwise).
+    pub fn name_str(&self) -> &'b str {
+        core::str::from_utf8(self.name).unwrap_or_default()
+    }
+
+    /// Whether the name is `name`, ignoring ASCII case (RFC 9110 §5.1).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name.as_bytes())
+    }
+}
 
 /// The result of an incremental parse: done after `T`, or more bytes are needed.
 /// "Need more" is not an error.
@@ -76,7 +90,7 @@ impl Version {
 
 /// Finds the first field called `name` (case-insensitive) in `headers`.
 pub fn find_header<'b>(headers: &[Header<'b>], name: &str) -> Option<&'b [u8]> {
-    headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
+    headers.iter().find(|h| h.is(name)).map(|h| h.value)
 }
 
 /// A request head (RFC 9112 §3) parsed in place into caller-provided header slots.
@@ -147,7 +161,9 @@ impl<'h, 'b> Request<'h, 'b> {
         self.method = line.method;
         self.target = line.target;
         self.version = line.version;
-        let (end, count) = fields(buf, line.end, self.headers, cfg)?;
+        let mut slots = Slots { headers: self.headers, count: 0, limit: cfg.max_headers };
+        let end = fields(buf, line.end, &mut slots, cfg)?;
+        let count = slots.count;
         shorten(&mut self.headers, count);
         Ok(end)
     }
@@ -216,13 +232,15 @@ impl<'h, 'b> Response<'h, 'b> {
         self.version = line.version;
         self.code = line.code;
         self.reason = line.reason;
-        let (end, count) = fields(buf, line.end, self.headers, cfg)?;
+        let mut slots = Slots { headers: self.headers, count: 0, limit: cfg.max_headers };
+        let end = fields(buf, line.end, &mut slots, cfg)?;
+        let count = slots.count;
         shorten(&mut self.headers, count);
         Ok(end)
     }
 }
 
-fn shorten<'h, T>(slots: &mut &'h mut [T], count: usize) {
+fn shorten<T>(slots: &mut &mut [T], count: usize) {
     let all = core::mem::take(slots);
     let len = all.len();
     *slots = all.get_mut(..count.min(len)).unwrap_or_default();
@@ -343,12 +361,7 @@ impl Parser {
     }
 
     #[cold]
-    fn first_partial(
-        &mut self,
-        buf: &[u8],
-        window: &[u8],
-        request: bool,
-    ) -> Result<Status<usize>> {
+    fn first_partial(&mut self, buf: &[u8], window: &[u8], request: bool) -> Result<Status<usize>> {
         if !self.resumed {
             self.resumed = true;
             self.scanned = 0;
@@ -367,7 +380,8 @@ impl Parser {
             let Some(nl) = rest.iter().position(|&b| b == b'\n') else { return false };
             let empty = matches!(rest.get(..nl), Some(b"" | b"\r"));
             self.scanned = self.scanned.saturating_add(nl + 1);
-            if empty && !(skip_leading && !self.seen_line) {
+            // Empty lines before the request-line are leading ones, when allowed.
+            if empty && (self.seen_line || !skip_leading) {
                 return true;
             }
             self.seen_line |= !empty;
@@ -399,5 +413,37 @@ impl Parser {
             }
             None => Ok(Status::Partial),
         }
+    }
+}
+
+/// Parses a field section alone (RFC 9112 §5; a chunked body's trailer section, or a
+/// message/http part): field lines through the empty line, into `headers`. Returns
+/// the section's length and the number of fields.
+///
+/// ```
+/// use wirestate_http1::{parse_headers, ParserConfig, Status, EMPTY_HEADER};
+/// let mut h = [EMPTY_HEADER; 2];
+/// let got = parse_headers(b"Expires: never\r\n\r\n", &mut h, &ParserConfig::default());
+/// assert_eq!(got.unwrap(), Status::Complete((18, 1)));
+/// let err = parse_headers(b"Bad Name: x\r\n\r\n", &mut h, &ParserConfig::default()).unwrap_err();
+/// assert_eq!((err.field(), err.offset()), ("field-name", 3));
+/// ```
+///
+/// # Errors
+/// The field-line errors of [`Parser::parse_request`].
+pub fn parse_headers<'b>(
+    buf: &'b [u8],
+    headers: &mut [Header<'b>],
+    config: &ParserConfig,
+) -> Result<Status<(usize, usize)>> {
+    let window = buf.get(..config.max_head_len).unwrap_or(buf);
+    let mut slots = Slots { headers, count: 0, limit: config.max_headers };
+    match fields(window, 0, &mut slots, config) {
+        Ok(end) => Ok(Status::Complete((end, slots.count))),
+        Err(Stop::Fail(e)) => Err(e),
+        Err(Stop::Partial) if window.len() < buf.len() => {
+            Err(Error::unsupported("head", config.max_head_len, len_value(config.max_head_len)))
+        }
+        Err(Stop::Partial) => Ok(Status::Partial),
     }
 }

@@ -9,7 +9,7 @@
 use wirestate_wire::Error;
 
 use crate::error::len_value;
-use crate::table::{scan_field, scan_table, TARGET, TCHAR};
+use crate::table::{all_target, scan_field, scan_table, scan_target, TARGET, TCHAR};
 use crate::{Header, ParserConfig, Version};
 
 /// Why a scan stopped short of its item.
@@ -54,7 +54,7 @@ pub(crate) fn line_end(
 }
 
 #[cold]
-fn bare_cr(pos: usize) -> Stop {
+pub(crate) fn bare_cr(pos: usize) -> Stop {
     // RFC 9112 §2.2: "A recipient of such a bare CR MUST consider that element to be
     // invalid or replace each bare CR with SP before processing the element".
     Error::malformed("line ending", pos, "RFC 9112 §2.2: bare CR").into()
@@ -92,8 +92,7 @@ pub(crate) fn version(buf: &[u8], pos: usize) -> Step<Version> {
 
 #[cold]
 fn bad_version(pos: usize) -> Stop {
-    Error::malformed("http-version", pos, "RFC 9112 §2.3: HTTP-version is HTTP/DIGIT.DIGIT")
-        .into()
+    Error::malformed("http-version", pos, "RFC 9112 §2.3: HTTP-version is HTTP/DIGIT.DIGIT").into()
 }
 
 /// Fewer than 8 bytes: fail now if they cannot start a version, so a peer cannot
@@ -118,6 +117,21 @@ fn version_partial(buf: &[u8], pos: usize) -> Stop {
 pub(crate) fn ascii<'a>(bytes: &'a [u8], field: &'static str, pos: usize) -> Step<&'a str> {
     core::str::from_utf8(bytes)
         .map_err(|_| Error::malformed(field, pos, "RFC 9110 §5.6.2: not ASCII").into())
+}
+
+/// The method as `&str`: the common ones from static strings, the rest checked.
+#[inline(always)]
+fn method_str(method: &[u8], pos: usize) -> Step<&str> {
+    Ok(match method {
+        b"GET" => "GET",
+        b"POST" => "POST",
+        b"HEAD" => "HEAD",
+        b"PUT" => "PUT",
+        b"DELETE" => "DELETE",
+        b"OPTIONS" => "OPTIONS",
+        b"CONNECT" => "CONNECT",
+        _ => ascii(method, "method", pos)?,
+    })
 }
 
 /// The parts of a request-line.
@@ -153,13 +167,17 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<Reques
     }
     let method = buf.get(start..pos).unwrap_or_default();
     let t = pos + 1;
-    let pos = scan_table(buf, t, &TARGET);
+    let pos = scan_target(buf, t);
     match buf.get(pos) {
         Some(b' ') if pos > t => {}
         None => return Err(Stop::Partial),
         _ => return Err(bad_target(pos)),
     }
     let target = buf.get(t..pos).unwrap_or_default();
+    if !all_target(target) {
+        let bad = target.iter().position(|&b| !TARGET[usize::from(b)]).unwrap_or(0);
+        return Err(bad_target(t + bad));
+    }
     let version = version(buf, pos + 1)?;
     let end = line_end(
         buf,
@@ -172,8 +190,9 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<Reques
         return Err(Error::unsupported("request-line", start, len_value(end - start)).into());
     }
     Ok(RequestLine {
-        method: ascii(method, "method", start)?,
-        target: ascii(target, "request-target", t)?,
+        method: method_str(method, start)?,
+        // "/" alone is the most common target; skip the UTF-8 check's call for it.
+        target: if target == b"/" { "/" } else { ascii(target, "request-target", t)? },
         version,
         end,
     })
@@ -208,8 +227,11 @@ pub(crate) struct StatusLine<'b> {
 pub(crate) fn status_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<StatusLine<'b>> {
     let version = version(buf, 0)?;
     let code = match buf.get(8..13) {
-        Some(&[b' ', a, b, c, next]) if a.is_ascii_digit() && b.is_ascii_digit()
-            && c.is_ascii_digit() && matches!(next, b' ' | b'\r' | b'\n') =>
+        Some(&[b' ', a, b, c, next])
+            if a.is_ascii_digit()
+                && b.is_ascii_digit()
+                && c.is_ascii_digit()
+                && matches!(next, b' ' | b'\r' | b'\n') =>
         {
             u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
         }
@@ -246,37 +268,85 @@ fn bad_status(pos: usize) -> Stop {
         .into()
 }
 
-/// Reads field lines from `pos` through the empty line that ends the head (RFC 9112
-/// §5), into `headers`. Returns the offset past the head and the number of fields.
+/// Where [`fields`] puts what it reads.
+pub(crate) trait Sink<'b> {
+    /// One more field, whose line starts at `line_start`.
+    fn push(&mut self, header: Header<'b>, line_start: usize) -> Step<()>;
+    /// The last field's value grew by an obs-fold.
+    fn fold(&mut self, value: &'b [u8]);
+}
+
+/// Caller-provided header slots, at most `limit` used.
+pub(crate) struct Slots<'s, 'b> {
+    pub headers: &'s mut [Header<'b>],
+    pub count: usize,
+    pub limit: usize,
+}
+
+impl<'b> Sink<'b> for Slots<'_, 'b> {
+    #[inline(always)]
+    fn push(&mut self, header: Header<'b>, line_start: usize) -> Step<()> {
+        match self.headers.get_mut(self.count) {
+            Some(slot) if self.count < self.limit => *slot = header,
+            _ => return Err(too_many(line_start, self.count)),
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn fold(&mut self, value: &'b [u8]) {
+        if let Some(last) = self.count.checked_sub(1).and_then(|i| self.headers.get_mut(i)) {
+            last.value = value;
+        }
+    }
+}
+
+/// Only counts (validating trailers without storing them).
+pub(crate) struct Count {
+    pub count: usize,
+    pub limit: usize,
+}
+
+impl<'b> Sink<'b> for Count {
+    fn push(&mut self, _: Header<'b>, line_start: usize) -> Step<()> {
+        if self.count >= self.limit {
+            return Err(too_many(line_start, self.count));
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn fold(&mut self, _: &'b [u8]) {}
+}
+
+/// Reads field lines from `pos` through the empty line that ends the section (RFC
+/// 9112 §5), into `sink`. Returns the offset past the empty line.
 #[inline(always)]
 pub(crate) fn fields<'b>(
     buf: &'b [u8],
     mut pos: usize,
-    headers: &mut [Header<'b>],
+    sink: &mut impl Sink<'b>,
     cfg: &ParserConfig,
-) -> Step<(usize, usize)> {
-    let limit = headers.len().min(cfg.max_headers);
+) -> Step<usize> {
     let mut count = 0;
     let mut last_value_start = 0;
     loop {
         let line_start = pos;
         let name_end = scan_table(buf, pos, &TCHAR);
-        let colon = match buf.get(name_end) {
-            Some(b':') if name_end > pos => name_end,
-            Some(b'\r' | b'\n') if name_end == pos => {
-                let end = line_end(buf, pos, cfg, "field-line", "")?;
-                return Ok((end, count));
-            }
-            Some(b' ' | b'\t') if name_end == pos => {
-                let (end, value) = obs_fold(buf, pos, count, last_value_start, cfg)?;
-                if let Some(last) = count.checked_sub(1).and_then(|i| headers.get_mut(i)) {
-                    last.value = value;
+        // The common case first and branch-light; the rest (end of the section, a
+        // fold, whitespace before the colon, running out) out of line.
+        let colon = if name_end > pos && buf.get(name_end) == Some(&b':') {
+            name_end
+        } else {
+            match not_a_field(buf, pos, name_end, count, last_value_start, cfg)? {
+                NotAField::End(end) => return Ok(end),
+                NotAField::Fold(end, value) => {
+                    sink.fold(value);
+                    pos = end;
+                    continue;
                 }
-                pos = end;
-                continue;
+                NotAField::Colon(colon) => colon,
             }
-            None => return Err(Stop::Partial),
-            Some(_) => space_before_colon(buf, pos, name_end, cfg)?,
         };
         let mut vs = colon + 1;
         while let Some(b' ' | b'\t') = buf.get(vs) {
@@ -294,14 +364,43 @@ pub(crate) fn fields<'b>(
             return Err(too_long(line_start, end));
         }
         let value = trim_end(buf.get(vs..ve).unwrap_or_default());
-        let name = ascii(buf.get(pos..name_end).unwrap_or_default(), "field-name", pos)?;
-        match headers.get_mut(count) {
-            Some(slot) if count < limit => *slot = Header { name, value },
-            _ => return Err(too_many(line_start, count)),
-        }
+        let name = buf.get(pos..name_end).unwrap_or_default();
+        sink.push(Header { name, value }, line_start)?;
         count += 1;
         last_value_start = vs;
         pos = end;
+    }
+}
+
+/// What a line that is not `token ":"` turned out to be.
+enum NotAField<'b> {
+    /// The empty line ending the section; the offset past it.
+    End(usize),
+    /// An obs-fold line: the offset past it and the grown value.
+    Fold(usize, &'b [u8]),
+    /// A name, whitespace, then the colon at this offset (allowed leniency).
+    Colon(usize),
+}
+
+#[inline(never)]
+fn not_a_field<'b>(
+    buf: &'b [u8],
+    pos: usize,
+    name_end: usize,
+    count: usize,
+    last_value_start: usize,
+    cfg: &ParserConfig,
+) -> Step<NotAField<'b>> {
+    match buf.get(name_end) {
+        Some(b'\r' | b'\n') if name_end == pos => {
+            line_end(buf, pos, cfg, "field-line", "").map(NotAField::End)
+        }
+        Some(b' ' | b'\t') if name_end == pos => {
+            let (end, value) = obs_fold(buf, pos, count, last_value_start, cfg)?;
+            Ok(NotAField::Fold(end, value))
+        }
+        None => Err(Stop::Partial),
+        Some(_) => space_before_colon(buf, pos, name_end, cfg).map(NotAField::Colon),
     }
 }
 

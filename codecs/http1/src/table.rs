@@ -22,8 +22,20 @@ const fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-                | b'`' | b'|' | b'~'
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
         )
 }
 
@@ -38,8 +50,27 @@ const fn is_target_char(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b'?' | b'[' | b']' | b'@' | b'!' | b'$'
-                | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'%'
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b':'
+                | b'/'
+                | b'?'
+                | b'['
+                | b']'
+                | b'@'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b'%'
         )
 }
 
@@ -56,35 +87,51 @@ pub(crate) fn tchar(b: u8) -> bool {
     TCHAR[usize::from(b)]
 }
 
-/// Whether every byte of `s` is a `tchar` and `s` is not empty: a token.
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| tchar(b))
-}
-
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of the word is below 0x20 or is DEL: the only bytes that can end
-/// or break a field value. Exact for existence (the "hasless" trick holds for n <= 128;
-/// bytes >= 0x80 are masked by `!x`).
+/// lanes, unlike the "haszero" test).
 #[inline(always)]
-fn has_ctl(x: u64) -> bool {
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HIGHS).wrapping_add(!HIGHS)) | x) & HIGHS
+}
+
+/// Per word: 0x80 in some lane iff some byte is below 0x20 or is DEL, the only
+/// bytes that can end or break a field value. Exact for existence (the "hasless"
+/// trick holds for n <= 128; bytes >= 0x80 are masked by `!x`), not for position.
+#[inline(always)]
+fn ctl_bits(x: u64) -> u64 {
     let below = x.wrapping_sub(ONES * 0x20) & !x;
     let d = x ^ (ONES * 0x7f);
     let del = d.wrapping_sub(ONES) & !d;
-    (below | del) & HIGHS != 0
+    (below | del) & HIGHS
+}
+
+#[cfg(test)]
+fn has_ctl(x: u64) -> bool {
+    ctl_bits(x) != 0
 }
 
 /// The offset of the first byte at or after `pos` that cannot be in a field value
 /// (CR, LF, NUL, other controls, DEL), or `buf.len()`.
 ///
-/// Eight bytes a step while the word holds no control; HTAB (legal but a control)
-/// drops to the byte loop for that word only.
+/// Sixteen, then eight bytes a step while the words hold no control (a cheap
+/// existence test); in the word that has one, the exact per-lane mask gives the
+/// position, or says it was only HTAB (legal) and the scan goes on.
 #[inline]
 pub(crate) fn scan_field(buf: &[u8], mut pos: usize) -> usize {
     loop {
+        // Sixteen bytes a step: both words' tests merged into one branch.
+        while let Some(w) = buf.get(pos..).and_then(<[u8]>::first_chunk::<16>) {
+            let a = u64::from_le_bytes(w.first_chunk::<8>().copied().unwrap_or_default());
+            let b = u64::from_le_bytes(w.last_chunk::<8>().copied().unwrap_or_default());
+            if ctl_bits(a) | ctl_bits(b) != 0 {
+                break;
+            }
+            pos += 16;
+        }
         while let Some(word) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
-            if has_ctl(u64::from_le_bytes(*word)) {
+            if ctl_bits(u64::from_le_bytes(*word)) != 0 {
                 break;
             }
             pos += 8;
@@ -102,9 +149,50 @@ pub(crate) fn scan_field(buf: &[u8], mut pos: usize) -> usize {
     }
 }
 
+/// The offset of the first byte at or after `pos` outside `0x21..=0x7E` (SP, a
+/// control, DEL or non-ASCII: what ends or breaks a request-target), or `buf.len()`.
+/// Eight bytes a step; the finer RFC 3986 check is [`all_target`]'s.
+#[inline]
+pub(crate) fn scan_target(buf: &[u8], mut pos: usize) -> usize {
+    while let Some(word) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*word);
+        let at_least_21 = ((x & !HIGHS).wrapping_add(ONES * 0x5f)) & HIGHS;
+        let out = (x & HIGHS) | (!at_least_21 & HIGHS) | zero_bytes(x ^ (ONES * 0x7f));
+        if out != 0 {
+            return pos + (out.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = buf.get(pos) {
+        if !(0x21..=0x7e).contains(&b) {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+/// Whether every byte of `s` is a request-target byte ([`TARGET`]). No early exit:
+/// the loop has no data-dependent branch, so the check overlaps with what follows.
+#[inline]
+pub(crate) fn all_target(s: &[u8]) -> bool {
+    s.iter().fold(true, |ok, &b| ok & TARGET[usize::from(b)])
+}
+
 /// The offset of the first byte at or after `pos` not in `table`, or `buf.len()`.
+///
+/// A byte loop: tokens are short, and a loop whose exit the branch predictor learns
+/// lets the CPU run ahead into the next field (measured faster than computing the
+/// exit position from a word mask, which makes every field wait on its loads).
 #[inline(always)]
 pub(crate) fn scan_table(buf: &[u8], mut pos: usize, table: &[bool; 256]) -> usize {
+    // Whole words of class bytes first: one predicted branch per eight bytes.
+    while let Some(w) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        if !w.iter().fold(true, |ok, &b| ok & table[usize::from(b)]) {
+            break;
+        }
+        pos += 8;
+    }
     while let Some(&b) = buf.get(pos) {
         if !table[usize::from(b)] {
             break;
@@ -131,6 +219,15 @@ mod tests {
     }
 
     #[test]
+    fn scan_target_stops_outside_printable_ascii() {
+        assert_eq!(scan_target(b"/a/b/c/d/e/f/g/h/i HTTP", 0), 18);
+        assert_eq!(scan_target(b"/abcdefghij\x7f", 0), 11);
+        assert_eq!(scan_target(b"/abcdefghijklmn\x80", 0), 15);
+        assert_eq!(scan_target(b"/ab\x00", 0), 3);
+        assert!(all_target(b"/a?b=%20") && !all_target(b"/a\"b"));
+    }
+
+    #[test]
     fn scan_field_stops_at_the_first_control_other_than_tab() {
         assert_eq!(scan_field(b"abc\tdef ghi jkl mno\r\n", 0), 19);
         assert_eq!(scan_field(b"0123456789abcdef\x00", 0), 16);
@@ -141,7 +238,7 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert!(is_token(b"GET") && !is_token(b"") && !is_token(b"a b"));
+        assert!(tchar(b'G') && !tchar(b' ') && !tchar(b':'));
         assert!(TARGET[usize::from(b'%')] && !TARGET[usize::from(b'#')]);
         assert!(!TARGET[usize::from(b'"')] && !TARGET[0x80]);
     }

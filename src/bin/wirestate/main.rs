@@ -46,13 +46,21 @@ enum Command {
     },
     /// Decode one message of one format; print its JSON, or its error with exit status 1.
     Parse {
-        /// ethernet, arp, ipv4, ipv6, icmpv4, icmpv6, udp, tcp, or frame / raw-ip (every layer).
+        /// ethernet, arp, ipv4, ipv6, icmpv4, icmpv6, udp, tcp, dns, http1-request,
+        /// http1-response, url, or frame / raw-ip (every layer).
         format: String,
         /// The file holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
         /// The input is hex text (whitespace ignored), not raw bytes.
         #[arg(long)]
         hex: bool,
+        /// HTTP: turn on a named leniency (obs_fold, bare_lf, space_before_colon,
+        /// leading_empty_lines); may be repeated.
+        #[arg(long, value_name = "NAME")]
+        lenient: Vec<String>,
+        /// HTTP responses: the method of the request answered (HEAD has no body).
+        #[arg(long)]
+        method: Option<String>,
     },
     /// Write a capture of N packets cycled from another (for `cargo xtask decode-speed`).
     #[command(hide = true)]
@@ -90,7 +98,14 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Parse { format, file, hex } => run_parse(&format, file.as_deref(), hex),
+        Command::Parse { format, file, hex, lenient, method } => {
+            let http = decode::HttpOptions { lenient, method };
+            if let Err(name) = http.config() {
+                eprintln!("wirestate parse: unknown leniency '{name}'");
+                return ExitCode::from(2);
+            }
+            run_parse(&format, file.as_deref(), hex, &http)
+        }
         Command::Synth { packets, out, from } => match capture::synth(&from, &out, packets) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -163,7 +178,7 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     Ok(())
 }
 
-fn run_parse(format: &str, file: Option<&Path>, hex: bool) -> ExitCode {
+fn run_parse(format: &str, file: Option<&Path>, hex: bool, http: &decode::HttpOptions) -> ExitCode {
     let mut input = Vec::new();
     let read = match file {
         None => io::stdin().read_to_end(&mut input),
@@ -185,7 +200,7 @@ fn run_parse(format: &str, file: Option<&Path>, hex: bool) -> ExitCode {
     } else {
         input
     };
-    let Some(result) = decode::parse(format, &bytes) else {
+    let Some(result) = decode::parse_with(format, &bytes, http) else {
         eprintln!(
             "wirestate parse: unknown format '{format}' (one of: {})",
             decode::FORMATS.join(", ")

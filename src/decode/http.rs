@@ -1,0 +1,167 @@
+//! HTTP/1.1 heads in TCP payloads, whole messages for `wirestate parse`, and URLs.
+
+use serde_json::{json, Value};
+use wirestate_http1::message::{Message, StartLine};
+use wirestate_http1::{
+    BodyKind, Header, ParserConfig, Request, Response, Status, Url, EMPTY_HEADER,
+};
+use wirestate_wire::Error;
+
+use super::{hex, layer, Obj};
+
+/// What `wirestate parse http1-*` may be told about the message.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// Named leniencies to turn on (`obs_fold`, `bare_lf`, `space_before_colon`,
+    /// `leading_empty_lines`); an unknown name is refused by the caller.
+    pub lenient: Vec<String>,
+    /// The method of the request a response answers (`HEAD` responses have no body).
+    pub method: Option<String>,
+}
+
+impl HttpOptions {
+    /// The parser configuration, or the first unknown leniency name.
+    pub fn config(&self) -> Result<ParserConfig, String> {
+        let mut cfg = ParserConfig::default();
+        for name in &self.lenient {
+            if !cfg.enable(name) {
+                return Err(name.clone());
+            }
+        }
+        Ok(cfg)
+    }
+}
+
+fn text(b: &[u8]) -> Value {
+    String::from_utf8_lossy(b).into_owned().into()
+}
+
+fn headers_json(headers: &[Header<'_>]) -> Value {
+    Value::Array(headers.iter().map(|h| json!([text(h.name), text(h.value)])).collect())
+}
+
+/// Whether a TCP payload starts like an HTTP/1.x head (a request line's method and
+/// a space, or a status line's version): only such segments are decoded, so the
+/// middle of a body is never mistaken for a broken head.
+pub fn starts_head(payload: &[u8]) -> bool {
+    if payload.starts_with(b"HTTP/1.") {
+        return true;
+    }
+    let method = payload.iter().take(16).position(|&b| b == b' ');
+    method.is_some_and(|n| n > 0 && payload[..n].iter().all(u8::is_ascii_uppercase))
+}
+
+/// The `http` layer of a head at the start of a TCP payload; `Ok(None)` when the
+/// head continues in a later segment. The body is not followed (it may span
+/// segments): `body_len` is given when Content-Length says it.
+pub fn head_layer(payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
+    let cfg = ParserConfig::default();
+    let mut headers = [EMPTY_HEADER; 100];
+    let mut o = layer("http");
+    if payload.starts_with(b"HTTP/") {
+        let mut res = Response::new(&mut headers);
+        let Status::Complete(n) = res.parse_with(&cfg, payload)? else { return Ok(None) };
+        o.insert("kind", "response".into());
+        o.insert("version", res.version.as_str().into());
+        o.insert("status", res.code.into());
+        o.insert("reason", text(res.reason));
+        o.insert("headers", headers_json(res.headers));
+        // Without the request the method is unknown; GET is the common case.
+        if let Ok(BodyKind::Length(len)) = BodyKind::of_response(&res, "GET", &payload[..n]) {
+            o.insert("body_len", len.into());
+        }
+        Ok(Some((o, n)))
+    } else {
+        let mut req = Request::new(&mut headers);
+        let Status::Complete(n) = req.parse_with(&cfg, payload)? else { return Ok(None) };
+        o.insert("kind", "request".into());
+        o.insert("method", req.method.into());
+        o.insert("target", req.target.into());
+        o.insert("version", req.version.as_str().into());
+        o.insert("headers", headers_json(req.headers));
+        match BodyKind::of_request(&req, &payload[..n]) {
+            Ok(BodyKind::Length(len)) => o.insert("body_len", len.into()),
+            Ok(BodyKind::None) => o.insert("body_len", 0.into()),
+            _ => {}
+        }
+        Ok(Some((o, n)))
+    }
+}
+
+/// `wirestate parse http1-request` / `http1-response`: one whole message, head and
+/// body framed per RFC 9112 §6.
+pub fn parse_message(bytes: &[u8], request: bool, opts: &HttpOptions) -> Result<Value, Error> {
+    let cfg = opts.config().map_err(|_| {
+        Error::malformed(
+            "lenient",
+            0,
+            "unknown leniency (obs_fold, bare_lf, space_before_colon, leading_empty_lines)",
+        )
+    })?;
+    let m = if request {
+        Message::parse_request(bytes, &cfg)?
+    } else {
+        Message::parse_response(bytes, opts.method.as_deref().unwrap_or("GET"), &cfg)?
+    };
+    let mut o = layer("http");
+    match m.start {
+        StartLine::Request { method, target } => {
+            o.insert("kind", "request".into());
+            o.insert("method", method.into());
+            o.insert("target", target.into());
+            o.insert("version", m.version.as_str().into());
+        }
+        StartLine::Response { code, reason } => {
+            o.insert("kind", "response".into());
+            o.insert("version", m.version.as_str().into());
+            o.insert("status", code.into());
+            o.insert("reason", text(reason));
+        }
+    }
+    o.insert("headers", headers_json(&m.headers));
+    o.insert("framing", framing_name(m.kind).into());
+    o.insert("body_len", m.body.len().into());
+    o.insert("body", hex(&m.body).into());
+    o.insert("trailers", headers_json(&m.trailers));
+    o.insert("len", m.len.into());
+    Ok(Value::from(o))
+}
+
+fn framing_name(kind: BodyKind) -> &'static str {
+    match kind {
+        BodyKind::None => "none",
+        BodyKind::Length(_) => "content-length",
+        BodyKind::Chunked => "chunked",
+        BodyKind::UntilClose => "until-close",
+        BodyKind::Tunnel => "tunnel",
+    }
+}
+
+/// `wirestate parse url`: the parts a client needs to send the request.
+pub fn parse_url(bytes: &[u8]) -> Result<Value, Error> {
+    let s = core::str::from_utf8(bytes).map_err(|e| {
+        Error::malformed("url", e.valid_up_to(), "RFC 3986 §2: a URL is ASCII text")
+    })?;
+    let s = s.trim_end_matches(['\r', '\n']);
+    let url = Url::parse(s)?;
+    let mut o = layer("url");
+    o.insert("scheme", url.scheme.into());
+    o.insert("userinfo", url.userinfo.into());
+    o.insert("host", url.host.to_string().into());
+    o.insert("port", url.port.into());
+    o.insert("effective_port", url.port_or_default().into());
+    o.insert("path", url.path.into());
+    o.insert("query", url.query.into());
+    o.insert("fragment", url.fragment.into());
+    let (path, query) = url.origin_form();
+    let origin = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    o.insert("origin_form", origin.into());
+    let mut out = vec![0u8; url.path.len() + 1];
+    if let Ok(p) = url.normalized_path(&mut out) {
+        o.insert("normalized_path", p.into());
+    }
+    Ok(Value::from(o))
+}
