@@ -16,7 +16,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let criterion = root().join("target/criterion");
     if !args.iter().any(|a| a == "--report-only") {
         let _ = std::fs::remove_dir_all(&criterion);
-        sh(cargo().args(["bench", "-p", "wirestate-benches", "--"]).args(["--warm-up-time", "1", "--measurement-time", "3"]))?;
+        sh(cargo().args(["bench", "-p", "wirestate-benches", "--"]).args([
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "3",
+        ]))?;
     }
     let rows = collect(&criterion)?;
     let table = render(&rows);
