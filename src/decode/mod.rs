@@ -97,7 +97,7 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
     }
     let net = sliced.net();
     if let Some(n) = &net {
-        layers.push(net::net(n, truncated));
+        layers.push(net::net(n));
     }
     if let (Some(t), Some(n)) = (&sliced.transport(), &net) {
         layers.push(transport::transport(t, n, truncated));

@@ -11,10 +11,10 @@ use wirestate_wire::{Error, MacAddr};
 use super::{hex, layer, Obj};
 
 /// The layer object of a sliced network layer.
-pub fn net(n: &Net<'_>, truncated: bool) -> Obj {
+pub fn net(n: &Net<'_>) -> Obj {
     match n {
         Net::Arp(p) => arp_obj(p),
-        Net::Ipv4(p) => ipv4_obj(p, truncated),
+        Net::Ipv4(p) => ipv4_obj(p),
         Net::Ipv6 { packet, .. } => ipv6_obj(packet),
     }
 }
@@ -86,7 +86,7 @@ fn ipv4_option(opt: &ipv4::IpOption<'_>) -> Value {
     }
 }
 
-fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
+fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>) -> Obj {
     let mut o = layer("ipv4");
     o.insert("ihl", p.ihl().into());
     o.insert("header_len", p.header_len().into());
@@ -103,8 +103,8 @@ fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
         o.insert("protocol_name", name.into());
     }
     o.insert("checksum", p.checksum().into());
-    // The header is always whole in a sliced packet; only the payload can be cut.
-    let _ = truncated;
+    // The header is always whole in a sliced packet (only the payload can be cut by a
+    // snap length), so its checksum can always be checked.
     o.insert("checksum_ok", p.verify_checksum().into());
     o.insert("src", p.src_addr().to_string().into());
     o.insert("dst", p.dst_addr().to_string().into());
@@ -127,7 +127,7 @@ fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>, truncated: bool) -> Obj {
 pub fn parse_ipv4(bytes: &[u8]) -> Result<Value, Error> {
     let p = ipv4::Packet::new_checked(bytes)?;
     ipv4::Repr::parse(&p)?;
-    let mut o = ipv4_obj(&p, false);
+    let mut o = ipv4_obj(&p);
     o.insert("payload_len", p.payload().len().into());
     Ok(Value::from(o))
 }

@@ -16,6 +16,9 @@ const SEEDS: &[(&str, &[&str])] = &[
     ("udp_parse", &["udp"]),
     ("tcp_parse", &["tcp"]),
     ("packet_slice", &["frame", "ethernet"]),
+    ("dns_parse", &["dns"]),
+    ("http1_head", &["http1-request", "http1-response"]),
+    ("http1_url", &["url"]),
 ];
 
 pub fn run_targets(targets: &[String], seconds: u64) -> Result<(), String> {

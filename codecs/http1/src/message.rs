@@ -207,6 +207,13 @@ mod owned {
     use super::*;
     use crate::{parse_headers, Header, Version, EMPTY_HEADER};
 
+    /// Room for every field `buf` can hold under `config`: a field line takes at least
+    /// three bytes (`a:` and a line end), so no more than `len / 3` fields fit, and a
+    /// huge configured limit must not turn into a huge (or overflowing) allocation.
+    fn header_slots(buf: &[u8], config: &ParserConfig) -> usize {
+        config.max_headers.min(buf.len() / 3 + 1)
+    }
+
     /// The start line of a [`Message`].
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum StartLine<'b> {
@@ -262,7 +269,7 @@ mod owned {
         /// # Errors
         /// As [`read_request`].
         pub fn parse_request(buf: &'b [u8], config: &ParserConfig) -> Result<Self> {
-            let mut headers = vec![EMPTY_HEADER; config.max_headers];
+            let mut headers = vec![EMPTY_HEADER; header_slots(buf, config)];
             let mut out = vec![0u8; buf.len()];
             let mut req = Request::new(&mut headers);
             let framed = read_request(&mut req, buf, &mut out, config)?;
@@ -276,7 +283,7 @@ mod owned {
         /// # Errors
         /// As [`read_response`].
         pub fn parse_response(buf: &'b [u8], method: &str, config: &ParserConfig) -> Result<Self> {
-            let mut headers = vec![EMPTY_HEADER; config.max_headers];
+            let mut headers = vec![EMPTY_HEADER; header_slots(buf, config)];
             let mut out = vec![0u8; buf.len()];
             let mut res = Response::new(&mut headers);
             let framed = read_response(&mut res, method, buf, &mut out, config)?;
@@ -300,7 +307,7 @@ mod owned {
                     out
                 }
             };
-            let mut trailers = vec![EMPTY_HEADER; config.max_headers];
+            let mut trailers = vec![EMPTY_HEADER; header_slots(framed.trailers, config)];
             let count = match parse_headers(framed.trailers, &mut trailers, config)? {
                 Status::Complete((_, count)) => count,
                 Status::Partial => 0,

@@ -242,3 +242,24 @@ fn incremental_limits_fire_before_the_line_ends() {
     }
     panic!("no head limit");
 }
+
+/// Found by the http1_head fuzz target: a configured header limit near `usize::MAX`
+/// made the owned `Message` parser allocate that many slots and abort.
+#[test]
+fn a_huge_max_headers_does_not_allocate_that_many_slots() {
+    let mut cfg = wirestate_http1::ParserConfig::default();
+    cfg.max_headers = usize::MAX;
+    let m = wirestate_http1::message::Message::parse_request(
+        b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+        &cfg,
+    )
+    .unwrap();
+    assert_eq!(m.headers.len(), 1);
+    let r = wirestate_http1::message::Message::parse_response(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: y\r\n\r\n",
+        "GET",
+        &cfg,
+    )
+    .unwrap();
+    assert_eq!(r.trailers.len(), 1);
+}
