@@ -247,8 +247,7 @@ fn incremental_limits_fire_before_the_line_ends() {
 /// made the owned `Message` parser allocate that many slots and abort.
 #[test]
 fn a_huge_max_headers_does_not_allocate_that_many_slots() {
-    let mut cfg = wirestate_http1::ParserConfig::default();
-    cfg.max_headers = usize::MAX;
+    let cfg = wirestate_http1::ParserConfig { max_headers: usize::MAX, ..Default::default() };
     let m = wirestate_http1::message::Message::parse_request(
         b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
         &cfg,
