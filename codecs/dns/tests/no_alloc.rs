@@ -3,28 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use wirestate_dns::{Message, RData, Repr};
 
-struct Counting;
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY-free: forwarding to System; the crate under test forbids unsafe, this
-// test harness does not.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static A: Counting = Counting;
+static GLOBAL: wirestate_testkit::CountingAllocator = wirestate_testkit::CountingAllocator;
 
 /// A `fmt::Write` into a fixed array.
 struct Sink([u8; 4096], usize);
@@ -55,7 +37,7 @@ fn parsing_the_vectors_allocates_nothing() {
         }
     }
     let mut sink = Sink([0; 4096], 0);
-    let before = ALLOCS.load(Ordering::SeqCst);
+    let before = wirestate_testkit::allocations();
     let mut records = 0;
     for bytes in &messages {
         let Ok(msg) = Message::new_checked(&bytes[..]) else { continue };
@@ -75,7 +57,7 @@ fn parsing_the_vectors_allocates_nothing() {
         }
         let _ = Repr::parse(&msg).map(|r| r.rcode());
     }
-    let after = ALLOCS.load(Ordering::SeqCst);
+    let after = wirestate_testkit::allocations();
     assert!(records > 100);
     assert_eq!(after - before, 0);
 }

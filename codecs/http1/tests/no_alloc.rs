@@ -6,39 +6,18 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use wirestate_http1::fields::{cookies, keep_alive, CorsRequest, HttpDate, SetCookie};
 use wirestate_http1::message::{read_request, read_response};
 use wirestate_http1::{ParserConfig, Request, RequestTarget, Response, Url, EMPTY_HEADER};
 
-struct Counting;
-
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts.
-#[allow(unsafe_code, reason = "a global allocator is an unsafe trait; test only")]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: wirestate_testkit::CountingAllocator = wirestate_testkit::CountingAllocator;
 
 #[test]
 fn parsing_the_vectors_allocates_nothing() {
     let vectors = common::vectors();
     let cfg = ParserConfig::default();
-    let before = ALLOCS.load(Ordering::SeqCst);
+    let before = wirestate_testkit::allocations();
     let mut parsed = 0;
     for v in &vectors {
         let mut h = [EMPTY_HEADER; 32];
@@ -68,7 +47,7 @@ fn parsing_the_vectors_allocates_nothing() {
         };
         parsed += usize::from(ok);
     }
-    let after = ALLOCS.load(Ordering::SeqCst);
+    let after = wirestate_testkit::allocations();
     assert!(parsed > 20);
     assert_eq!(after - before, 0, "allocations while parsing");
 }

@@ -1,32 +1,11 @@
 //! Slicing a frame and walking every option and extension header allocates nothing.
-// Counting allocations needs a GlobalAlloc, whose methods are unsafe to implement.
-#![allow(unsafe_code)]
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use wirestate_packet::{LinkType, Net, Sliced, Transport};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: forwards to the system allocator with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: wirestate_testkit::CountingAllocator = wirestate_testkit::CountingAllocator;
 
 fn walk(frame: &[u8]) -> usize {
     let s = Sliced::new(LinkType::Ethernet, frame);
@@ -56,12 +35,12 @@ fn walk(frame: &[u8]) -> usize {
 #[test]
 fn slicing_real_frames_allocates_nothing() {
     let frames: Vec<Vec<u8>> = common::ALL.iter().map(|f| common::hex(f)).collect();
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = wirestate_testkit::allocations();
     let mut touched = 0;
     for f in &frames {
         touched += walk(f);
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = wirestate_testkit::allocations();
     assert!(touched > 0);
     assert_eq!(after - before, 0, "slicing allocated");
 }
