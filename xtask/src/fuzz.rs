@@ -16,6 +16,7 @@ const SEEDS: &[(&str, &[&str])] = &[
     ("udp_parse", &["udp"]),
     ("tcp_parse", &["tcp"]),
     ("packet_slice", &["frame", "ethernet"]),
+    ("decode_json", &["frame"]),
     ("dns_parse", &["dns"]),
     ("http1_head", &["http1-request", "http1-response"]),
     ("http1_url", &["url"]),

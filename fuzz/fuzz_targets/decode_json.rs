@@ -1,0 +1,21 @@
+#![no_main]
+//! Raw bytes through the CLI's decoder: as a frame of either link type (every layer,
+//! DNS and HTTP included) and through every `wirestate parse` format. Never a panic,
+//! and the JSON always serialises.
+
+use libfuzzer_sys::fuzz_target;
+use wirestate::decode;
+use wirestate_packet::LinkType;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, bytes)) = data.split_first() else { return };
+    let link = if first & 1 == 0 { LinkType::Ethernet } else { LinkType::Ip };
+    // Sometimes pretend the capture was cut short of the wire length.
+    let wire_len = bytes.len() + usize::from(first >> 4);
+    let decoded = decode::frame(link, bytes, wire_len);
+    serde_json::to_string(&decoded.to_json()).expect("serialises");
+    let format = decode::FORMATS[usize::from(first >> 1) % decode::FORMATS.len()];
+    if let Some(Ok(v) | Err(v)) = decode::parse(format, bytes) {
+        serde_json::to_string(&v).expect("serialises");
+    }
+});
