@@ -41,7 +41,7 @@ pub struct ParserConfig {
     ///
     /// RFC 9112 §5.1: "A proxy MUST remove any such whitespace from a response message
     /// before forwarding the message downstream", so a response may be read with it
-    /// removed. For a request the same section says a server "MUST reject [it] with a
+    /// removed. For a request the same section says a server "MUST reject \[it\] with a
     /// response status code of 400 (Bad Request)": enable this for requests only to
     /// study broken peers.
     pub allow_space_before_colon: bool,
