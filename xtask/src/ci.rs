@@ -25,7 +25,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     sh(cargo().args(["fmt", "--all", "--check"]))?;
     sh(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     // Every public item documented, every intra-doc link resolving.
-    sh(cargo().args(["doc", "--quiet", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"))?;
+    sh(cargo()
+        .args(["doc", "--quiet", "--no-deps", "--workspace"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     // The README's test command; the tshark agreement test must really run here.
     sh(cargo().args(["test", "--workspace"]).env("WIRESTATE_REQUIRE_TSHARK", "1"))?;
     crate::vectors::run(&[])?;
