@@ -115,9 +115,10 @@ fn has_ctl(x: u64) -> bool {
 /// The offset of the first byte at or after `pos` that cannot be in a field value
 /// (CR, LF, NUL, other controls, DEL), or `buf.len()`.
 ///
-/// Sixteen, then eight bytes a step while the words hold no control (a cheap
-/// existence test); in the word that has one, the exact per-lane mask gives the
-/// position, or says it was only HTAB (legal) and the scan goes on.
+/// Sixteen, then eight bytes a step while the words hold no control. In a word that
+/// has one, the lowest flagged lane of [`ctl_bits`] is exact (its false positives only
+/// ever sit above a true one), so its position comes from one `trailing_zeros`, not a
+/// byte loop; if that byte is HTAB (legal in a value) the scan goes on after it.
 #[inline]
 pub(crate) fn scan_field(buf: &[u8], mut pos: usize) -> usize {
     loop {
@@ -125,28 +126,41 @@ pub(crate) fn scan_field(buf: &[u8], mut pos: usize) -> usize {
         while let Some(w) = buf.get(pos..).and_then(<[u8]>::first_chunk::<16>) {
             let a = u64::from_le_bytes(w.first_chunk::<8>().copied().unwrap_or_default());
             let b = u64::from_le_bytes(w.last_chunk::<8>().copied().unwrap_or_default());
-            if ctl_bits(a) | ctl_bits(b) != 0 {
+            let (ma, mb) = (ctl_bits(a), ctl_bits(b));
+            if ma | mb != 0 {
+                let lane = if ma != 0 { lane_of(ma) } else { 8 + lane_of(mb) };
+                pos += lane;
                 break;
             }
             pos += 16;
         }
-        while let Some(word) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
-            if ctl_bits(u64::from_le_bytes(*word)) != 0 {
-                break;
+        // Fewer than sixteen bytes left, or `pos` is at a flagged byte.
+        if let Some(word) = buf.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+            let m = ctl_bits(u64::from_le_bytes(*word));
+            if m == 0 {
+                pos += 8;
+                continue;
             }
-            pos += 8;
-        }
-        let end = pos.saturating_add(8).min(buf.len());
-        while pos < end {
-            match buf.get(pos) {
-                Some(&b) if FIELD[usize::from(b)] => pos += 1,
-                _ => return pos,
+            pos += lane_of(m);
+        } else {
+            while let Some(&b) = buf.get(pos) {
+                if !FIELD[usize::from(b)] {
+                    break;
+                }
+                pos += 1;
             }
         }
-        if pos >= buf.len() {
-            return pos;
+        match buf.get(pos) {
+            Some(b'\t') => pos += 1,
+            _ => return pos,
         }
     }
+}
+
+/// The byte lane of the lowest flagged lane of a [`ctl_bits`] mask.
+#[inline(always)]
+fn lane_of(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
 }
 
 /// The offset of the first byte at or after `pos` outside `0x21..=0x7E` (SP, a
