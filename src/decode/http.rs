@@ -40,15 +40,22 @@ fn headers_json(headers: &[Header<'_>]) -> Value {
     Value::Array(headers.iter().map(|h| json!([text(h.name), text(h.value)])).collect())
 }
 
-/// Whether a TCP payload starts like an HTTP/1.x head (a request line's method and
-/// a space, or a status line's version): only such segments are decoded, so the
-/// middle of a body is never mistaken for a broken head.
+/// Whether a TCP payload starts like an HTTP/1.x head: a status line's version, or
+/// one of the RFC 9110 §9 methods and a space. Only such segments are decoded, so the
+/// middle of a body (which may start with any text) is not taken for a broken head.
 pub fn starts_head(payload: &[u8]) -> bool {
-    if payload.starts_with(b"HTTP/1.") {
-        return true;
-    }
-    let method = payload.iter().take(16).position(|&b| b == b' ');
-    method.is_some_and(|n| n > 0 && payload[..n].iter().all(u8::is_ascii_uppercase))
+    const METHODS: &[&[u8]] = &[
+        b"GET ",
+        b"HEAD ",
+        b"POST ",
+        b"PUT ",
+        b"DELETE ",
+        b"CONNECT ",
+        b"OPTIONS ",
+        b"TRACE ",
+        b"PATCH ",
+    ];
+    payload.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| payload.starts_with(m))
 }
 
 /// The `http` layer of a head at the start of a TCP payload; `Ok(None)` when the
