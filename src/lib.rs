@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub use wirestate_arp as arp;
+pub use wirestate_dhcp as dhcp;
 pub use wirestate_dns as dns;
 pub use wirestate_ethernet as ethernet;
 pub use wirestate_http1 as http1;

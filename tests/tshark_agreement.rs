@@ -163,6 +163,21 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
         }
         _ => {}
     }
+    if let (Some(t), Some(o)) = (theirs.get("dhcp"), ours_layer(layers, "dhcp")) {
+        check.field(t, "dhcp.type", o, "op", Kind::Num);
+        check.field(t, "dhcp.hw.type", o, "htype", Kind::Num);
+        check.field(t, "dhcp.hw.len", o, "hlen", Kind::Num);
+        check.field(t, "dhcp.hops", o, "hops", Kind::Num);
+        check.field(t, "dhcp.id", o, "xid", Kind::Num);
+        check.field(t, "dhcp.secs", o, "secs", Kind::Num);
+        check.field(t, "dhcp.ip.client", o, "ciaddr", Kind::Str);
+        check.field(t, "dhcp.ip.your", o, "yiaddr", Kind::Str);
+        check.field(t, "dhcp.ip.server", o, "siaddr", Kind::Str);
+        check.field(t, "dhcp.ip.relay", o, "giaddr", Kind::Str);
+        check.field(t, "dhcp.hw.mac_addr", o, "chaddr", Kind::Str);
+        check.field(t, "dhcp.server", o, "sname", Kind::Str);
+        check.field(t, "dhcp.file", o, "file", Kind::Str);
+    }
     if let (Some(t), Some(o)) = (theirs.get("http"), ours_layer(layers, "http")) {
         if o["kind"] == "request" {
             check.field(t, "http.request.method", o, "method", Kind::Str);

@@ -13,8 +13,15 @@ fn panic(_: &PanicInfo<'_>) -> ! {
     loop {}
 }
 
-/// Slices a frame, so the codecs' code is really instantiated here.
+/// Runs every codec over `frame`, so their code is really instantiated here.
 pub fn payload_len(frame: &[u8]) -> usize {
+    let mut headers = [wirestate_http1::EMPTY_HEADER; 8];
+    let http = wirestate_http1::Request::new(&mut headers).parse(frame).is_ok();
+    let dns = wirestate_dns::Message::new_checked(frame).map(|m| m.questions().count());
+    let dhcp = wirestate_dhcp::Message::new_checked(frame).map(|m| m.options().count());
     Sliced::new(LinkType::Ethernet, frame).payload().len()
         + usize::from(wirestate_wire::checksum::checksum(frame))
+        + usize::from(http)
+        + dns.unwrap_or(0)
+        + dhcp.unwrap_or(0)
 }

@@ -17,6 +17,8 @@ pub enum App {
     DnsTcp,
     /// An HTTP/1.x head at the start of a TCP segment (ports 80 and 8080).
     Http,
+    /// A DHCPv4 message (UDP ports 67 and 68).
+    Dhcp,
 }
 
 impl App {
@@ -25,6 +27,7 @@ impl App {
         match self {
             App::Dns | App::DnsTcp => "dns",
             App::Http => "http",
+            App::Dhcp => "dhcp",
         }
     }
 }
@@ -35,7 +38,13 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
     match s.transport()? {
         Transport::Udp(d) => {
             let ports = (d.src_port(), d.dst_port());
-            (either(ports, 53) || either(ports, 5353)).then_some(App::Dns)
+            if either(ports, 53) || either(ports, 5353) {
+                Some(App::Dns)
+            } else if either(ports, 67) || either(ports, 68) {
+                Some(App::Dhcp)
+            } else {
+                None
+            }
         }
         Transport::Tcp(t) => {
             // Only a segment that starts with a whole length prefix can be decoded
@@ -65,6 +74,7 @@ pub fn decode(app: App, payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
     Ok(Some(match app {
         App::Http => return super::http::head_layer(payload),
         App::Dns => (dns_obj(payload, None)?, payload.len()),
+        App::Dhcp => (super::dhcp::dhcp_obj(payload)?, payload.len()),
         App::DnsTcp => {
             // `classify` checked the prefix is there and fits.
             let len = payload.get(..2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));

@@ -6,6 +6,7 @@
 //! vectors are checked against.
 
 mod app;
+mod dhcp;
 mod filter;
 mod http;
 mod link;
@@ -152,7 +153,8 @@ pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> 
 
 /// The formats `wirestate parse` knows.
 pub const FORMATS: &[&str] = &[
-    "ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "frame", "raw-ip",
+    "ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "dhcp", "frame",
+    "raw-ip",
 ];
 
 /// Decodes one message of one format: `Ok(layer object)` or `Err({"error": {...}})`.
@@ -179,6 +181,7 @@ pub fn parse_with(format: &str, bytes: &[u8], http: &HttpOptions) -> Option<Resu
         "udp" => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
         "tcp" => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
         "dns" => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
+        "dhcp" => dhcp::dhcp_obj(bytes).map(Value::from).map_err(|e| wrap("dhcp", e)),
         "http1-request" => http::parse_message(bytes, true, http).map_err(|e| wrap("http", e)),
         "http1-response" => http::parse_message(bytes, false, http).map_err(|e| wrap("http", e)),
         "url" => http::parse_url(bytes).map_err(|e| wrap("url", e)),

@@ -14,6 +14,9 @@ const NO_STD_CRATES: &[&str] = &[
     "wirestate-udp",
     "wirestate-tcp",
     "wirestate-packet",
+    "wirestate-dns",
+    "wirestate-dhcp",
+    "wirestate-http1",
 ];
 
 const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";

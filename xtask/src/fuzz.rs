@@ -20,6 +20,7 @@ const SEEDS: &[(&str, &[&str])] = &[
     ("dns_parse", &["dns"]),
     ("http1_head", &["http1-request", "http1-response"]),
     ("http1_url", &["url"]),
+    ("dhcp_parse", &["dhcp"]),
 ];
 
 pub fn run_targets(targets: &[String], seconds: u64) -> Result<(), String> {

@@ -1,0 +1,109 @@
+//! DHCPv4 messages on UDP ports 67 and 68.
+
+use core::net::Ipv4Addr;
+
+use serde_json::{json, Value};
+use wirestate_dhcp::{option_name, DhcpOption, Message};
+use wirestate_wire::{Error, MacAddr};
+
+use super::{hex, layer, Obj};
+
+/// `{"code", "name", "value"}` for one option; `name` is the snake_case RFC 2132 name.
+fn option_json(opt: &DhcpOption<'_>) -> Value {
+    let code = opt.code();
+    let name = option_name(code).replace([' ', '-'], "_");
+    json!({"code": code, "name": name, "value": value(opt)})
+}
+
+fn addrs(list: impl Iterator<Item = Ipv4Addr>) -> Value {
+    Value::Array(list.map(|a| Value::from(a.to_string())).collect())
+}
+
+fn text(b: &[u8]) -> Value {
+    String::from_utf8_lossy(b).into_owned().into()
+}
+
+fn value(opt: &DhcpOption<'_>) -> Value {
+    use DhcpOption as O;
+    match opt {
+        O::SubnetMask(a) | O::BroadcastAddress(a) | O::RequestedIp(a) | O::ServerIdentifier(a) => {
+            a.to_string().into()
+        }
+        O::Router(l) | O::DomainNameServer(l) | O::NtpServers(l) => addrs(l.iter()),
+        O::HostName(t) | O::DomainName(t) | O::Message(t) | O::VendorClass(t) => text(t),
+        O::InterfaceMtu(v) | O::MaxMessageSize(v) => (*v).into(),
+        O::LeaseTime(v) | O::RenewalTime(v) | O::RebindingTime(v) => (*v).into(),
+        O::Overload(o) => o.to_u8().into(),
+        O::MessageType(t) => t.name().trim_start_matches("DHCP").into(),
+        O::ParameterRequestList(codes) => Value::Array(codes.iter().map(|&c| c.into()).collect()),
+        O::VendorSpecific(d) | O::ClientIdentifier(d) | O::Unknown { data: d, .. } => hex(d).into(),
+        O::RapidCommit => Value::Null,
+        O::RelayAgentInformation(subs) => Value::Array(
+            subs.iter().map(|s| json!({"code": s.code, "data": hex(s.data)})).collect(),
+        ),
+        O::DomainSearch(list) => {
+            Value::Array(list.iter().map(|n| Value::from(n.to_string())).collect())
+        }
+        O::ClasslessStaticRoute(routes) => Value::Array(
+            routes
+                .iter()
+                .map(|r| {
+                    json!({"destination": r.destination.to_string(), "prefix_len": r.prefix_len,
+                           "router": r.router.to_string()})
+                })
+                .collect(),
+        ),
+        O::Long(concat) => {
+            // RFC 3396: the instances joined, then decoded as one option.
+            let joined = concat.to_vec();
+            match concat.decode(&joined) {
+                Ok(whole) => value(&whole),
+                Err(_) => hex(&joined).into(),
+            }
+        }
+    }
+}
+
+/// The `dhcp` layer of one message.
+pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
+    let m = Message::new_checked(bytes)?;
+    let mut o = layer("dhcp");
+    o.insert("op", m.op().into());
+    o.insert("htype", m.htype().into());
+    o.insert("hlen", m.hlen().into());
+    o.insert("hops", m.hops().into());
+    o.insert("xid", m.xid().into());
+    o.insert("secs", m.secs().into());
+    o.insert("broadcast", m.broadcast().into());
+    o.insert("ciaddr", m.ciaddr().to_string().into());
+    o.insert("yiaddr", m.yiaddr().to_string().into());
+    o.insert("siaddr", m.siaddr().to_string().into());
+    o.insert("giaddr", m.giaddr().to_string().into());
+    let hw = m.client_hw_addr();
+    let chaddr = match (m.htype(), MacAddr::from_slice(hw)) {
+        (1, Some(mac)) => mac.to_string(),
+        _ => hex(hw),
+    };
+    o.insert("chaddr", chaddr.into());
+    // RFC 2131 §4.1: with option 52 the overloaded fields hold options, not names.
+    let mut options = Vec::new();
+    let mut overload = 0;
+    for opt in m.options() {
+        let opt = opt?;
+        if let DhcpOption::Overload(o) = opt {
+            overload = o.to_u8();
+        }
+        options.push(option_json(&opt));
+    }
+    let cstr = |b: &[u8], used: bool| {
+        if used {
+            Value::Null
+        } else {
+            text(b.split(|&c| c == 0).next().unwrap_or_default())
+        }
+    };
+    o.insert("sname", cstr(m.sname(), overload & 2 != 0));
+    o.insert("file", cstr(m.file(), overload & 1 != 0));
+    o.insert("options", Value::Array(options));
+    Ok(o)
+}
