@@ -152,12 +152,41 @@ pub fn decode_speed(args: &[String]) -> Result<(), String> {
     eprintln!("wirestate decode --json: {ours:.2} s");
     let theirs = time(Command::new("tshark").arg("-r").arg(&capture_path).args(["-T", "json"]))?;
     eprintln!("tshark -T json: {theirs:.2} s");
-    println!(
+    let line = format!(
         "{packets} packets: wirestate {ours:.2} s ({:.0} packets/s), tshark {theirs:.2} s ({:.0} packets/s): {:.1}x",
         packets as f64 / ours,
         packets as f64 / theirs,
         theirs / ours
     );
+    println!("{line}");
+    // Its own file: `cargo xtask bench` rewrites RESULTS.md whole.
+    let mut doc = String::from(
+        "# decode --json against tshark -T json
+
+",
+    );
+    let _ = writeln!(
+        doc,
+        "Written by `cargo xtask decode-speed`: one synthetic capture of {packets} packets"
+    );
+    let _ = writeln!(
+        doc,
+        "(spec-vectors/captures/real-traffic.pcap repeated), output to /dev/null.
+"
+    );
+    let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
+    let _ = writeln!(
+        doc,
+        "- tshark: {}",
+        capture("tshark", &["--version"]).lines().next().unwrap_or("")
+    );
+    let _ = writeln!(
+        doc,
+        "
+{line}"
+    );
+    std::fs::write(root().join("benches/DECODE_SPEED.md"), doc).map_err(|e| e.to_string())?;
     Ok(())
 }
 
