@@ -16,9 +16,18 @@ use wirestate_udp as udp;
 
 use crate::{Builder, Ipv6Ext, LinkType, Net, NetRepr, Sliced, Transport, TransportRepr};
 
+/// Whether `Sliced::new` slices this Ethernet frame on its fast path for the common
+/// frame (untagged, IPv4 or IPv6 without extension headers, TCP or UDP, all valid).
+/// Tests use it to prove the agreement check in [`exercise`] is not vacuous.
+pub fn takes_common_path(frame: &[u8]) -> bool {
+    Sliced::common(frame).is_some()
+}
+
 /// Slices and touches everything; checks what the views promise.
 pub fn exercise(link: LinkType, frame: &[u8]) {
     let s = Sliced::new(link, frame);
+    // The common frame's fast path must agree with the general walk, field for field.
+    assert_eq!(s, Sliced::walked(link, frame));
     assert!(s.payload_offset() + s.payload().len() <= frame.len());
     if let Some(l) = s.link() {
         assert!(ethernet::Frame::new_checked(frame).is_ok());

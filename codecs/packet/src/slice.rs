@@ -178,7 +178,7 @@ fn fail(layer: LayerKind, at: usize, error: Error) -> SliceError {
 /// accessors ([`Sliced::link`], [`Sliced::net`], [`Sliced::transport`]) hand out
 /// views over those proven ranges. Keeping the record small (a few words, not a
 /// view per layer) is what lets slicing run at the speed of the bare checks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sliced<'a> {
     frame: &'a [u8],
     has_link: bool,
@@ -203,9 +203,99 @@ impl<'a> Sliced<'a> {
     /// [`Sliced::error`] and ends the walk.
     #[inline]
     pub fn new(link: LinkType, frame: &'a [u8]) -> Self {
+        if link == LinkType::Ethernet {
+            if let Some(s) = Sliced::common(frame) {
+                return s;
+            }
+        }
+        Sliced::walked(link, frame)
+    }
+
+    /// The general walk: every layer kind, tags, extension headers, fragments, and
+    /// the error of the layer that fails. Out of line, so the common frame's path
+    /// in [`Sliced::new`] stays a few dozen instructions with nothing to spill.
+    #[inline(never)]
+    pub(crate) fn walked(link: LinkType, frame: &'a [u8]) -> Self {
         let mut s = Sliced::new_unwalked(frame);
         s.walk(link);
         s
+    }
+
+    /// The frames that make up nearly all traffic, sliced in registers: untagged
+    /// Ethernet carrying an unfragmented IPv4 packet, or an IPv6 packet without
+    /// extension headers, with TCP or UDP inside. It checks exactly what the general
+    /// walk checks (the codecs' `new_checked` rules, restated as bare comparisons)
+    /// and yields the same record; any other frame, and any frame that breaks a
+    /// rule, yields `None` and takes the general walk, which names the failure. The
+    /// property test `common_path_agrees_with_the_walk` holds the two together.
+    #[inline(always)]
+    pub(crate) fn common(frame: &'a [u8]) -> Option<Self> {
+        const ETH: usize = ethernet::HEADER_LEN;
+        let ethertype = u16::from_be_bytes([*frame.get(12)?, *frame.get(13)?]);
+        let ip = frame.get(ETH..)?;
+        let (net, net_end, upper, at) = match EtherType(ethertype) {
+            EtherType::IPV4 => {
+                let h = ip.get(..ipv4::HEADER_LEN)?;
+                let header_len = usize::from(h[0] & 0x0f) * 4;
+                let total_len = usize::from(u16::from_be_bytes([h[2], h[3]]));
+                let fragment = u16::from_be_bytes([h[6], h[7]]) & 0x3fff;
+                if h[0] >> 4 != 4
+                    || header_len < ipv4::HEADER_LEN
+                    || total_len < header_len
+                    || total_len > ip.len()
+                    || fragment != 0
+                {
+                    return None;
+                }
+                (NetKind::Ipv4, ETH + total_len, IpProtocol(h[9]), ETH + header_len)
+            }
+            EtherType::IPV6 => {
+                let h = ip.get(..ipv6::HEADER_LEN)?;
+                let payload_len = usize::from(u16::from_be_bytes([h[4], h[5]]));
+                if h[0] >> 4 != 6 || ipv6::HEADER_LEN + payload_len > ip.len() {
+                    return None;
+                }
+                let net_end = ETH + ipv6::HEADER_LEN + payload_len;
+                (NetKind::Ipv6, net_end, IpProtocol(h[6]), ETH + ipv6::HEADER_LEN)
+            }
+            _ => return None,
+        };
+        let upper_bytes = frame.get(at..net_end)?;
+        let (transport, transport_end, payload_start) = match upper {
+            IpProtocol::TCP => {
+                let h = upper_bytes.get(..tcp::HEADER_LEN)?;
+                let header_len = usize::from(h[12] >> 4) * 4;
+                if header_len < tcp::HEADER_LEN || header_len > upper_bytes.len() {
+                    return None;
+                }
+                (TransportKind::Tcp, net_end, at + header_len)
+            }
+            IpProtocol::UDP => {
+                let h = upper_bytes.get(..udp::HEADER_LEN)?;
+                let len = usize::from(u16::from_be_bytes([h[4], h[5]]));
+                if len < udp::HEADER_LEN || len > upper_bytes.len() {
+                    return None;
+                }
+                (TransportKind::Udp, at + len, at + udp::HEADER_LEN)
+            }
+            _ => return None,
+        };
+        Some(Sliced {
+            frame,
+            has_link: true,
+            link_end: ETH,
+            net,
+            net_start: ETH,
+            net_end,
+            upper,
+            transport,
+            transport_start: at,
+            transport_end,
+            payload_start,
+            payload_end: transport_end,
+            cut: false,
+            error: None,
+        })
     }
 
     /// Slices a captured frame that was `wire_len` bytes on the wire. When the capture
@@ -215,6 +305,9 @@ impl<'a> Sliced<'a> {
     /// [`Sliced::new`] does.
     #[inline]
     pub fn new_captured(link: LinkType, frame: &'a [u8], wire_len: usize) -> Self {
+        if frame.len() >= wire_len {
+            return Sliced::new(link, frame);
+        }
         let mut s = Sliced::new_unwalked(frame);
         s.cut = frame.len() < wire_len;
         s.walk(link);

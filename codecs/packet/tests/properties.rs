@@ -28,6 +28,22 @@ proptest! {
     }
 
     #[test]
+    fn common_path_agrees_with_the_walk(which in 0..3usize,
+                                        edits in proptest::collection::vec((0..80usize, any::<u8>()), 1..4),
+                                        cut in 0..200usize) {
+        // Edits land in the headers, where the fast path's checks are; `exercise`
+        // asserts that `Sliced::new` equals the general walk on every frame.
+        let mut f = common::hex([common::DNS_TCP, common::HTTP_GET, common::DNS_UDP6][which]);
+        for (at, value) in edits {
+            let i = at % f.len();
+            f[i] = value;
+        }
+        let end = cut.min(f.len());
+        exercise(LinkType::Ethernet, &f[..end]);
+        exercise(LinkType::Ethernet, &f);
+    }
+
+    #[test]
     fn built_frames_slice_back_to_the_same_bytes(seed in proptest::collection::vec(any::<u8>(), 0..512)) {
         let mut u = Unstructured::new(&seed);
         let Ok(l) = layers(&mut u) else { return Ok(()) };
@@ -56,6 +72,21 @@ fn most_generated_layer_stacks_build() {
         .unwrap();
     let built = built.load(std::sync::atomic::Ordering::Relaxed);
     assert!(built > 300, "only {built} of 500 generated stacks built");
+}
+
+#[test]
+fn common_frames_take_the_fast_path_and_others_do_not() {
+    use wirestate_packet::fuzzing::takes_common_path;
+    for f in [common::DNS_TCP, common::HTTP_GET, common::DNS_UDP6] {
+        assert!(takes_common_path(&common::hex(f)), "{f}");
+    }
+    // Hop-by-hop header, ARP, ICMP, ICMPv6, a VLAN tag, a cut frame: the general walk.
+    for f in [common::MLD_HBH, common::ARP_REQUEST, common::ICMP_ECHO, common::NA] {
+        assert!(!takes_common_path(&common::hex(f)), "{f}");
+    }
+    let http = common::hex(common::HTTP_GET);
+    assert!(!takes_common_path(&common::tagged(&http, &[(0x8100, 7)])));
+    assert!(!takes_common_path(&http[..http.len() - 1]));
 }
 
 #[test]
