@@ -152,13 +152,17 @@ enum NetKind {
 }
 
 /// Which transport layer a frame carries.
+///
+/// In the order of [`Transport`]'s variants, `None` last where `Option<Transport>`
+/// keeps its niche: [`Sliced::transport`] then maps one to the other without a
+/// jump table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TransportKind {
-    None,
     Udp,
     Tcp,
     Icmpv4,
     Icmpv6,
+    None,
 }
 
 /// The outcome of one step of the walk: on to the next layer, or this layer failed.
