@@ -11,8 +11,9 @@
 
 use core::net::Ipv4Addr;
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dhcproto::{v4, Decodable, Decoder, Encodable, Encoder};
+use std::hint::black_box;
 use wirestate_dhcp::{Builder, DhcpOption, Message, MessageType, Options, RawOptions};
 
 fn vector(name: &str) -> Vec<u8> {
