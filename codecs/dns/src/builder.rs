@@ -6,7 +6,7 @@ use wirestate_wire::bytes::{write_u16, write_u32};
 use wirestate_wire::{Error, Result};
 
 use crate::message::HEADER_LEN;
-use crate::name::MAX_LABELS;
+use crate::name::{MAX_LABELS, MAX_NAME_LEN};
 use crate::{field, Class, EdnsOption, Header, Message, Name, RData, Record, Section, Type};
 
 /// The most octets a DNS message can have (the TCP length prefix is 16 bits).
@@ -103,6 +103,9 @@ impl<'b> Builder<'b> {
     ///
     /// # Errors
     /// `Truncated` "header" at 0 if `buf` is shorter than 12 octets.
+    // Inlined (with `start` and `raw`) so the builder, with its 1.5 KiB table, is
+    // made where the caller keeps it rather than copied out through `Result`.
+    #[inline]
     pub fn new(buf: &'b mut [u8], header: &Header) -> Result<Self> {
         Self::start(buf, header, 0)
     }
@@ -112,10 +115,12 @@ impl<'b> Builder<'b> {
     ///
     /// # Errors
     /// `Truncated` "header" at 0 if `buf` is shorter than 14 octets.
+    #[inline]
     pub fn new_tcp(buf: &'b mut [u8], header: &Header) -> Result<Self> {
         Self::start(buf, header, 2)
     }
 
+    #[inline(always)]
     fn start(buf: &'b mut [u8], header: &Header, base: usize) -> Result<Self> {
         if buf.len() < base + HEADER_LEN {
             return Err(Error::truncated("header", 0, base + HEADER_LEN, buf.len()));
@@ -133,6 +138,7 @@ impl<'b> Builder<'b> {
 
     /// A builder with no header, writing RDATA or names uncompressed from offset 0
     /// (for the owned forms).
+    #[inline(always)]
     pub(crate) fn raw(buf: &'b mut [u8]) -> Self {
         let limit = buf.len();
         Builder {
@@ -228,8 +234,10 @@ impl<'b> Builder<'b> {
         }
         let start = self.len;
         let rtype = rdata.rtype();
-        let same = self.same_rrset(name, rtype, class);
-        if self.write_record(name, rtype, class, ttl, rdata).is_err() {
+        let mut owner = FlatName::empty();
+        owner.fill(name);
+        let same = self.same_rrset(&owner, rtype, class);
+        if self.write_record(&owner, rtype, class, ttl, rdata).is_err() {
             // RFC 2181 §9: take the partial RRset out with the record.
             self.len = match self.rrset {
                 Some(set) if same => {
@@ -250,12 +258,15 @@ impl<'b> Builder<'b> {
     }
 
     /// Whether a record of `name`, `rtype`, `class` joins the RRset written last.
-    fn same_rrset(&self, name: &Name<'_>, rtype: Type, class: Class) -> bool {
+    fn same_rrset(&self, owner: &FlatName, rtype: Type, class: Class) -> bool {
         self.rrset.is_some_and(|set| {
             set.rtype == rtype
                 && set.class == class
-                && Name::parse(&self.buf[self.base..self.len], set.start - self.base, "name")
-                    .is_ok_and(|(owner, _)| owner.eq_exact(name))
+                && written_name_is(
+                    &self.buf[self.base..self.len],
+                    set.start - self.base,
+                    owner.wire(),
+                )
         })
     }
 
@@ -348,13 +359,13 @@ impl<'b> Builder<'b> {
 
     fn write_record(
         &mut self,
-        name: &Name<'_>,
+        owner: &FlatName,
         rtype: Type,
         class: Class,
         ttl: u32,
         rdata: &RData<'_>,
     ) -> core::result::Result<(), Full> {
-        self.put_name(name, true)?;
+        self.put_flat(owner, true)?;
         self.put_u16(rtype.0)?;
         self.put_u16(class.0)?;
         self.put_u32(ttl)?;
@@ -409,49 +420,61 @@ impl<'b> Builder<'b> {
 
     /// Writes `name`, as a pointer to a suffix already written where there is one
     /// and `compress` allows it (and this builder compresses at all).
+    #[inline]
     pub(crate) fn put_name(
         &mut self,
         name: &Name<'_>,
         compress: bool,
     ) -> core::result::Result<(), Full> {
-        let mut storage = [&[][..]; MAX_LABELS];
-        let labels = name.collect_labels(&mut storage);
+        let mut flat = FlatName::empty();
+        flat.fill(name);
+        self.put_flat(&flat, compress)
+    }
+
+    /// [`put_name`](Self::put_name) for a name already laid out flat.
+    fn put_flat(&mut self, name: &FlatName, compress: bool) -> core::result::Result<(), Full> {
+        let starts = name.starts();
         if !(compress && self.compress) {
-            for label in labels {
-                self.put_char_string(label)?;
-            }
+            self.put(name.wire())?;
             return self.put_u8(0);
         }
-        // Hashes of every suffix, from the right: hashes[i] covers labels[i..].
-        let mut hashes = [0u32; MAX_LABELS];
-        let mut h = 0x811c_9dc5u32;
-        for (i, label) in labels.iter().enumerate().rev() {
-            h = hash_label(h, label);
-            hashes[i] = h;
-        }
+        // One pass from the rightmost label: hash each suffix, look it up while every
+        // shorter suffix was found, and enter the suffixes that will be written here
+        // (the labels left of the longest suffix found) at the offsets they will have.
+        let at = self.len - self.base;
         let mut hit = None;
-        let mut first = labels.len();
-        for (i, &h) in hashes.iter().enumerate().take(labels.len()) {
-            if let Some(off) = self.lookup(h, &labels[i..]) {
-                hit = Some(off);
-                first = i;
-                break;
+        let mut first = starts.len();
+        let mut h = HASH_SEED;
+        let mut end = name.len;
+        for (i, &start) in starts.iter().enumerate().rev() {
+            let start = usize::from(start);
+            h = hash_label(h, &name.bytes, start, end);
+            end = start;
+            let hash = (h >> 32) as u32;
+            if first == i + 1 {
+                if let Some(off) = self.lookup(hash, &name.wire()[start..]) {
+                    hit = Some(off);
+                    first = i;
+                    continue;
+                }
+            }
+            // A stale entry (the write below fails and is rolled back) only costs a
+            // miss: lookups verify the bytes.
+            if at + start <= MAX_POINTER {
+                self.insert(hash, (at + start) as u16);
             }
         }
-        for (i, label) in labels.iter().enumerate().take(first) {
-            let at = self.len - self.base;
-            if at <= MAX_POINTER {
-                self.insert(hashes[i], at as u16);
-            }
-            self.put_char_string(label)?;
-        }
+        let prefix_len = starts.get(first).map_or(name.len, |&s| usize::from(s));
+        self.put(&name.wire()[..prefix_len])?;
         match hit {
             Some(off) => self.put_u16(0xc000 | off),
             None => self.put_u8(0),
         }
     }
 
-    fn lookup(&self, hash: u32, suffix: &[&[u8]]) -> Option<u16> {
+    /// The offset of a written name equal, octet for octet, to `suffix` (labels with
+    /// their length octets, no root), if the table knows one.
+    fn lookup(&self, hash: u32, suffix: &[u8]) -> Option<u16> {
         let home = slot(hash);
         let msg = &self.buf[self.base..self.len];
         for probe in 0..PROBES {
@@ -460,11 +483,7 @@ impl<'b> Builder<'b> {
             if off == 0 {
                 return None;
             }
-            if self.table.hashes[i] != hash {
-                continue;
-            }
-            let Ok((written, _)) = Name::parse(msg, usize::from(off), "name") else { continue };
-            if written.labels().eq(suffix.iter().copied()) {
+            if self.table.hashes[i] == hash && written_name_is(msg, usize::from(off), suffix) {
                 return Some(off);
             }
         }
@@ -492,17 +511,118 @@ impl<'b> Builder<'b> {
     }
 }
 
+/// The hash's starting state (FNV's 64-bit offset basis; any odd constant would do).
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The flat copy of a name in `put_name`: the longest name and eight octets more,
+/// so [`hash_label`] reads whole words without a length check per octet.
+const FLAT_LEN: usize = MAX_NAME_LEN + 8;
+
+/// A name laid out for writing: its labels uncompressed (length octets included, no
+/// root) and where each starts, so suffixes are plain subslices.
+struct FlatName {
+    bytes: [u8; FLAT_LEN],
+    starts: [u8; MAX_LABELS],
+    count: usize,
+    len: usize,
+}
+
+impl FlatName {
+    /// Empty: fill it with [`FlatName::fill`]. Two steps rather than a constructor
+    /// returning the filled value, which the compiler copies (400 octets) on return.
+    #[inline(always)]
+    fn empty() -> Self {
+        FlatName { bytes: [0; FLAT_LEN], starts: [0; MAX_LABELS], count: 0, len: 0 }
+    }
+
+    /// Lays out `name` with one walk of the (possibly compressed) source.
+    #[inline(always)]
+    fn fill(&mut self, name: &Name<'_>) {
+        let flat = self;
+        for label in name.labels() {
+            // A checked name is at most 255 octets with its root and 128 labels, so
+            // these always fit; the checks only keep the indexing panic-free.
+            let end = flat.len + 1 + label.len();
+            let (Some(dst), Some(start)) =
+                (flat.bytes.get_mut(flat.len..end), flat.starts.get_mut(flat.count))
+            else {
+                break;
+            };
+            dst[0] = label.len() as u8;
+            dst[1..].copy_from_slice(label);
+            *start = flat.len as u8;
+            flat.count += 1;
+            flat.len = end;
+        }
+    }
+
+    /// The labels on the wire, without the root.
+    fn wire(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn starts(&self) -> &[u8] {
+        &self.starts[..self.count]
+    }
+}
+
+/// Mixes the label at `flat[start..end]`, its length octet included, into a suffix
+/// hash eight octets at a time (octets past `end` masked off). Collisions only cost
+/// a verified miss, so speed wins over quality.
 #[inline(always)]
-fn hash_label(mut h: u32, label: &[u8]) -> u32 {
-    // FNV-1a over the length octet and the label.
-    h = (h ^ label.len() as u32).wrapping_mul(0x0100_0193);
-    for &b in label {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+fn hash_label(mut h: u64, flat: &[u8; FLAT_LEN], start: usize, end: usize) -> u64 {
+    let mut at = start;
+    while at < end {
+        let bytes = flat.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        let word = u64::from_le_bytes(bytes.unwrap_or([0; 8]));
+        let left = end - at;
+        let word = if left >= 8 { word } else { word & ((1u64 << (8 * left)) - 1) };
+        h = (h ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31);
+        at += 8;
     }
     h
 }
 
-#[inline(always)]
+/// Whether the name written at `off` in `msg` is exactly `suffix` (labels with their
+/// length octets, no root). The bytes at `off` may be anything (an entry can outlive
+/// a rollback), so, as in parsing, every pointer must point before the run of
+/// labels that led to it: runs start at decreasing offsets and the walk ends.
+fn written_name_is(msg: &[u8], off: usize, suffix: &[u8]) -> bool {
+    let mut pos = off;
+    let mut run_start = off;
+    let mut matched = 0;
+    loop {
+        let Some(&octet) = msg.get(pos) else { return false };
+        match octet & 0xc0 {
+            0x00 if octet == 0 => return matched == suffix.len(),
+            0x00 => {
+                let end = pos + 1 + usize::from(octet);
+                let (Some(want), Some(have)) =
+                    (suffix.get(matched..matched + end - pos), msg.get(pos..end))
+                else {
+                    return false;
+                };
+                // Labels are a few octets: a branch-free fold beats a call to memcmp.
+                if want.iter().zip(have).fold(0, |diff, (a, b)| diff | (a ^ b)) != 0 {
+                    return false;
+                }
+                matched += end - pos;
+                pos = end;
+            }
+            0xc0 => {
+                let Some(&low) = msg.get(pos + 1) else { return false };
+                let target = usize::from(octet & 0x3f) << 8 | usize::from(low);
+                if target >= run_start {
+                    return false;
+                }
+                run_start = target;
+                pos = target;
+            }
+            _ => return false,
+        }
+    }
+}
+
 fn slot(hash: u32) -> usize {
     ((hash ^ (hash >> 16)) as usize) & (SLOTS - 1)
 }
