@@ -26,11 +26,22 @@ pub(crate) struct Full;
 /// Where previously written name suffixes start, by the hash of their labels.
 /// Entries are verified against the bytes on a hit, so a stale entry (after a
 /// rollback) costs a miss, never a wrong pointer.
+///
+/// One word a slot: the offset in the low 14 bits (all a pointer can hold; 0 marks
+/// an empty slot, as no name starts inside the header) and 18 bits of the hash above
+/// it, which turn away most wrong candidates before the bytes are compared. A small
+/// table is a cheap one to clear for every message.
 struct Table {
-    hashes: [u32; SLOTS],
-    /// Offsets from the message start; 0 marks an empty slot (no name starts inside
-    /// the header).
-    offsets: [u16; SLOTS],
+    slots: [u32; SLOTS],
+}
+
+impl Table {
+    const OFFSET_BITS: u32 = 14;
+
+    #[inline(always)]
+    fn tag(hash: u32) -> u32 {
+        hash & !((1 << Self::OFFSET_BITS) - 1)
+    }
 }
 
 /// The RRset being written, so a record that does not fit takes its whole RRset
@@ -103,7 +114,7 @@ impl<'b> Builder<'b> {
     ///
     /// # Errors
     /// `Truncated` "header" at 0 if `buf` is shorter than 12 octets.
-    // Inlined (with `start` and `raw`) so the builder, with its 1.5 KiB table, is
+    // Inlined (with `start` and `raw`) so the builder, with its 1 KiB table, is
     // made where the caller keeps it rather than copied out through `Result`.
     #[inline]
     pub fn new(buf: &'b mut [u8], header: &Header) -> Result<Self> {
@@ -151,7 +162,7 @@ impl<'b> Builder<'b> {
             dropped: false,
             compress: false,
             rrset: None,
-            table: Table { hashes: [0; SLOTS], offsets: [0; SLOTS] },
+            table: Table { slots: [0; SLOTS] },
         }
     }
 
@@ -237,7 +248,8 @@ impl<'b> Builder<'b> {
         let mut owner = FlatName::empty();
         owner.fill(name);
         let same = self.same_rrset(&owner, rtype, class);
-        if self.write_record(&owner, rtype, class, ttl, rdata).is_err() {
+        let set_start = self.rrset.filter(|_| same).map(|set| set.start);
+        if self.write_record(&owner, set_start, rtype, class, ttl, rdata).is_err() {
             // RFC 2181 §9: take the partial RRset out with the record.
             self.len = match self.rrset {
                 Some(set) if same => {
@@ -313,6 +325,7 @@ impl<'b> Builder<'b> {
     /// Writes the counts (and TC if a question or answer or authority record was
     /// dropped) and, for TCP, the length prefix; returns the octets written,
     /// prefix included: the message is `buf[..len]`.
+    #[inline] // taking the builder by value must not copy its table
     pub fn finish(self) -> usize {
         let base = self.base;
         let counts = [field::QDCOUNT, field::ANCOUNT, field::NSCOUNT, field::ARCOUNT];
@@ -357,15 +370,21 @@ impl<'b> Builder<'b> {
         }
     }
 
+    /// Writes one record; `same_owner_at` is where the RRset's first record (with
+    /// the same owner) starts, when it joins one.
     fn write_record(
         &mut self,
         owner: &FlatName,
+        same_owner_at: Option<usize>,
         rtype: Type,
         class: Class,
         ttl: u32,
         rdata: &RData<'_>,
     ) -> core::result::Result<(), Full> {
-        self.put_flat(owner, true)?;
+        match same_owner_at {
+            Some(at) if self.compress => self.put_owner_again(owner, at)?,
+            _ => self.put_flat(owner, true)?,
+        }
         self.put_u16(rtype.0)?;
         self.put_u16(class.0)?;
         self.put_u32(ttl)?;
@@ -431,12 +450,43 @@ impl<'b> Builder<'b> {
         self.put_flat(&flat, compress)
     }
 
+    /// Writes the owner of a record joining an RRset, which is the owner of the
+    /// set's first record at `at`: the same pointer it was written as, or a pointer
+    /// to it, without a lookup.
+    fn put_owner_again(&mut self, owner: &FlatName, at: usize) -> core::result::Result<(), Full> {
+        if owner.len == 0 {
+            // The root is one octet; a pointer to it would be two.
+            return self.put_u8(0);
+        }
+        let first = [self.buf[at], self.buf.get(at + 1).copied().unwrap_or(0)];
+        if first[0] & 0xc0 == 0xc0 {
+            return self.put(&first);
+        }
+        match at - self.base {
+            rel @ HEADER_LEN..=MAX_POINTER => self.put_u16(0xc000 | rel as u16),
+            _ => self.put_flat(owner, true),
+        }
+    }
+
     /// [`put_name`](Self::put_name) for a name already laid out flat.
     fn put_flat(&mut self, name: &FlatName, compress: bool) -> core::result::Result<(), Full> {
         let starts = name.starts();
         if !(compress && self.compress) {
             self.put(name.wire())?;
             return self.put_u8(0);
+        }
+        // Most names that repeat, repeat whole (glue owners after NS targets, RDATA
+        // names after owners): try the whole name first, with one lookup.
+        if !starts.is_empty() {
+            let mut h = HASH_SEED;
+            let mut end = name.len;
+            for &start in starts.iter().rev() {
+                h = hash_label(h, &name.bytes, usize::from(start), end);
+                end = usize::from(start);
+            }
+            if let Some(off) = self.lookup((h >> 32) as u32, name.wire()) {
+                return self.put_u16(0xc000 | off);
+            }
         }
         // One pass from the rightmost label: hash each suffix, look it up while every
         // shorter suffix was found, and enter the suffixes that will be written here
@@ -478,30 +528,32 @@ impl<'b> Builder<'b> {
         let home = slot(hash);
         let msg = &self.buf[self.base..self.len];
         for probe in 0..PROBES {
-            let i = (home + probe) & (SLOTS - 1);
-            let off = self.table.offsets[i];
+            let entry = self.table.slots[(home + probe) & (SLOTS - 1)];
+            let off = (entry & MAX_POINTER as u32) as u16;
             if off == 0 {
                 return None;
             }
-            if self.table.hashes[i] == hash && written_name_is(msg, usize::from(off), suffix) {
+            if entry & !(MAX_POINTER as u32) == Table::tag(hash)
+                && written_name_is(msg, usize::from(off), suffix)
+            {
                 return Some(off);
             }
         }
         None
     }
 
+    /// Enters a suffix written at `off` (at most [`MAX_POINTER`]).
     fn insert(&mut self, hash: u32, off: u16) {
         let home = slot(hash);
+        let entry = Table::tag(hash) | u32::from(off);
         for probe in 0..PROBES {
             let i = (home + probe) & (SLOTS - 1);
-            if self.table.offsets[i] == 0 {
-                self.table.hashes[i] = hash;
-                self.table.offsets[i] = off;
+            if self.table.slots[i] == 0 {
+                self.table.slots[i] = entry;
                 return;
             }
         }
-        self.table.hashes[home] = hash;
-        self.table.offsets[home] = off;
+        self.table.slots[home] = entry;
     }
 
     /// What is written so far, from the start of the buffer (the raw form's output).
@@ -623,8 +675,9 @@ fn written_name_is(msg: &[u8], off: usize, suffix: &[u8]) -> bool {
     }
 }
 
+/// A hash's home slot: its low bits, apart from the high bits the slot keeps as a tag.
 fn slot(hash: u32) -> usize {
-    ((hash ^ (hash >> 16)) as usize) & (SLOTS - 1)
+    hash as usize & (SLOTS - 1)
 }
 
 #[cfg(feature = "alloc")]

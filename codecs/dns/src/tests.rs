@@ -242,6 +242,35 @@ fn builder_compresses_names_and_rdata_names_of_rfc1035_types() {
 }
 
 #[test]
+fn builder_points_later_records_of_an_rrset_at_the_first_owner() {
+    // No question: the first A record's owner is written in full at 12; the rest of
+    // its RRset point there. The root owner of OPT-like records stays one octet.
+    let host = name("host.example.");
+    let mut buf = [0u8; 512];
+    let mut b = Builder::new(&mut buf, &Header::default()).unwrap();
+    for last in 1..=3 {
+        b.push(Section::Answer, &host.as_name(), Class::IN, 5, &RData::A([10, 0, 0, last].into()))
+            .unwrap();
+    }
+    let root = Name::root();
+    for last in 1..=2 {
+        b.push(Section::Additional, &root, Class::IN, 5, &RData::A([10, 0, 1, last].into()))
+            .unwrap();
+    }
+    let len = b.finish();
+    let first = 12 + 14 + 10 + 4;
+    assert_eq!(&buf[first..first + 2], &[0xc0, 0x0c]);
+    assert_eq!(&buf[first + 16..first + 18], &[0xc0, 0x0c]);
+    assert_eq!(len, first + 2 * 16 + 2 * (1 + 10 + 4));
+    assert_eq!(buf[first + 32], 0);
+    assert_eq!(buf[first + 47], 0);
+    let msg = Message::new_checked(&buf[..len]).unwrap();
+    let owners: Vec<std::string::String> =
+        msg.records().map(|r| r.unwrap().name.to_string()).collect();
+    assert_eq!(owners, ["host.example.", "host.example.", "host.example.", ".", "."]);
+}
+
+#[test]
 fn builder_drops_whole_rrsets_and_sets_tc() {
     let owner = name("big.example.");
     let other = name("other.example.");
