@@ -245,11 +245,9 @@ impl<'b> Builder<'b> {
         }
         let start = self.len;
         let rtype = rdata.rtype();
-        let mut owner = FlatName::empty();
-        owner.fill(name);
-        let same = self.same_rrset(&owner, rtype, class);
+        let same = self.same_rrset(name, rtype, class);
         let set_start = self.rrset.filter(|_| same).map(|set| set.start);
-        if self.write_record(&owner, set_start, rtype, class, ttl, rdata).is_err() {
+        if self.write_record(name, set_start, rtype, class, ttl, rdata).is_err() {
             // RFC 2181 §9: take the partial RRset out with the record.
             self.len = match self.rrset {
                 Some(set) if same => {
@@ -270,15 +268,11 @@ impl<'b> Builder<'b> {
     }
 
     /// Whether a record of `name`, `rtype`, `class` joins the RRset written last.
-    fn same_rrset(&self, owner: &FlatName, rtype: Type, class: Class) -> bool {
+    fn same_rrset(&self, name: &Name<'_>, rtype: Type, class: Class) -> bool {
         self.rrset.is_some_and(|set| {
             set.rtype == rtype
                 && set.class == class
-                && written_name_is(
-                    &self.buf[self.base..self.len],
-                    set.start - self.base,
-                    owner.wire(),
-                )
+                && written_name_equals(&self.buf[self.base..self.len], set.start - self.base, name)
         })
     }
 
@@ -374,7 +368,7 @@ impl<'b> Builder<'b> {
     /// the same owner) starts, when it joins one.
     fn write_record(
         &mut self,
-        owner: &FlatName,
+        owner: &Name<'_>,
         same_owner_at: Option<usize>,
         rtype: Type,
         class: Class,
@@ -383,7 +377,7 @@ impl<'b> Builder<'b> {
     ) -> core::result::Result<(), Full> {
         match same_owner_at {
             Some(at) if self.compress => self.put_owner_again(owner, at)?,
-            _ => self.put_flat(owner, true)?,
+            _ => self.put_name(owner, true)?,
         }
         self.put_u16(rtype.0)?;
         self.put_u16(class.0)?;
@@ -453,8 +447,8 @@ impl<'b> Builder<'b> {
     /// Writes the owner of a record joining an RRset, which is the owner of the
     /// set's first record at `at`: the same pointer it was written as, or a pointer
     /// to it, without a lookup.
-    fn put_owner_again(&mut self, owner: &FlatName, at: usize) -> core::result::Result<(), Full> {
-        if owner.len == 0 {
+    fn put_owner_again(&mut self, owner: &Name<'_>, at: usize) -> core::result::Result<(), Full> {
+        if owner.is_root() {
             // The root is one octet; a pointer to it would be two.
             return self.put_u8(0);
         }
@@ -464,7 +458,7 @@ impl<'b> Builder<'b> {
         }
         match at - self.base {
             rel @ HEADER_LEN..=MAX_POINTER => self.put_u16(0xc000 | rel as u16),
-            _ => self.put_flat(owner, true),
+            _ => self.put_name(owner, true),
         }
     }
 
@@ -635,6 +629,47 @@ fn hash_label(mut h: u64, flat: &[u8; FLAT_LEN], start: usize, end: usize) -> u6
     h
 }
 
+/// Whether the name written at `off` in `msg` is exactly `name`, octet for octet;
+/// the bytes at `off` are walked as in [`written_name_is`].
+fn written_name_equals(msg: &[u8], off: usize, name: &Name<'_>) -> bool {
+    let mut labels = name.labels();
+    let mut pos = off;
+    let mut run_start = off;
+    loop {
+        let Some(&octet) = msg.get(pos) else { return false };
+        match octet & 0xc0 {
+            0x00 if octet == 0 => return labels.next().is_none(),
+            0x00 => {
+                let end = pos + 1 + usize::from(octet);
+                let (Some(want), Some(have)) = (labels.next(), msg.get(pos + 1..end)) else {
+                    return false;
+                };
+                if want.len() != have.len() || !same_octets(want, have) {
+                    return false;
+                }
+                pos = end;
+            }
+            0xc0 => {
+                let Some(&low) = msg.get(pos + 1) else { return false };
+                let target = usize::from(octet & 0x3f) << 8 | usize::from(low);
+                if target >= run_start {
+                    return false;
+                }
+                run_start = target;
+                pos = target;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Whether two equally long runs of octets are equal. Labels are a few octets: a
+/// branch-free fold beats a call to memcmp.
+#[inline(always)]
+fn same_octets(a: &[u8], b: &[u8]) -> bool {
+    a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 /// Whether the name written at `off` in `msg` is exactly `suffix` (labels with their
 /// length octets, no root). The bytes at `off` may be anything (an entry can outlive
 /// a rollback), so, as in parsing, every pointer must point before the run of
@@ -654,8 +689,7 @@ fn written_name_is(msg: &[u8], off: usize, suffix: &[u8]) -> bool {
                 else {
                     return false;
                 };
-                // Labels are a few octets: a branch-free fold beats a call to memcmp.
-                if want.iter().zip(have).fold(0, |diff, (a, b)| diff | (a ^ b)) != 0 {
+                if !same_octets(want, have) {
                     return false;
                 }
                 matched += end - pos;
