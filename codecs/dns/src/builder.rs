@@ -439,6 +439,18 @@ impl<'b> Builder<'b> {
         name: &Name<'_>,
         compress: bool,
     ) -> core::result::Result<(), Full> {
+        let compress = compress && self.compress;
+        // Most names that repeat, repeat whole (glue owners after NS targets, RDATA
+        // names after owners): look the whole name up first, straight from its
+        // labels, before laying it out.
+        // (Nothing to find while only the header is written.)
+        if compress && !name.is_root() && self.len - self.base > HEADER_LEN {
+            let hash = table_hash(whole_name_hash(name));
+            let msg = &self.buf[self.base..self.len];
+            if let Some(off) = self.lookup(hash, |off| written_name_equals(msg, off, name)) {
+                return self.put_u16(0xc000 | off);
+            }
+        }
         let mut flat = FlatName::empty();
         flat.fill(name);
         self.put_flat(&flat, compress)
@@ -462,25 +474,13 @@ impl<'b> Builder<'b> {
         }
     }
 
-    /// [`put_name`](Self::put_name) for a name already laid out flat.
+    /// The rest of [`put_name`](Self::put_name), the name laid out flat and not
+    /// found whole.
     fn put_flat(&mut self, name: &FlatName, compress: bool) -> core::result::Result<(), Full> {
         let starts = name.starts();
-        if !(compress && self.compress) {
+        if !compress {
             self.put(name.wire())?;
             return self.put_u8(0);
-        }
-        // Most names that repeat, repeat whole (glue owners after NS targets, RDATA
-        // names after owners): try the whole name first, with one lookup.
-        if !starts.is_empty() {
-            let mut h = HASH_SEED;
-            let mut end = name.len;
-            for &start in starts.iter().rev() {
-                h = hash_label(h, &name.bytes, usize::from(start), end);
-                end = usize::from(start);
-            }
-            if let Some(off) = self.lookup((h >> 32) as u32, name.wire()) {
-                return self.put_u16(0xc000 | off);
-            }
         }
         // One pass from the rightmost label: hash each suffix, look it up while every
         // shorter suffix was found, and enter the suffixes that will be written here
@@ -488,15 +488,18 @@ impl<'b> Builder<'b> {
         let at = self.len - self.base;
         let mut hit = None;
         let mut first = starts.len();
-        let mut h = HASH_SEED;
+        let mut suffix = 0u64;
         let mut end = name.len;
         for (i, &start) in starts.iter().enumerate().rev() {
             let start = usize::from(start);
-            h = hash_label(h, &name.bytes, start, end);
+            let label = name.bytes.get(start + 1..end).unwrap_or_default();
+            suffix = label_value(label).wrapping_add(SUFFIX_K.wrapping_mul(suffix));
             end = start;
-            let hash = (h >> 32) as u32;
+            let hash = table_hash(suffix);
             if first == i + 1 {
-                if let Some(off) = self.lookup(hash, &name.wire()[start..]) {
+                let msg = &self.buf[self.base..self.len];
+                let wanted = &name.wire()[start..];
+                if let Some(off) = self.lookup(hash, |off| written_name_is(msg, off, wanted)) {
                     hit = Some(off);
                     first = i;
                     continue;
@@ -516,20 +519,17 @@ impl<'b> Builder<'b> {
         }
     }
 
-    /// The offset of a written name equal, octet for octet, to `suffix` (labels with
-    /// their length octets, no root), if the table knows one.
-    fn lookup(&self, hash: u32, suffix: &[u8]) -> Option<u16> {
+    /// The offset of a written name with this hash that `is_it` confirms (octet for
+    /// octet, given its offset), if the table knows one.
+    fn lookup(&self, hash: u32, is_it: impl Fn(usize) -> bool) -> Option<u16> {
         let home = slot(hash);
-        let msg = &self.buf[self.base..self.len];
         for probe in 0..PROBES {
             let entry = self.table.slots[(home + probe) & (SLOTS - 1)];
             let off = (entry & MAX_POINTER as u32) as u16;
             if off == 0 {
                 return None;
             }
-            if entry & !(MAX_POINTER as u32) == Table::tag(hash)
-                && written_name_is(msg, usize::from(off), suffix)
-            {
+            if entry & !(MAX_POINTER as u32) == Table::tag(hash) && is_it(usize::from(off)) {
                 return Some(off);
             }
         }
@@ -557,12 +557,8 @@ impl<'b> Builder<'b> {
     }
 }
 
-/// The hash's starting state (FNV's 64-bit offset basis; any odd constant would do).
-const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// The flat copy of a name in `put_name`: the longest name and eight octets more,
-/// so [`hash_label`] reads whole words without a length check per octet.
-const FLAT_LEN: usize = MAX_NAME_LEN + 8;
+/// The flat copy of a name in `put_name`: the longest name.
+const FLAT_LEN: usize = MAX_NAME_LEN;
 
 /// A name laid out for writing: its labels uncompressed (length octets included, no
 /// root) and where each starts, so suffixes are plain subslices.
@@ -612,21 +608,47 @@ impl FlatName {
     }
 }
 
-/// Mixes the label at `flat[start..end]`, its length octet included, into a suffix
-/// hash eight octets at a time (octets past `end` masked off). Collisions only cost
-/// a verified miss, so speed wins over quality.
+/// The suffix hash: `S(labels i..) = value(label i) + SUFFIX_K * S(labels i+1..)`,
+/// `S(root) = 0`. A polynomial, so `put_flat` computes every suffix's hash from the
+/// right, and `whole_name_hash` the whole name's from the left without laying the
+/// name out. Collisions only cost a verified miss, so speed wins over quality.
+const SUFFIX_K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// One label's value in the suffix hash: its length and octets, eight at a time.
 #[inline(always)]
-fn hash_label(mut h: u64, flat: &[u8; FLAT_LEN], start: usize, end: usize) -> u64 {
-    let mut at = start;
-    while at < end {
-        let bytes = flat.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
-        let word = u64::from_le_bytes(bytes.unwrap_or([0; 8]));
-        let left = end - at;
-        let word = if left >= 8 { word } else { word & ((1u64 << (8 * left)) - 1) };
-        h = (h ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31);
-        at += 8;
+fn label_value(label: &[u8]) -> u64 {
+    const MIX: u64 = 0xff51_afd7_ed55_8ccd;
+    let mut h = (label.len() as u64 + 1).wrapping_mul(MIX);
+    let mut words = label.chunks_exact(8);
+    for w in &mut words {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+        h = (h ^ word).wrapping_mul(MIX).rotate_left(31);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        // Shifts rather than a copy into a zeroed word, which costs a call to memcpy.
+        let word = rest.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+        h = (h ^ word).wrapping_mul(MIX).rotate_left(31);
     }
     h
+}
+
+/// The suffix hash of a whole name, from its labels left to right:
+/// `S(0) = sum of value(label j) * SUFFIX_K^j`.
+#[inline(always)]
+fn whole_name_hash(name: &Name<'_>) -> u64 {
+    let (mut sum, mut power) = (0u64, 1u64);
+    for label in name.labels() {
+        sum = sum.wrapping_add(label_value(label).wrapping_mul(power));
+        power = power.wrapping_mul(SUFFIX_K);
+    }
+    sum
+}
+
+/// The 32 bits of a suffix hash the table keeps (slot and tag).
+#[inline(always)]
+fn table_hash(suffix: u64) -> u32 {
+    (suffix.wrapping_mul(0xc2b2_ae3d_27d4_eb4f) >> 32) as u32
 }
 
 /// Whether the name written at `off` in `msg` is exactly `name`, octet for octet;
