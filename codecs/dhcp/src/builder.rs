@@ -8,7 +8,9 @@ use wirestate_wire::{Error, Result};
 use crate::field;
 use crate::message::{Message, MIN_MESSAGE_LEN};
 use crate::option::code;
+use crate::routes::Route;
 use crate::types::MessageType;
+use wirestate_dns::Name;
 
 /// Writes a DHCP message into `&mut [u8]`: header, cookie, message type, then the
 /// options added, then `finish` writes the end option and pads with zeros to the
@@ -274,6 +276,147 @@ impl<'b> Builder<'b> {
                 self.option(code, &tmp[..4 * group.len()])?;
             }
             first = false;
+        }
+        Ok(self)
+    }
+
+    /// Appends the classless static routes option (121, RFC 3442), split if the
+    /// routes take more than 255 octets (RFC 3396).
+    ///
+    /// ```
+    /// use core::net::Ipv4Addr;
+    /// use wirestate_dhcp::{Builder, DhcpOption, Message, Route};
+    /// let mut buf = [0u8; 576];
+    /// let mut b = Builder::discover(&mut buf, 1, &[2, 0, 0, 0, 0, 1]).unwrap();
+    /// // RFC 3442 §3: 10.17.0.0/16 via 10.0.0.1 is 16 10 17 10 0 0 1.
+    /// let net = Route { destination: Ipv4Addr::new(10, 17, 0, 0), prefix_len: 16, router: Ipv4Addr::new(10, 0, 0, 1) };
+    /// b.classless_routes(&[net]).unwrap();
+    /// let len = b.finish().unwrap();
+    /// assert_eq!(&buf[243..252], &[121, 7, 16, 10, 17, 10, 0, 0, 1]);
+    /// let msg = Message::new_checked(&buf[..len]).unwrap();
+    /// let Some(Ok(DhcpOption::ClasslessStaticRoute(r))) = msg.options().nth(1) else { panic!() };
+    /// assert_eq!(r.iter().collect::<Vec<_>>(), [net]);
+    /// ```
+    ///
+    /// # Errors
+    /// `Malformed` "classless static route" for a prefix length over 32; otherwise
+    /// as [`Builder::option`].
+    pub fn classless_routes(&mut self, routes: &[Route]) -> Result<&mut Self> {
+        if routes.iter().any(|r| r.prefix_len > 32) {
+            let rule = "RFC 3442: a prefix length is at most 32";
+            return Err(Error::malformed("classless static route", self.len, rule));
+        }
+        let most = routes.iter().map(Route::wire_len).sum();
+        self.option_encoded(code::CLASSLESS_STATIC_ROUTE, most, |out| {
+            let mut n = 0;
+            for r in routes {
+                n += r.write(out.get_mut(n..)?)?;
+            }
+            Some(n)
+        })
+    }
+
+    /// Appends the domain search option (119, RFC 3397): the names compressed
+    /// against each other (pointers count from the start of the option's value,
+    /// RFC 3397 §2), split if longer than 255 octets (RFC 3396).
+    ///
+    /// ```
+    /// use wirestate_dhcp::{Builder, DhcpOption, Message};
+    /// use wirestate_dns::NameBuf;
+    /// let eng: NameBuf = "eng.apple.com.".parse().unwrap();
+    /// let marketing: NameBuf = "marketing.apple.com.".parse().unwrap();
+    /// let mut buf = [0u8; 576];
+    /// let mut b = Builder::discover(&mut buf, 1, &[2, 0, 0, 0, 0, 1]).unwrap();
+    /// b.domain_search(&[eng.as_name(), marketing.as_name()]).unwrap();
+    /// let len = b.finish().unwrap();
+    /// // The example of RFC 3397 §2, 27 octets.
+    /// assert_eq!(&buf[243..245], &[119, 27]);
+    /// assert_eq!(&buf[245..272], b"\x03eng\x05apple\x03com\x00\x09marketing\xc0\x04");
+    /// let msg = Message::new_checked(&buf[..len]).unwrap();
+    /// let Some(Ok(DhcpOption::DomainSearch(s))) = msg.options().nth(1) else { panic!() };
+    /// let names: Vec<String> = s.iter().map(|n| n.to_string()).collect();
+    /// assert_eq!(names, ["eng.apple.com.", "marketing.apple.com."]);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Builder::option`].
+    pub fn domain_search(&mut self, names: &[Name<'_>]) -> Result<&mut Self> {
+        let most = names.iter().map(Name::wire_len).sum();
+        self.option_encoded(code::DOMAIN_SEARCH, most, |out| {
+            wirestate_dns::write_name_list(names, out)
+        })
+    }
+
+    /// Appends the relay agent information option (82, RFC 3046): each sub-option
+    /// as code, length and value (a value over 255 octets cannot be written).
+    ///
+    /// ```
+    /// use wirestate_dhcp::{Builder, DhcpOption, Message};
+    /// let mut buf = [0u8; 576];
+    /// let mut b = Builder::discover(&mut buf, 1, &[2, 0, 0, 0, 0, 1]).unwrap();
+    /// // Agent circuit ID (1) and agent remote ID (2).
+    /// b.relay_agent_information(&[(1, b"eth0"), (2, b"r1")]).unwrap();
+    /// let len = b.finish().unwrap();
+    /// assert_eq!(&buf[243..255], &[82, 10, 1, 4, b'e', b't', b'h', b'0', 2, 2, b'r', b'1']);
+    /// let msg = Message::new_checked(&buf[..len]).unwrap();
+    /// let Some(Ok(DhcpOption::RelayAgentInformation(s))) = msg.options().nth(1) else { panic!() };
+    /// assert_eq!(s.iter().count(), 2);
+    /// ```
+    ///
+    /// # Errors
+    /// `Malformed` "relay agent information" for a sub-option value over 255 octets;
+    /// otherwise as [`Builder::option`].
+    pub fn relay_agent_information(&mut self, subs: &[(u8, &[u8])]) -> Result<&mut Self> {
+        if subs.iter().any(|(_, v)| v.len() > 255) {
+            let rule = "RFC 3046 §2.0: a sub-option value is at most 255 octets";
+            return Err(Error::malformed("relay agent information", self.len, rule));
+        }
+        let most = subs.iter().map(|(_, v)| 2 + v.len()).sum();
+        self.option_encoded(code::RELAY_AGENT_INFORMATION, most, |out| {
+            let mut n = 0;
+            for (c, v) in subs {
+                let dst = out.get_mut(n..n + 2 + v.len())?;
+                dst[0] = *c;
+                dst[1] = v.len() as u8;
+                dst[2..].copy_from_slice(v);
+                n += dst.len();
+            }
+            Some(n)
+        })
+    }
+
+    /// Appends option `code` whose value `encode` writes (at most `most` octets) at
+    /// the start of the slice it is handed, returning its length: the value is
+    /// written once, past room for the instance headers, then moved down into
+    /// instances of at most 255 octets (RFC 3396) — each move goes to a lower
+    /// offset and ends before the next piece's source, so nothing is overwritten
+    /// before it is moved.
+    fn option_encoded(
+        &mut self,
+        code: u8,
+        most: usize,
+        encode: impl FnOnce(&mut [u8]) -> Option<usize>,
+    ) -> Result<&mut Self> {
+        let full = |b: &Self, need: usize| {
+            Error::truncated("message", b.len, need, b.max.saturating_sub(b.len))
+        };
+        let headers = 2 * most.div_ceil(255).max(1);
+        let at = self.len + headers;
+        let Some(total) = self.buf.get_mut(at..self.max).and_then(encode) else {
+            return Err(full(self, most + headers + 1));
+        };
+        let pieces = total.div_ceil(255).max(1);
+        if self.len + total + 2 * pieces + 1 > self.max {
+            return Err(full(self, total + 2 * pieces + 1));
+        }
+        for piece in 0..pieces {
+            let from = at + 255 * piece;
+            let chunk = (total - 255 * piece).min(255);
+            let dst = self.len;
+            self.buf.copy_within(from..from + chunk, dst + 2);
+            self.buf[dst] = code;
+            self.buf[dst + 1] = chunk as u8;
+            self.len = dst + 2 + chunk;
         }
         Ok(self)
     }

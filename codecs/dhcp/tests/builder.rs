@@ -90,3 +90,84 @@ fn empty_option_and_exact_maximum() {
     let msg = &buf[..250];
     assert_eq!(opts(msg)[1..], [DhcpOption::RapidCommit, DhcpOption::HostName(b"ab")]);
 }
+
+#[test]
+fn typed_helpers_write_long_routes_search_lists_and_relay_info() {
+    use wirestate_dhcp::Route;
+    use wirestate_dns::NameBuf;
+    let mut buf = [0u8; 1500];
+    let mut b = Builder::ack(&mut buf, 1, &HW, YOU, SERVER, 60).unwrap();
+    // 40 routes of 8 octets: 320 octets, two instances.
+    let routes: Vec<Route> = (0..40u8)
+        .map(|i| Route {
+            destination: Ipv4Addr::new(10, i, 0, 0),
+            prefix_len: 16 + i % 9,
+            router: Ipv4Addr::new(10, 0, 0, 1),
+        })
+        .collect();
+    b.classless_routes(&routes).unwrap();
+    // 30 names under one zone: compressed against each other, still over 255 octets.
+    let names: Vec<NameBuf> =
+        (0..30).map(|i| format!("host{i}.lab.example.org.").parse().unwrap()).collect();
+    let views: Vec<_> = names.iter().map(NameBuf::as_name).collect();
+    b.domain_search(&views).unwrap();
+    b.relay_agent_information(&[(1, b"port7"), (2, &HW)]).unwrap();
+    let len = b.finish().unwrap();
+    let msg = &buf[..len];
+    let sizes = |code: u8| -> Vec<usize> {
+        RawOptions::new(msg)
+            .map(|o| o.unwrap())
+            .filter(|o| o.code == code)
+            .map(|o| o.data.len())
+            .collect()
+    };
+    let route_len: usize = routes.iter().map(Route::wire_len).sum();
+    assert_eq!(sizes(121), [255, route_len - 255]);
+    let search = sizes(119);
+    assert_eq!(search.len(), 2, "{search:?}");
+    // Uncompressed, 30 names take 30 * 23 octets; compressed, each after the first
+    // is its own label and a pointer to "lab.example.org.".
+    let uncompressed: usize = views.iter().map(|n| n.wire_len()).sum();
+    assert!(search.iter().sum::<usize>() < uncompressed / 2, "{search:?}");
+    let all = opts(msg);
+    let DhcpOption::Long(c) = all.iter().find(|o| o.code() == 121).unwrap() else { panic!() };
+    let joined = c.to_vec();
+    let DhcpOption::ClasslessStaticRoute(r) = c.decode(&joined).unwrap() else { panic!() };
+    assert_eq!(r.iter().collect::<Vec<_>>(), routes);
+    let DhcpOption::Long(c) = all.iter().find(|o| o.code() == 119).unwrap() else { panic!() };
+    let joined = c.to_vec();
+    let DhcpOption::DomainSearch(s) = c.decode(&joined).unwrap() else { panic!() };
+    let read: Vec<String> = s.iter().map(|n| n.to_string()).collect();
+    let wanted: Vec<String> = names.iter().map(ToString::to_string).collect();
+    assert_eq!(read, wanted);
+    let Some(DhcpOption::RelayAgentInformation(sub)) = all.iter().find(|o| o.code() == 82) else {
+        panic!()
+    };
+    let subs: Vec<(u8, Vec<u8>)> = sub.iter().map(|s| (s.code, s.data.to_vec())).collect();
+    assert_eq!(subs, [(1, b"port7".to_vec()), (2, HW.to_vec())]);
+}
+
+#[test]
+fn typed_helpers_refuse_what_they_cannot_write() {
+    use wirestate_dhcp::Route;
+    let mut buf = [0u8; 576];
+    let mut b = Builder::discover(&mut buf, 1, &HW).unwrap();
+    let bad = Route {
+        destination: Ipv4Addr::UNSPECIFIED,
+        prefix_len: 33,
+        router: Ipv4Addr::new(10, 0, 0, 1),
+    };
+    assert_eq!(b.classless_routes(&[bad]).unwrap_err().field(), "classless static route");
+    let long = [0u8; 256];
+    let err = b.relay_agent_information(&[(1, &long)]).unwrap_err();
+    assert_eq!(err.field(), "relay agent information");
+    // Too big for the maximum size: an error, and nothing written.
+    b.max_size(300);
+    let before = b.len();
+    let routes =
+        vec![Route { destination: Ipv4Addr::new(10, 0, 0, 0), prefix_len: 8, router: SERVER }; 10];
+    assert_eq!(b.classless_routes(&routes).unwrap_err().field(), "message");
+    assert_eq!(b.len(), before);
+    let len = b.finish().unwrap();
+    assert_eq!(opts(&buf[..len]).len(), 1, "only the message type");
+}

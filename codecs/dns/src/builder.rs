@@ -33,6 +33,8 @@ pub(crate) struct Full;
 /// table is a cheap one to clear for every message.
 struct Table {
     slots: [u32; SLOTS],
+    /// Whether anything was entered: nothing can be found before.
+    used: bool,
 }
 
 impl Table {
@@ -162,7 +164,7 @@ impl<'b> Builder<'b> {
             dropped: false,
             compress: false,
             rrset: None,
-            table: Table { slots: [0; SLOTS] },
+            table: Table { slots: [0; SLOTS], used: false },
         }
     }
 
@@ -443,8 +445,7 @@ impl<'b> Builder<'b> {
         // Most names that repeat, repeat whole (glue owners after NS targets, RDATA
         // names after owners): look the whole name up first, straight from its
         // labels, before laying it out.
-        // (Nothing to find while only the header is written.)
-        if compress && !name.is_root() && self.len - self.base > HEADER_LEN {
+        if compress && !name.is_root() && self.table.used {
             let hash = table_hash(whole_name_hash(name));
             let msg = &self.buf[self.base..self.len];
             if let Some(off) = self.lookup(hash, |off| written_name_equals(msg, off, name)) {
@@ -507,7 +508,8 @@ impl<'b> Builder<'b> {
             }
             // A stale entry (the write below fails and is rolled back) only costs a
             // miss: lookups verify the bytes.
-            if at + start <= MAX_POINTER {
+            // Offset 0 marks an empty slot; only a name list (no header) starts there.
+            if (1..=MAX_POINTER).contains(&(at + start)) {
                 self.insert(hash, (at + start) as u16);
             }
         }
@@ -538,6 +540,7 @@ impl<'b> Builder<'b> {
 
     /// Enters a suffix written at `off` (at most [`MAX_POINTER`]).
     fn insert(&mut self, hash: u32, off: u16) {
+        self.table.used = true;
         let home = slot(hash);
         let entry = Table::tag(hash) | u32::from(off);
         for probe in 0..PROBES {
@@ -734,6 +737,30 @@ fn written_name_is(msg: &[u8], off: usize, suffix: &[u8]) -> bool {
 /// A hash's home slot: its low bits, apart from the high bits the slot keeps as a tag.
 fn slot(hash: u32) -> usize {
     hash as usize & (SLOTS - 1)
+}
+
+/// Writes `names` one after another into the start of `out`, each compressed
+/// against the ones before it, its pointers counting from the start of `out`: the
+/// form of the DHCP domain search option (RFC 3397 §2), which reuses DNS name
+/// compression inside the option's value. Returns the length written, or `None` if
+/// `out` is too short.
+///
+/// ```
+/// use wirestate_dns::{write_name_list, NameBuf};
+/// // The example of RFC 3397 §2: "eng.apple.com." and "marketing.apple.com.".
+/// let eng: NameBuf = "eng.apple.com.".parse().unwrap();
+/// let marketing: NameBuf = "marketing.apple.com.".parse().unwrap();
+/// let mut out = [0u8; 64];
+/// let len = write_name_list(&[eng.as_name(), marketing.as_name()], &mut out).unwrap();
+/// assert_eq!(&out[..len], b"\x03eng\x05apple\x03com\x00\x09marketing\xc0\x04");
+/// ```
+pub fn write_name_list(names: &[Name<'_>], out: &mut [u8]) -> Option<usize> {
+    let mut b = Builder::raw(out);
+    b.compress = true;
+    for name in names {
+        b.put_name(name, true).ok()?;
+    }
+    Some(b.len)
 }
 
 #[cfg(feature = "alloc")]

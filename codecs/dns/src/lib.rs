@@ -67,7 +67,7 @@ mod section;
 mod text;
 mod types;
 
-pub use builder::{Builder, MAX_MESSAGE_LEN};
+pub use builder::{write_name_list, Builder, MAX_MESSAGE_LEN};
 pub use edns::{option_code, EdnsOption, EdnsOptions, EdnsOptionsIter, Opt};
 pub use message::{Header, Message, HEADER_LEN};
 pub use name::{Labels, Name, MAX_LABELS, MAX_LABEL_LEN, MAX_NAME_LEN};
