@@ -212,7 +212,31 @@ impl<'a> Sliced<'a> {
                 return s;
             }
         }
-        Sliced::walked(link, frame)
+        let w = Sliced::walked(link, frame);
+        // Rebuilt field by field with every offset clamped to the frame (a no-op:
+        // the walk keeps them inside it). A plain copy lets the compiler hand the
+        // walk the caller's record to write into, and then the common path above
+        // must store its record to memory too instead of keeping it in registers
+        // (measured on the slice bench: about 3 ns of 7).
+        // (Everything from `w`, `frame` included: nothing of the caller's need live
+        // across the call, so the common path needs no stack frame either.)
+        let end = w.frame.len();
+        Sliced {
+            frame: w.frame,
+            has_link: w.has_link,
+            link_end: w.link_end.min(end),
+            net: w.net,
+            net_start: w.net_start.min(end),
+            net_end: w.net_end.min(end),
+            upper: w.upper,
+            transport: w.transport,
+            transport_start: w.transport_start.min(end),
+            transport_end: w.transport_end.min(end),
+            payload_start: w.payload_start.min(end),
+            payload_end: w.payload_end.min(end),
+            cut: w.cut,
+            error: w.error,
+        }
     }
 
     /// The general walk: every layer kind, tags, extension headers, fragments, and
