@@ -445,8 +445,9 @@ impl<'b> Builder<'b> {
         // Most names that repeat, repeat whole (glue owners after NS targets, RDATA
         // names after owners): look the whole name up first, straight from its
         // labels, before laying it out.
+        let mut values = LabelValues::default();
         if compress && !name.is_root() && self.table.used {
-            let hash = table_hash(whole_name_hash(name));
+            let hash = table_hash(values.whole_name_hash(name));
             let msg = &self.buf[self.base..self.len];
             if let Some(off) = self.lookup(hash, |off| written_name_equals(msg, off, name)) {
                 return self.put_u16(0xc000 | off);
@@ -454,7 +455,7 @@ impl<'b> Builder<'b> {
         }
         let mut flat = FlatName::empty();
         flat.fill(name);
-        self.put_flat(&flat, compress)
+        self.put_flat(&flat, compress, &values)
     }
 
     /// Writes the owner of a record joining an RRset, which is the owner of the
@@ -477,7 +478,12 @@ impl<'b> Builder<'b> {
 
     /// The rest of [`put_name`](Self::put_name), the name laid out flat and not
     /// found whole.
-    fn put_flat(&mut self, name: &FlatName, compress: bool) -> core::result::Result<(), Full> {
+    fn put_flat(
+        &mut self,
+        name: &FlatName,
+        compress: bool,
+        known: &LabelValues,
+    ) -> core::result::Result<(), Full> {
         let starts = name.starts();
         if !compress {
             self.put(name.wire())?;
@@ -493,8 +499,10 @@ impl<'b> Builder<'b> {
         let mut end = name.len;
         for (i, &start) in starts.iter().enumerate().rev() {
             let start = usize::from(start);
-            let label = name.bytes.get(start + 1..end).unwrap_or_default();
-            suffix = label_value(label).wrapping_add(SUFFIX_K.wrapping_mul(suffix));
+            let value = known
+                .get(i, starts.len())
+                .unwrap_or_else(|| label_value(name.bytes.get(start + 1..end).unwrap_or_default()));
+            suffix = value.wrapping_add(SUFFIX_K.wrapping_mul(suffix));
             end = start;
             let hash = table_hash(suffix);
             if first == i + 1 {
@@ -617,7 +625,8 @@ impl FlatName {
 /// name out. Collisions only cost a verified miss, so speed wins over quality.
 const SUFFIX_K: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// One label's value in the suffix hash: its length and octets, eight at a time.
+/// One label's value in the suffix hash: its length and octets, eight at a time,
+/// the last partial word read as two overlapping halves (no copy, no byte loop).
 #[inline(always)]
 fn label_value(label: &[u8]) -> u64 {
     const MIX: u64 = 0xff51_afd7_ed55_8ccd;
@@ -628,24 +637,57 @@ fn label_value(label: &[u8]) -> u64 {
         h = (h ^ word).wrapping_mul(MIX).rotate_left(31);
     }
     let rest = words.remainder();
-    if !rest.is_empty() {
-        // Shifts rather than a copy into a zeroed word, which costs a call to memcpy.
-        let word = rest.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
-        h = (h ^ word).wrapping_mul(MIX).rotate_left(31);
-    }
-    h
+    let n = rest.len();
+    let word = if n >= 4 {
+        let lo = u32::from_le_bytes(<[u8; 4]>::try_from(&rest[..4]).unwrap_or_default());
+        let hi = u32::from_le_bytes(<[u8; 4]>::try_from(&rest[n - 4..]).unwrap_or_default());
+        u64::from(lo) | u64::from(hi) << 32
+    } else if n > 0 {
+        u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+    } else {
+        return h;
+    };
+    (h ^ word).wrapping_mul(MIX).rotate_left(31)
 }
 
-/// The suffix hash of a whole name, from its labels left to right:
-/// `S(0) = sum of value(label j) * SUFFIX_K^j`.
-#[inline(always)]
-fn whole_name_hash(name: &Name<'_>) -> u64 {
-    let (mut sum, mut power) = (0u64, 1u64);
-    for label in name.labels() {
-        sum = sum.wrapping_add(label_value(label).wrapping_mul(power));
-        power = power.wrapping_mul(SUFFIX_K);
+/// The label values of a name computed for its whole-name lookup, kept (for names
+/// of up to 16 labels, nearly all) so a miss does not compute them again.
+#[derive(Default)]
+struct LabelValues {
+    values: [u64; 16],
+    /// How many labels the name had; 0 if no values were computed.
+    count: usize,
+}
+
+impl LabelValues {
+    /// The suffix hash of a whole name, from its labels left to right:
+    /// `S(0) = sum of value(label j) * SUFFIX_K^j`.
+    #[inline(always)]
+    fn whole_name_hash(&mut self, name: &Name<'_>) -> u64 {
+        let (mut sum, mut power) = (0u64, 1u64);
+        let mut count = 0;
+        for label in name.labels() {
+            let value = label_value(label);
+            if let Some(slot) = self.values.get_mut(count) {
+                *slot = value;
+            }
+            count += 1;
+            sum = sum.wrapping_add(value.wrapping_mul(power));
+            power = power.wrapping_mul(SUFFIX_K);
+        }
+        self.count = count;
+        sum
     }
-    sum
+
+    /// Label `i`'s value, if it was kept for a name of `count` labels.
+    #[inline(always)]
+    fn get(&self, i: usize, count: usize) -> Option<u64> {
+        if self.count == count {
+            self.values.get(i).copied()
+        } else {
+            None
+        }
+    }
 }
 
 /// The 32 bits of a suffix hash the table keeps (slot and tag).
