@@ -1,6 +1,7 @@
 //! `cargo xtask fuzz [TARGET] [--seconds N]`.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::util::{flag_value, has, json_files, positional, root, sh};
@@ -41,10 +42,14 @@ pub fn run_targets(targets: &[String], seconds: u64) -> Result<(), String> {
         let corpus = fuzz_dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
         seed_corpus(target, &corpus)?;
+        let dict = write_dictionary(target, &fuzz_dir)?;
         let mut cmd = Command::new("cargo");
         cmd.args(&toolchain).args(["fuzz", "run", target.as_str()]);
         cmd.arg(&corpus);
         cmd.args(["--", &format!("-max_total_time={seconds}"), "-rss_limit_mb=2048"]);
+        if let Some(dict) = dict {
+            cmd.arg(format!("-dict={}", dict.display()));
+        }
         if !nightly {
             // cargo-fuzz needs -Z flags; stable accepts them only under this variable.
             cmd.env("RUSTC_BOOTSTRAP", "1");
@@ -53,6 +58,63 @@ pub fn run_targets(targets: &[String], seconds: u64) -> Result<(), String> {
         sh(&mut cmd)?;
     }
     Ok(())
+}
+
+/// Which targets take a dictionary: the hand-written base in fuzz/, to which the
+/// labels of every name in the spec vectors of the same formats are added.
+const DICTIONARIES: &[(&str, &str)] = &[("dns_parse", "dns"), ("dns_roundtrip", "dns")];
+
+/// Writes fuzz/corpus/TARGET.dict for a target that takes a dictionary, and returns
+/// its path: the base entries, then one entry per distinct label (length octet
+/// and label, as it is on the wire) of the names in the vectors' expected decodes.
+fn write_dictionary(target: &str, fuzz_dir: &Path) -> Result<Option<PathBuf>, String> {
+    let Some((_, base)) = DICTIONARIES.iter().find(|(t, _)| *t == target) else {
+        return Ok(None);
+    };
+    let base_path = fuzz_dir.join(format!("{base}.dict"));
+    let mut dict =
+        std::fs::read_to_string(&base_path).map_err(|e| format!("{}: {e}", base_path.display()))?;
+    let mut labels = BTreeSet::new();
+    for path in json_files(&root().join("spec-vectors").join(base)) {
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        collect_labels(&v, &mut labels);
+    }
+    dict.push_str("\n# Labels of the names in spec-vectors (written by cargo xtask fuzz).\n");
+    for label in &labels {
+        let mut entry = format!("\"\\x{:02x}", label.len());
+        for b in label.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                entry.push(char::from(b));
+            } else {
+                entry.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        entry.push_str("\"\n");
+        dict.push_str(&entry);
+    }
+    let out = fuzz_dir.join("corpus").join(format!("{target}.dict"));
+    std::fs::write(&out, dict).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(Some(out))
+}
+
+/// Every label of every `"name"` string in `v` (presentation form, no escapes in
+/// the vectors' names), at most 63 octets each.
+fn collect_labels(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if let (true, Some(name)) = (key == "name", value.as_str()) {
+                    let labels = name.split('.').filter(|l| !l.is_empty() && l.len() <= 63);
+                    out.extend(labels.map(str::to_string));
+                } else {
+                    collect_labels(value, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_labels(i, out)),
+        _ => {}
+    }
 }
 
 fn seed_corpus(target: &str, corpus: &Path) -> Result<(), String> {
