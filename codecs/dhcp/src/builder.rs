@@ -8,7 +8,7 @@ use wirestate_wire::{Error, Result};
 use crate::field;
 use crate::message::{Message, MIN_MESSAGE_LEN};
 use crate::option::code;
-use crate::routes::Route;
+use crate::routes::{Route, RULE_EMPTY, RULE_WIDTH};
 use crate::types::MessageType;
 use wirestate_dns::Name;
 
@@ -299,12 +299,15 @@ impl<'b> Builder<'b> {
     /// ```
     ///
     /// # Errors
-    /// `Malformed` "classless static route" for a prefix length over 32; otherwise
-    /// as [`Builder::option`].
+    /// `Malformed` "classless static route" for no routes (RFC 3442 §3: the option
+    /// is at least 5 octets) or a prefix length over 32; otherwise as
+    /// [`Builder::option`].
     pub fn classless_routes(&mut self, routes: &[Route]) -> Result<&mut Self> {
+        if routes.is_empty() {
+            return Err(Error::malformed("classless static route", self.len, RULE_EMPTY));
+        }
         if routes.iter().any(|r| r.prefix_len > 32) {
-            let rule = "RFC 3442: a prefix length is at most 32";
-            return Err(Error::malformed("classless static route", self.len, rule));
+            return Err(Error::malformed("classless static route", self.len, RULE_WIDTH));
         }
         let most = routes.iter().map(Route::wire_len).sum();
         self.option_encoded(code::CLASSLESS_STATIC_ROUTE, most, |out| {
@@ -364,9 +367,14 @@ impl<'b> Builder<'b> {
     /// ```
     ///
     /// # Errors
-    /// `Malformed` "relay agent information" for a sub-option value over 255 octets;
-    /// otherwise as [`Builder::option`].
+    /// `Malformed` "relay agent information" for no sub-options (RFC 3046 §2.0: one
+    /// or more) or a sub-option value over 255 octets; otherwise as
+    /// [`Builder::option`].
     pub fn relay_agent_information(&mut self, subs: &[(u8, &[u8])]) -> Result<&mut Self> {
+        if subs.is_empty() {
+            let rule = "RFC 3046 §2.0: the option holds one or more sub-options";
+            return Err(Error::malformed("relay agent information", self.len, rule));
+        }
         if subs.iter().any(|(_, v)| v.len() > 255) {
             let rule = "RFC 3046 §2.0: a sub-option value is at most 255 octets";
             return Err(Error::malformed("relay agent information", self.len, rule));

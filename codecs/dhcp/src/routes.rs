@@ -4,9 +4,9 @@ use core::net::Ipv4Addr;
 
 use wirestate_wire::{Error, Result};
 
-const RULE_WIDTH: &str = "RFC 3442 §3: a subnet mask width is at most 32";
+pub(crate) const RULE_WIDTH: &str = "RFC 3442 §3: a subnet mask width is at most 32";
 const RULE_SHORT: &str = "RFC 3442 §3: a route runs past the option";
-const RULE_EMPTY: &str = "RFC 3442 §3: the option holds at least one route (5 octets)";
+pub(crate) const RULE_EMPTY: &str = "RFC 3442 §3: the option holds at least one route (5 octets)";
 
 /// One route: destination/prefix via router (0.0.0.0 = on link).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

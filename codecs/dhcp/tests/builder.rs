@@ -158,6 +158,9 @@ fn typed_helpers_refuse_what_they_cannot_write() {
         router: Ipv4Addr::new(10, 0, 0, 1),
     };
     assert_eq!(b.classless_routes(&[bad]).unwrap_err().field(), "classless static route");
+    // Empty lists make options the parser (rightly) refuses: refused here first.
+    assert_eq!(b.classless_routes(&[]).unwrap_err().field(), "classless static route");
+    assert_eq!(b.relay_agent_information(&[]).unwrap_err().field(), "relay agent information");
     let long = [0u8; 256];
     let err = b.relay_agent_information(&[(1, &long)]).unwrap_err();
     assert_eq!(err.field(), "relay agent information");

@@ -98,3 +98,75 @@ fn real_messages_are_canonical() {
         assert_eq!(Repr::parse(&again).unwrap(), repr, "{name}");
     }
 }
+
+/// A route as RFC 3442 carries it: the destination's bits past the prefix are zero
+/// (only the significant octets are on the wire; bits inside them are kept).
+fn route() -> impl Strategy<Value = wirestate_dhcp::Route> {
+    (0u8..=32, any::<u32>(), any::<u32>()).prop_map(|(prefix_len, d, r)| {
+        let octets = usize::from(prefix_len.div_ceil(8));
+        let keep = if octets == 0 { 0 } else { u32::MAX << (32 - 8 * octets) };
+        wirestate_dhcp::Route {
+            destination: Ipv4Addr::from(d & keep),
+            prefix_len,
+            router: Ipv4Addr::from(r),
+        }
+    })
+}
+
+fn search_name() -> impl Strategy<Value = String> {
+    let label = prop::sample::select(vec!["a", "lab", "corp", "example", "org", "x-1", "_srv"]);
+    proptest::collection::vec(label, 1..5).prop_map(|l| format!("{}.", l.join(".")))
+}
+
+proptest! {
+    #[test]
+    fn typed_helpers_read_back_what_they_wrote(
+        routes in proptest::collection::vec(route(), 1..60),
+        names in proptest::collection::vec(search_name(), 0..40),
+        subs in proptest::collection::vec((any::<u8>(), proptest::collection::vec(any::<u8>(), 0..40)), 1..6),
+    ) {
+        use wirestate_dhcp::DhcpOption;
+        let names: Vec<wirestate_dns::NameBuf> = names.iter().map(|n| n.parse().unwrap()).collect();
+        let views: Vec<_> = names.iter().map(wirestate_dns::NameBuf::as_name).collect();
+        let subs: Vec<(u8, &[u8])> = subs.iter().map(|(c, v)| (*c, v.as_slice())).collect();
+        let mut buf = vec![0u8; 4096];
+        let mut b = Builder::discover(&mut buf, 9, &[2, 0, 0, 0, 0, 1]).unwrap();
+        b.classless_routes(&routes).unwrap();
+        b.domain_search(&views).unwrap();
+        b.relay_agent_information(&subs).unwrap();
+        let len = b.finish().unwrap();
+        let msg = Message::new_checked(&buf[..len]).unwrap();
+        let mut seen = 0;
+        for o in msg.options() {
+            let o = o.unwrap();
+            let joined;
+            let o = match o {
+                DhcpOption::Long(c) => {
+                    joined = c.to_vec();
+                    c.decode(&joined).unwrap()
+                }
+                o => o,
+            };
+            match o {
+                DhcpOption::ClasslessStaticRoute(r) => {
+                    prop_assert_eq!(r.iter().collect::<Vec<_>>(), routes.clone());
+                    seen += 1;
+                }
+                DhcpOption::DomainSearch(s) => {
+                    let read: Vec<String> = s.iter().map(|n| n.to_string()).collect();
+                    let wanted: Vec<String> = names.iter().map(ToString::to_string).collect();
+                    prop_assert_eq!(read, wanted);
+                    seen += 1;
+                }
+                DhcpOption::RelayAgentInformation(s) => {
+                    let read: Vec<(u8, Vec<u8>)> = s.iter().map(|s| (s.code, s.data.to_vec())).collect();
+                    let wanted: Vec<(u8, Vec<u8>)> = subs.iter().map(|(c, v)| (*c, v.to_vec())).collect();
+                    prop_assert_eq!(read, wanted);
+                    seen += 1;
+                }
+                _ => {}
+            }
+        }
+        prop_assert_eq!(seen, 3);
+    }
+}
