@@ -8,6 +8,7 @@
 //! - [`IpProtocol`]: the IP protocol / IPv6 next-header number space.
 //! - [`bytes`]: big-endian reads and writes at named offsets, and the length check
 //!   every checked constructor starts with.
+//! - [`Instant`]: time as the state machines take it, a value passed in.
 //!
 //! The crate is `#![no_std]`; the `std` feature only adds `std::error::Error`
 //! conformance through `core::error::Error`, which it already has.
@@ -22,7 +23,9 @@ pub mod checksum;
 mod error;
 mod ip_protocol;
 mod mac;
+mod time;
 
 pub use error::{Error, Result};
 pub use ip_protocol::IpProtocol;
 pub use mac::MacAddr;
+pub use time::Instant;
