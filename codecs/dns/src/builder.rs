@@ -697,7 +697,9 @@ fn table_hash(suffix: u64) -> u32 {
 }
 
 /// Whether the name written at `off` in `msg` is exactly `name`, octet for octet;
-/// the bytes at `off` are walked as in [`written_name_is`].
+/// the bytes at `off` are walked as in [`written_name_is`]. (The two walks are
+/// twins on purpose: one shared label iterator measured 7-10% slower on the emit
+/// bench.)
 fn written_name_equals(msg: &[u8], off: usize, name: &Name<'_>) -> bool {
     let mut labels = name.labels();
     let mut pos = off;
