@@ -568,13 +568,10 @@ impl<'b> Builder<'b> {
     }
 }
 
-/// The flat copy of a name in `put_name`: the longest name.
-const FLAT_LEN: usize = MAX_NAME_LEN;
-
 /// A name laid out for writing: its labels uncompressed (length octets included, no
 /// root) and where each starts, so suffixes are plain subslices.
 struct FlatName {
-    bytes: [u8; FLAT_LEN],
+    bytes: [u8; MAX_NAME_LEN],
     starts: [u8; MAX_LABELS],
     count: usize,
     len: usize,
@@ -585,27 +582,26 @@ impl FlatName {
     /// returning the filled value, which the compiler copies (400 octets) on return.
     #[inline(always)]
     fn empty() -> Self {
-        FlatName { bytes: [0; FLAT_LEN], starts: [0; MAX_LABELS], count: 0, len: 0 }
+        FlatName { bytes: [0; MAX_NAME_LEN], starts: [0; MAX_LABELS], count: 0, len: 0 }
     }
 
     /// Lays out `name` with one walk of the (possibly compressed) source.
     #[inline(always)]
     fn fill(&mut self, name: &Name<'_>) {
-        let flat = self;
         for label in name.labels() {
             // A checked name is at most 255 octets with its root and 128 labels, so
             // these always fit; the checks only keep the indexing panic-free.
-            let end = flat.len + 1 + label.len();
+            let end = self.len + 1 + label.len();
             let (Some(dst), Some(start)) =
-                (flat.bytes.get_mut(flat.len..end), flat.starts.get_mut(flat.count))
+                (self.bytes.get_mut(self.len..end), self.starts.get_mut(self.count))
             else {
                 break;
             };
             dst[0] = label.len() as u8;
             dst[1..].copy_from_slice(label);
-            *start = flat.len as u8;
-            flat.count += 1;
-            flat.len = end;
+            *start = self.len as u8;
+            self.count += 1;
+            self.len = end;
         }
     }
 
