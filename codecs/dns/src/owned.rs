@@ -72,17 +72,20 @@ impl MessageBuf {
 impl<'a> arbitrary::Arbitrary<'a> for RecordBuf {
     /// A name, one of the types this crate decodes (or TYPE65280), and arbitrary
     /// RDATA; RDATA that does not decode as its type is canonicalised to the
-    /// unknown TYPE65280, which keeps any octets. OPT is never generated (its place
-    /// in a message is constrained).
+    /// unknown TYPE65280, which keeps any octets, and RDATA that does is kept in its
+    /// canonical form (names uncompressed: a NAPTR replacement may arrive compressed,
+    /// RFC 3597 §4, but is never sent so). OPT is never generated (its place in a
+    /// message is constrained).
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         const TYPES: &[u16] =
             &[1, 2, 5, 6, 12, 13, 15, 16, 28, 33, 35, 39, 43, 46, 47, 48, 50, 64, 65, 257, 65280];
         let name = NameBuf::arbitrary(u)?;
         let mut rtype = Type(*u.choose(TYPES)?);
         let len = u.int_in_range(0..=64)?;
-        let rdata: Vec<u8> = u.bytes(len)?.to_vec();
-        if crate::RData::parse(&rdata, 0, rdata.len(), rtype).is_err() {
-            rtype = Type(65280);
+        let mut rdata: Vec<u8> = u.bytes(len)?.to_vec();
+        match crate::RData::parse(&rdata, 0, rdata.len(), rtype) {
+            Ok(parsed) => rdata = crate::text::rdata_bytes(&parsed),
+            Err(_) => rtype = Type(65280),
         }
         Ok(RecordBuf {
             name,

@@ -347,3 +347,18 @@ fn types_and_classes_print_mnemonics_or_generic_forms() {
     assert_eq!("class9".parse::<Class>().unwrap(), Class(9));
     assert_eq!("TYPE70000".parse::<Type>().unwrap_err().field(), "TYPE");
 }
+
+#[test]
+fn compressed_naptr_replacement_reads_and_writes_back_uncompressed() {
+    // Found by the dns_roundtrip fuzz target: a NAPTR replacement compressed inside
+    // its own RDATA (a label, then a pointer to offset 0, which holds a zero octet:
+    // the root). RFC 3597 §4 has receivers accept it; it is sent uncompressed, and
+    // the owned form's canonical RDATA (what Arbitrary stores) is that form.
+    let rdata = [0, 1, 1, 0, 0, 0, 0, 7, 107, 227, 0, 41, 6, 0, 4, 0xc0, 0];
+    let parsed = RData::parse(&rdata, 0, rdata.len(), Type::NAPTR).unwrap();
+    let canonical = crate::text::rdata_bytes(&parsed);
+    assert_eq!(canonical, [0, 1, 1, 0, 0, 0, 0, 7, 107, 227, 0, 41, 6, 0, 4, 0]);
+    let again = RData::parse(&canonical, 0, canonical.len(), Type::NAPTR).unwrap();
+    assert_eq!(again, parsed);
+    assert_eq!(crate::text::rdata_bytes(&again), canonical);
+}

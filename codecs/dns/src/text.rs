@@ -127,7 +127,7 @@ impl fmt::Display for RecordBuf {
 }
 
 /// The RDATA's uncompressed wire form.
-fn rdata_bytes(rdata: &RData<'_>) -> Vec<u8> {
+pub(crate) fn rdata_bytes(rdata: &RData<'_>) -> Vec<u8> {
     let mut buf = alloc::vec![0u8; rdata.wire_len()];
     let mut b = Builder::raw(&mut buf);
     let len = if rdata.emit_to(&mut b).is_ok() { b.written().len() } else { 0 };
