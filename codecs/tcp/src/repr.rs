@@ -21,7 +21,8 @@ use crate::{field, Flags, SackRanges, Segment, SeqNumber, TcpOption};
 ///   without ACK in `flags` still sends a correct segment. Bits above
 ///   [`Flags::ALL`] are dropped.
 /// - `sack_ranges` keeps only the blocks that fit in the 40 option octets after the
-///   other options (see [`Repr::sack_capacity`]), as Linux does.
+///   other options (see [`Repr::sack_capacity`]), as Linux does; `parse` applies
+///   the same limit.
 ///
 /// Fields that do not survive parsing: the acknowledgment number when ACK is clear
 /// (RFC 9293 §3.1: significant only with ACK; emitted as zero), the reserved bits
@@ -145,6 +146,12 @@ impl<'a> Repr<'a> {
         for option in crate::Options::new(segment.options_ref()) {
             repr.apply(option?);
         }
+        // The canonical form holds for parsed reprs too: a peer that packs its options
+        // tighter than emit's aligned layout can fit one more SACK block than emit
+        // can; that block is dropped here (SACK is advisory, RFC 2018 §4), as it
+        // would be on emit. Found by the tcp_parse fuzz target.
+        let keep = repr.sack_emitted();
+        repr.sack_ranges.truncate(keep);
         Ok(repr)
     }
 

@@ -328,3 +328,31 @@ fn repr_lengths() {
     };
     assert_eq!((repr.header_len(), repr.buffer_len(), repr.segment_len()), (24, 27, 5));
 }
+
+#[test]
+fn parsed_reprs_are_canonical_when_the_peer_packs_options_tightly() {
+    // Found by the tcp_parse fuzz target: MSS, SACK-permitted and four SACK blocks
+    // packed without NOPs fill exactly 40 option octets; emit's aligned layout has
+    // room for three blocks, so parse keeps three, and the round trip holds.
+    let data: [u8; 69] = [
+        168, 164, 0, 48, 102, 130, 0, 0, 0, 158, 252, 37, 252, 0, 2, 2, 148, 4, 160, 148, 2, 4,
+        196, 4, 5, 34, 26, 4, 235, 196, 4, 2, 8, 10, 30, 2, 2, 0, 0, 0, 0, 0, 0, 0, 9, 4, 4, 196,
+        4, 2, 8, 0, 0, 10, 145, 160, 185, 196, 4, 2, 8, 10, 30, 2, 30, 2, 4, 0, 0,
+    ];
+    let seg = Segment::new_checked(&data[..]).unwrap();
+    let blocks_on_wire = seg
+        .options_iter()
+        .find_map(|o| match o {
+            Ok(TcpOption::Sack(b)) => Some(b.iter().count()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(blocks_on_wire, 4);
+    let repr = Repr::parse(&seg).unwrap();
+    assert_eq!(repr.sack_ranges.len(), 3);
+    assert_eq!(repr.normalized(), repr);
+    let mut buf = vec![0u8; repr.buffer_len()];
+    let (src, dst) = ("192.0.2.1".parse().unwrap(), "198.51.100.2".parse().unwrap());
+    repr.emit(&mut Segment::new_unchecked(&mut buf[..]), src, dst);
+    assert_eq!(Repr::parse(&Segment::new_checked(&buf[..]).unwrap()).unwrap(), repr);
+}
