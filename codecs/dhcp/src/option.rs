@@ -152,6 +152,7 @@ impl PartialEq for Concat<'_> {
 }
 impl Eq for Concat<'_> {}
 
+#[inline(always)]
 fn exact<'a>(data: &'a [u8], n: usize, c: u8, at: usize, rule: &'static str) -> Result<&'a [u8]> {
     if data.len() == n {
         Ok(data)
@@ -160,6 +161,7 @@ fn exact<'a>(data: &'a [u8], n: usize, c: u8, at: usize, rule: &'static str) -> 
     }
 }
 
+#[inline(always)]
 fn non_empty(data: &[u8], min: usize, c: u8, at: usize) -> Result<&[u8]> {
     if data.len() >= min {
         Ok(data)
@@ -172,15 +174,18 @@ fn non_empty(data: &[u8], min: usize, c: u8, at: usize) -> Result<&[u8]> {
     }
 }
 
+#[inline(always)]
 fn addr(data: &[u8], c: u8, at: usize) -> Result<Ipv4Addr> {
     exact(data, 4, c, at, "RFC 2132: an address option has length 4")
         .map(|d| Ipv4Addr::from(read_array::<4>(d, 0)))
 }
 
+#[inline(always)]
 fn u32_of(data: &[u8], c: u8, at: usize) -> Result<u32> {
     exact(data, 4, c, at, "RFC 2132: a time option has length 4").map(|d| read_u32(d, 0))
 }
 
+#[inline(always)]
 fn u16_of(data: &[u8], c: u8, at: usize) -> Result<u16> {
     exact(data, 2, c, at, "RFC 2132: this option has length 2").map(|d| read_u16(d, 0))
 }
@@ -195,7 +200,10 @@ impl<'a> DhcpOption<'a> {
     /// message type and overload: 1; text and lists: at least 1; client id: at
     /// least 2; rapid commit: 0; address lists: a multiple of 4), overload is not
     /// 1-3, or the sub-options, names (RFC 3397) or routes (RFC 3442) are broken.
-    #[inline]
+    // Always in line: a `Result<DhcpOption>` returned from a call comes back through
+    // memory, and reloading its fields stalled on store forwarding (perf, dhcp bench);
+    // the helpers above are in line for the same reason. Errors are built out of line.
+    #[inline(always)]
     pub fn decode(code: u8, data: &'a [u8], at: usize) -> Result<Self> {
         let c = code;
         Ok(match code {
@@ -307,6 +315,7 @@ pub fn option_name(c: u8) -> &'static str {
     }
 }
 
+#[inline(always)]
 fn overload(data: &[u8], at: usize) -> Result<Overload> {
     match data {
         [1] => Ok(Overload::File),
@@ -325,6 +334,7 @@ fn overload(data: &[u8], at: usize) -> Result<Overload> {
     }
 }
 
+#[inline(always)]
 fn message_type(data: &[u8], at: usize) -> Result<MessageType> {
     match data {
         [v] => Ok(MessageType::from_u8(*v)),
@@ -337,6 +347,7 @@ fn message_type(data: &[u8], at: usize) -> Result<MessageType> {
 pub struct Addrs<'a>(&'a [u8]);
 
 impl<'a> Addrs<'a> {
+    #[inline(always)]
     fn new(data: &'a [u8], c: u8, at: usize) -> Result<Self> {
         if data.is_empty() || !data.len().is_multiple_of(4) {
             return Err(Error::malformed(

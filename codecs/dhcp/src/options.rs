@@ -50,6 +50,8 @@ pub struct RawOptions<'a> {
     end: usize,
     overload: u8,
     done: bool,
+    /// The error that ended the walk, until it is handed out.
+    error: Option<Error>,
 }
 
 impl<'a> RawOptions<'a> {
@@ -63,6 +65,7 @@ impl<'a> RawOptions<'a> {
             end: msg.len(),
             overload: 0,
             done: msg.len() < field::OPTIONS,
+            error: None,
         }
     }
 
@@ -88,23 +91,94 @@ impl<'a> RawOptions<'a> {
             _ => self.done = true,
         }
     }
+}
 
-    fn fail(&mut self, e: Error) -> Option<Result<RawOption<'a>>> {
-        self.done = true;
-        Some(Err(e))
+impl<'a> RawOptions<'a> {
+    /// The next instance; `None` at the end of the options or on an error, which
+    /// [`RawOptions::take_error`] then hands out.
+    ///
+    /// The common instance (in bounds, not pad or end) is taken in line, and the
+    /// out-of-line paths return nothing: an instance returned through memory, or
+    /// merged with one that was, had its odd-offset fields reloaded from the stack
+    /// and stalled on store forwarding (seen in perf; this is most of the time a
+    /// message's options take).
+    #[inline(always)]
+    fn next_instance(&mut self) -> Option<RawOption<'a>> {
+        while !self.done {
+            let at = self.pos;
+            let head = self.msg.get(at..at + 2).filter(|_| at + 2 <= self.end);
+            if let Some(&[c, len]) = head {
+                let start = at + 2;
+                let stop = start + usize::from(len);
+                let data = self.msg.get(start..stop).filter(|_| stop <= self.end);
+                if let Some(data) = data.filter(|_| c != code::PAD && c != code::END) {
+                    if c == code::OPTION_OVERLOAD && !self.overload_ok(at, data) {
+                        return None;
+                    }
+                    self.pos = stop;
+                    return Some(RawOption { code: c, data, offset: at });
+                }
+            }
+            self.slow(at);
+        }
+        None
     }
 
-    fn check_overload(&mut self, at: usize, data: &[u8]) -> Result<()> {
+    /// The error that ended the walk, once.
+    #[cold]
+    #[inline(never)]
+    fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    /// Pad, end and the framing errors at `at`, where the in-line path stopped.
+    #[cold]
+    #[inline(never)]
+    fn slow(&mut self, at: usize) {
+        let Some(&c) = self.msg.get(at).filter(|_| at < self.end) else {
+            return self.fail(Error::malformed("end option", self.end, RULE_END));
+        };
+        match c {
+            code::PAD => self.pos = at + 1,
+            code::END => self.next_area(),
+            _ if at + 1 >= self.end => {
+                self.fail(Error::truncated("option length", at + 1, 1, 0));
+            }
+            _ => {
+                let start = at + 2;
+                let len = self.msg.get(at + 1).map_or(0, |&l| usize::from(l));
+                let have = self.end.saturating_sub(start);
+                self.fail(Error::truncated("option data", start, len, have));
+            }
+        }
+    }
+
+    fn fail(&mut self, e: Error) {
+        self.done = true;
+        self.error = Some(e);
+    }
+
+    /// Checks an overload option (RFC 2132 §9.3) and records where it points.
+    #[cold]
+    #[inline(never)]
+    fn overload_ok(&mut self, at: usize, data: &[u8]) -> bool {
         if self.area != Area::Options || self.overload != 0 {
-            return Err(Error::malformed("option overload", at, RULE_OVERLOAD_USED));
+            self.fail(Error::malformed("option overload", at, RULE_OVERLOAD_USED));
+            return false;
         }
         match data {
             [v @ 1..=3] => {
                 self.overload = *v;
-                Ok(())
+                true
             }
-            [_] => Err(Error::malformed("option overload", at, RULE_OVERLOAD_VALUE)),
-            _ => Err(Error::malformed("option overload", at, RULE_OVERLOAD_LEN)),
+            [_] => {
+                self.fail(Error::malformed("option overload", at, RULE_OVERLOAD_VALUE));
+                false
+            }
+            _ => {
+                self.fail(Error::malformed("option overload", at, RULE_OVERLOAD_LEN));
+                false
+            }
         }
     }
 }
@@ -114,42 +188,10 @@ impl<'a> Iterator for RawOptions<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.done {
-                return None;
-            }
-            let at = self.pos;
-            let Some(&c) = self.msg.get(at).filter(|_| at < self.end) else {
-                return self.fail(Error::malformed("end option", self.end, RULE_END));
-            };
-            match c {
-                code::PAD => self.pos = at + 1,
-                code::END => self.next_area(),
-                _ => return self.option(at, c),
-            }
+        match self.next_instance() {
+            Some(o) => Some(Ok(o)),
+            None => self.take_error().map(Err),
         }
-    }
-}
-
-impl<'a> RawOptions<'a> {
-    #[inline]
-    fn option(&mut self, at: usize, c: u8) -> Option<Result<RawOption<'a>>> {
-        let start = at + 2;
-        let Some(&len) = self.msg.get(at + 1).filter(|_| at + 1 < self.end) else {
-            return self.fail(Error::truncated("option length", at + 1, 1, 0));
-        };
-        let len = usize::from(len);
-        let have = self.end.saturating_sub(start);
-        let Some(data) = self.msg.get(start..start + len).filter(|_| len <= have) else {
-            return self.fail(Error::truncated("option data", start, len, have));
-        };
-        if c == code::OPTION_OVERLOAD {
-            if let Err(e) = self.check_overload(at, data) {
-                return self.fail(e);
-            }
-        }
-        self.pos = start + len;
-        Some(Ok(RawOption { code: c, data, offset: at }))
     }
 }
 
@@ -173,6 +215,13 @@ impl<'a> RawOptions<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Concat<'a> {
     msg: &'a [u8],
+    /// The first instance's value. Besides saving a walk in [`Concat::first`], it
+    /// makes [`DhcpOption`] 56 octets, room for the error beside its tag, so
+    /// `Result<DhcpOption>` needs no tag of its own; with one (48 + 8 octets), every
+    /// move of an item copied the 7 padding octets after that tag as two overlapping
+    /// 4-octet moves, whose reload stalled on store forwarding: a third of the time
+    /// of decoding a message's options (perf, dhcp bench).
+    first: &'a [u8],
     code: u8,
     len: usize,
     offset: usize,
@@ -182,6 +231,10 @@ impl<'a> Concat<'a> {
     /// The option code.
     pub fn code(&self) -> u8 {
         self.code
+    }
+    /// The first instance's value.
+    pub fn first(&self) -> &'a [u8] {
+        self.first
     }
     /// The total length of the concatenated value.
     pub fn len(&self) -> usize {
@@ -293,6 +346,7 @@ impl<'a> Options<'a> {
 
     /// The codes that occur more than once, found before the walk starts; a
     /// framing error ends the pass (the walk reports it when it gets there).
+    #[inline(never)]
     fn find_repeated(&mut self) -> Bits {
         let (mut once, mut twice) = (Bits::default(), Bits::default());
         for o in self.raw.map_while(Result::ok) {
@@ -304,19 +358,26 @@ impl<'a> Options<'a> {
         twice
     }
 
-    /// The first instance of a code that has several: a view of them all.
-    fn long(&self, o: RawOption<'a>) -> DhcpOption<'a> {
+    /// An instance of a code that has several: at the first, the joined length of
+    /// them all; at a later one, `None` (it was joined already).
+    #[cold]
+    #[inline(never)]
+    fn long_len(&mut self, o: RawOption<'a>) -> Option<usize> {
+        if insert(&mut self.seen, o.code) {
+            return None;
+        }
         let later: usize =
             self.raw.map_while(Result::ok).filter(|l| l.code == o.code).map(|l| l.data.len()).sum();
-        let len = o.data.len() + later;
-        // From the start: this is the first instance, so fragments() sees them all.
-        DhcpOption::Long(Concat { msg: self.raw.msg, code: o.code, len, offset: o.offset })
+        Some(o.data.len() + later)
     }
 }
 
 impl<'a> Iterator for Options<'a> {
     type Item = Result<DhcpOption<'a>>;
 
+    /// Always in line, for the reason given at `RawOptions::next_instance`: the
+    /// decoded option then goes to the caller's match in registers.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
@@ -326,21 +387,23 @@ impl<'a> Iterator for Options<'a> {
             None => self.find_repeated(),
         };
         loop {
-            let o = match self.raw.next()? {
-                Ok(o) => o,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
+            let Some(o) = self.raw.next_instance() else {
+                self.done = true;
+                return self.raw.take_error().map(Err);
             };
-            if !contains(&repeated, o.code) {
-                let r = DhcpOption::decode(o.code, o.data, o.offset);
-                self.done = r.is_err();
-                return Some(r);
+            if contains(&repeated, o.code) {
+                match self.long_len(o) {
+                    Some(len) => {
+                        let (msg, first, code, offset) = (self.raw.msg, o.data, o.code, o.offset);
+                        let long = Concat { msg, first, code, len, offset };
+                        return Some(Ok(DhcpOption::Long(long)));
+                    }
+                    None => continue,
+                }
             }
-            if !insert(&mut self.seen, o.code) {
-                return Some(Ok(self.long(o)));
-            }
+            let r = DhcpOption::decode(o.code, o.data, o.offset);
+            self.done = r.is_err();
+            return Some(r);
         }
     }
 }

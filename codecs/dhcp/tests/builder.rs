@@ -70,6 +70,7 @@ fn long_options_are_split_and_joined() {
     let long = opts(msg);
     let DhcpOption::Long(c) = long.iter().find(|o| o.code() == 43).unwrap() else { panic!() };
     assert_eq!(c.to_vec(), value);
+    assert_eq!((c.first(), c.len()), (&value[..255], value.len()));
     let DhcpOption::Long(c) = long.iter().find(|o| o.code() == 6).unwrap() else { panic!() };
     let joined = c.to_vec();
     let DhcpOption::DomainNameServer(a) = c.decode(&joined).unwrap() else { panic!() };

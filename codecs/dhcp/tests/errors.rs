@@ -167,3 +167,17 @@ fn builder_errors() {
     // Max size below 300: no padding past it.
     assert_eq!(b.finish().unwrap(), 260);
 }
+
+/// The options iterator's speed rests on `Result<DhcpOption>` fitting the error
+/// beside the option's tag (see `Concat`): with a tag of its own, every item moved
+/// 7 padding octets in a way that stalled. This fails if a change to `DhcpOption`
+/// or the error type brings that tag back.
+#[test]
+fn result_of_an_option_has_no_tag_of_its_own() {
+    use core::mem::size_of;
+    assert_eq!(size_of::<wirestate_wire::Result<DhcpOption<'_>>>(), size_of::<DhcpOption<'_>>());
+    assert_eq!(
+        size_of::<Option<wirestate_wire::Result<DhcpOption<'_>>>>(),
+        size_of::<DhcpOption<'_>>()
+    );
+}
