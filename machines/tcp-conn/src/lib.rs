@@ -1,25 +1,38 @@
-//! A sans-IO TCP endpoint (RFC 9293), built from its parts up.
+//! A sans-IO TCP endpoint (RFC 9293).
 //!
-//! What is here so far, each part pure (time and keys passed in) and tested on its
-//! own against its RFC:
+//! [`Connection`] is one connection through all eleven states of RFC 9293 §3.3.2:
+//! segments ([`wirestate_tcp::Repr`]), timeouts and user calls go in; segments,
+//! deadlines and [`Event`]s come out. Time is passed in as [`Instant`]s and the
+//! secret for initial sequence numbers is part of [`Config`], so every run replays
+//! exactly. Memory is bounded: the buffers are allocated once at their configured
+//! sizes, and the out-of-order and SACK tables have fixed sizes.
 //!
-//! - [`RttEstimator`] and [`RttTimer`]: the retransmission timeout of RFC 6298 (SRTT,
-//!   RTTVAR, clock granularity, floor and ceiling, exponential backoff) and Karn's
-//!   rule for which segments may be timed.
-//! - [`IsnGenerator`]: initial sequence numbers as RFC 6528 defines them, a keyed
-//!   hash of the connection's 4-tuple plus a 4-microsecond clock, with the key and
-//!   the clock supplied by the caller.
+//! The parts, each tested on its own:
 //!
-//! The connection state machine itself (the eleven states, buffers, loss recovery,
-//! congestion control) is not built yet; it will use these parts.
+//! - [`RttEstimator`] and [`RttTimer`]: the retransmission timeout of RFC 6298 and
+//!   Karn's rule.
+//! - [`IsnGenerator`]: RFC 6528 initial sequence numbers.
+//! - [`CongestionControl`], with [`NewReno`] (RFC 5681, RFC 6582) and [`Cubic`]
+//!   (RFC 9438).
+//!
+//! [`Instant`]: wirestate_wire::Instant
 #![no_std]
 #![forbid(unsafe_code)]
 
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod buffer;
+mod cc;
+mod config;
+mod conn;
 mod isn;
 mod rtt;
+mod scoreboard;
 
+pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
+pub use config::{Config, Keepalive};
+pub use conn::{reset_for, CallError, Connection, Event, State, Stats, Transmit};
 pub use isn::IsnGenerator;
 pub use rtt::{RtoConfig, RttEstimator, RttTimer};

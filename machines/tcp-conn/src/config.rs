@@ -1,0 +1,131 @@
+//! What a connection is configured with.
+
+use core::time::Duration;
+
+use crate::cc::Algorithm;
+use crate::rtt::RtoConfig;
+
+/// Keepalive probing (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): off by default, as the
+/// RFCs require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Idle time before the first probe (RFC 1122: no less than two hours by default).
+    pub idle: Duration,
+    /// Time between unanswered probes.
+    pub interval: Duration,
+    /// Unanswered probes before the connection is given up (`TimedOut`).
+    pub probes: u32,
+}
+
+impl Default for Keepalive {
+    fn default() -> Self {
+        Keepalive {
+            idle: Duration::from_secs(7200),
+            interval: Duration::from_secs(75),
+            probes: 9,
+        }
+    }
+}
+
+/// A connection's settings. Every buffer and table it sizes is allocated once,
+/// when the connection is made.
+///
+/// ```
+/// use core::time::Duration;
+/// use wirestate_tcp_conn::{Algorithm, Config};
+/// let cfg = Config {
+///     send_buffer: 256 * 1024,
+///     recv_buffer: 256 * 1024,
+///     congestion: Algorithm::Cubic,
+///     nagle: false,
+///     ..Config::default()
+/// };
+/// assert_eq!(cfg.window_shift(), 3); // 256 KiB >> 3 fits the 16-bit window
+/// assert_eq!(cfg.time_wait, Duration::from_secs(60));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Config {
+    /// The MSS this end advertises and the largest segment payload it sends (the
+    /// path's limit; the peer's MSS option may lower it). RFC 9293 §3.7.1.
+    pub mss: u16,
+    /// Send buffer bytes: what `send` accepts before it returns 0.
+    pub send_buffer: usize,
+    /// Receive buffer bytes: the most this end ever advertises. At most 2^30
+    /// (RFC 7323 §2.3); larger values are clamped.
+    pub recv_buffer: usize,
+    /// Nagle's algorithm (RFC 9293 §3.7.4): hold a small segment while data is in
+    /// flight.
+    pub nagle: bool,
+    /// Offer window scaling (RFC 7323 §2).
+    pub window_scaling: bool,
+    /// Offer timestamps (RFC 7323 §3), which bring PAWS (§5) and RTT samples from
+    /// every ACK.
+    pub timestamps: bool,
+    /// Offer SACK (RFC 2018) and recover with it (RFC 6675).
+    pub sack: bool,
+    /// TIME-WAIT's length, 2 * MSL (RFC 9293 §3.4.2 suggests MSL = 2 minutes; Linux
+    /// waits 60 s in all).
+    pub time_wait: Duration,
+    /// The retransmission timeout's bounds (RFC 6298).
+    pub rto: RtoConfig,
+    /// The delayed ACK timer (RFC 9293 §3.8.6.3: under 0.5 s); `None` acknowledges
+    /// every segment at once.
+    pub delayed_ack: Option<Duration>,
+    /// Give up when sent data stays unacknowledged this long (RFC 9293 §3.8.3,
+    /// RFC 5482); also bounds the handshake.
+    pub user_timeout: Duration,
+    /// Keepalives, off when `None`.
+    pub keepalive: Option<Keepalive>,
+    /// Retransmission timeouts in a row before the connection is given up.
+    pub max_retransmits: u32,
+    /// RFC 5961 §7: challenge ACKs sent per second at most.
+    pub challenge_ack_limit: u32,
+    /// The congestion controller.
+    pub congestion: Algorithm,
+    /// The secret for initial sequence numbers (RFC 6528) and timestamp offsets:
+    /// random per host, from the caller's entropy.
+    pub isn_key: [u8; 16],
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mss: 1460,
+            send_buffer: 64 * 1024,
+            recv_buffer: 64 * 1024,
+            nagle: true,
+            window_scaling: true,
+            timestamps: true,
+            sack: true,
+            time_wait: Duration::from_secs(60),
+            rto: RtoConfig { min: Duration::from_millis(200), ..RtoConfig::default() },
+            delayed_ack: Some(Duration::from_millis(40)),
+            user_timeout: Duration::from_secs(300),
+            keepalive: None,
+            max_retransmits: 15,
+            challenge_ack_limit: 1000,
+            congestion: Algorithm::NewReno,
+            isn_key: [0; 16],
+        }
+    }
+}
+
+/// The largest receive buffer a scaled window can describe (RFC 7323 §2.3).
+pub(crate) const MAX_RECV_BUFFER: usize = 1 << 30;
+
+impl Config {
+    /// The receive buffer as used: clamped to 2^30, at least one byte.
+    pub fn recv_capacity(&self) -> usize {
+        self.recv_buffer.clamp(1, MAX_RECV_BUFFER)
+    }
+
+    /// The window scale shift this end offers: the least that lets the 16-bit
+    /// window field cover the receive buffer (at most 14, RFC 7323 §2.3).
+    pub fn window_shift(&self) -> u8 {
+        let mut shift = 0u8;
+        while shift < 14 && (self.recv_capacity() >> shift) > usize::from(u16::MAX) {
+            shift += 1;
+        }
+        shift
+    }
+}

@@ -1,0 +1,314 @@
+//! Two connections over a simulated link, for the model test and the goodput
+//! table: loss, duplication, reordering and delay from a seeded generator, so a
+//! failing case replays exactly.
+#![allow(dead_code)]
+
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use wirestate_tcp::{Repr, Segment};
+use wirestate_tcp_conn::{Config, Connection, Event, State};
+use wirestate_wire::Instant;
+
+/// splitmix64: small, seedable, good enough to pick losses.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p && p > 0.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+}
+
+/// What the link does to each segment.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkConfig {
+    /// One-way delay.
+    pub delay: Duration,
+    /// Extra random delay up to this (reorders segments).
+    pub jitter: Duration,
+    pub loss: f64,
+    pub duplicate: f64,
+    /// Serialisation: bytes per second, 0 for none.
+    pub rate: u64,
+    /// Queue limit in segments (drop-tail), 0 for none.
+    pub queue: usize,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            delay: Duration::from_millis(10),
+            jitter: Duration::ZERO,
+            loss: 0.0,
+            duplicate: 0.0,
+            rate: 0,
+            queue: 0,
+        }
+    }
+}
+
+struct InFlight {
+    at: Instant,
+    order: u64,
+    to_b: bool,
+    bytes: Vec<u8>,
+}
+
+/// Two endpoints, A (the client) and B (the server), and the link between them.
+pub struct Pair {
+    pub a: Connection,
+    pub b: Connection,
+    pub a_addr: SocketAddr,
+    pub b_addr: SocketAddr,
+    pub now: Instant,
+    pub link: LinkConfig,
+    pub rng: Rng,
+    queue: Vec<InFlight>,
+    order: u64,
+    /// When each direction's link is free again (serialisation).
+    busy_until: [Instant; 2],
+    pub a_events: Vec<Event>,
+    pub b_events: Vec<Event>,
+    pub segments: u64,
+}
+
+/// What each side writes, and what it got.
+#[derive(Debug, Default)]
+pub struct Transfer {
+    pub a_sent: usize,
+    pub b_sent: usize,
+    pub a_got: Vec<u8>,
+    pub b_got: Vec<u8>,
+    pub a_closed: bool,
+    pub b_closed: bool,
+}
+
+impl Pair {
+    pub fn new(a_cfg: Config, b_cfg: Config, link: LinkConfig, seed: u64) -> Self {
+        let a_addr: SocketAddr = "192.0.2.1:40000".parse().unwrap();
+        let b_addr: SocketAddr = "198.51.100.2:80".parse().unwrap();
+        let now = Instant::from_millis(1);
+        Pair {
+            a: Connection::connect(now, a_cfg, a_addr, b_addr),
+            b: Connection::listen(b_cfg, b_addr),
+            a_addr,
+            b_addr,
+            now,
+            link,
+            rng: Rng::new(seed),
+            queue: Vec::new(),
+            order: 0,
+            busy_until: [now; 2],
+            a_events: Vec::new(),
+            b_events: Vec::new(),
+            segments: 0,
+        }
+    }
+
+    fn send(&mut self, to_b: bool, bytes: &[u8]) {
+        self.segments += 1;
+        let dir = usize::from(to_b);
+        let mut at = self.now;
+        if self.link.rate > 0 {
+            let start = self.busy_until[dir].max(self.now);
+            let tx = Duration::from_nanos(bytes.len() as u64 * 1_000_000_000 / self.link.rate);
+            if self.link.queue > 0 {
+                let waiting = self.queue.iter().filter(|f| f.to_b == to_b && f.at > self.now + self.link.delay).count();
+                if waiting >= self.link.queue {
+                    return; // drop-tail
+                }
+            }
+            self.busy_until[dir] = start + tx;
+            at = start + tx;
+        }
+        if self.rng.chance(self.link.loss) {
+            return;
+        }
+        let copies = if self.rng.chance(self.link.duplicate) { 2 } else { 1 };
+        for _ in 0..copies {
+            let jitter = if self.link.jitter.is_zero() {
+                Duration::ZERO
+            } else {
+                Duration::from_nanos(self.rng.below(self.link.jitter.as_nanos() as u64))
+            };
+            self.order += 1;
+            self.queue.push(InFlight {
+                at: at + self.link.delay + jitter,
+                order: self.order,
+                to_b,
+                bytes: bytes.to_vec(),
+            });
+        }
+    }
+
+    /// Moves every segment both connections owe onto the link.
+    pub fn flush(&mut self) {
+        let mut buf = vec![0u8; 2048];
+        loop {
+            let mut any = false;
+            while let Some(t) = self.a.poll_transmit(self.now, &mut buf) {
+                let bytes = buf[..t.len].to_vec();
+                self.send(true, &bytes);
+                any = true;
+            }
+            while let Some(t) = self.b.poll_transmit(self.now, &mut buf) {
+                let bytes = buf[..t.len].to_vec();
+                self.send(false, &bytes);
+                any = true;
+            }
+            check(&self.a);
+            check(&self.b);
+            if !any {
+                break;
+            }
+        }
+        while let Some(e) = self.a.poll_event() {
+            self.a_events.push(e);
+        }
+        while let Some(e) = self.b.poll_event() {
+            self.b_events.push(e);
+        }
+    }
+
+    /// The next thing that happens: a delivery or a timer.
+    pub fn next_time(&self) -> Option<Instant> {
+        let link = self.queue.iter().map(|f| f.at).min();
+        [link, self.a.poll_timeout(), self.b.poll_timeout()].into_iter().flatten().min()
+    }
+
+    /// Advances to `t`: delivers what is due, in arrival order, and runs timers.
+    pub fn advance(&mut self, t: Instant) {
+        self.now = self.now.max(t);
+        loop {
+            let due = self
+                .queue
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.at <= self.now)
+                .min_by_key(|(_, f)| (f.at, f.order))
+                .map(|(i, _)| i);
+            let Some(i) = due else { break };
+            let f = self.queue.swap_remove(i);
+            let (src, dst) = if f.to_b { (self.a_addr, self.b_addr) } else { (self.b_addr, self.a_addr) };
+            let seg = Segment::new_checked(&f.bytes[..]).expect("a whole segment");
+            let repr = Repr::parse_verified(&seg, src.ip(), dst.ip()).expect("checksum");
+            if std::env::var_os("TCP_TRACE").is_some() {
+                let (who, c) = if f.to_b { ("A>B", &self.b) } else { ("B>A", &self.a) };
+                eprintln!(
+                    "{:>8.3} {who} seq={} ack={:?} f={:?} len={} win={} sack={:?} | rx {:?}",
+                    self.now.as_nanos() as f64 / 1e6,
+                    repr.seq_number.0,
+                    repr.ack_number.map(|a| a.0),
+                    repr.flags,
+                    repr.payload.len(),
+                    repr.window_len,
+                    repr.sack_ranges.as_slice(),
+                    c.state()
+                );
+            }
+            if f.to_b {
+                self.b.handle_segment(self.now, src.ip(), &repr);
+                check(&self.b);
+            } else {
+                self.a.handle_segment(self.now, src.ip(), &repr);
+                check(&self.a);
+            }
+        }
+        if self.a.poll_timeout().is_some_and(|d| d <= self.now) {
+            if std::env::var_os("TCP_TRACE").is_some() {
+                eprintln!("{:>8.3} A timeout {:?} una/nxt/rcv {:?}", self.now.as_nanos() as f64 / 1e6, self.a.state(), self.a.sequence());
+            }
+            self.a.handle_timeout(self.now);
+            check(&self.a);
+        }
+        if self.b.poll_timeout().is_some_and(|d| d <= self.now) {
+            if std::env::var_os("TCP_TRACE").is_some() {
+                eprintln!("{:>8.3} B timeout {:?} una/nxt/rcv {:?}", self.now.as_nanos() as f64 / 1e6, self.b.state(), self.b.sequence());
+            }
+            self.b.handle_timeout(self.now);
+            check(&self.b);
+        }
+    }
+
+    /// Runs both applications: A writes `a_data` then closes, B writes `b_data` then
+    /// closes; both read everything. Stops when nothing is left to happen or at
+    /// `limit` of simulated time.
+    pub fn run(&mut self, a_data: &[u8], b_data: &[u8], limit: Duration) -> Transfer {
+        let mut x = Transfer::default();
+        let mut buf = vec![0u8; 64 * 1024];
+        let end = self.now + limit;
+        let mut steps = 0u64;
+        loop {
+            steps += 1;
+            assert!(steps < 50_000_000, "no progress");
+            // Applications.
+            if x.a_sent < a_data.len() {
+                if let Ok(n) = self.a.send(&a_data[x.a_sent..]) {
+                    x.a_sent += n;
+                }
+            }
+            if x.a_sent == a_data.len() && !x.a_closed && self.a.state() != State::SynSent {
+                self.a.close(self.now);
+                x.a_closed = true;
+            }
+            if self.b.state() != State::Listen && self.b.state() != State::SynReceived {
+                if x.b_sent < b_data.len() {
+                    if let Ok(n) = self.b.send(&b_data[x.b_sent..]) {
+                        x.b_sent += n;
+                    }
+                }
+                if x.b_sent == b_data.len() && !x.b_closed {
+                    self.b.close(self.now);
+                    x.b_closed = true;
+                }
+            }
+            loop {
+                let n = self.a.recv(&mut buf);
+                if n == 0 {
+                    break;
+                }
+                x.a_got.extend_from_slice(&buf[..n]);
+            }
+            loop {
+                let n = self.b.recv(&mut buf);
+                if n == 0 {
+                    break;
+                }
+                x.b_got.extend_from_slice(&buf[..n]);
+            }
+            self.flush();
+            let Some(t) = self.next_time() else { break };
+            if t > end {
+                break;
+            }
+            self.advance(t);
+        }
+        x
+    }
+}
+
+/// The machine's own invariants, after every input and output.
+pub fn check(c: &Connection) {
+    if let Err(e) = c.check_invariants() {
+        panic!("invariant broken: {e}: {c:#?}");
+    }
+}
