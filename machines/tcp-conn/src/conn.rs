@@ -898,14 +898,24 @@ impl Connection {
     /// RFC 9293 §3.10.7.4, for SYN-RECEIVED and every synchronized state.
     fn on_synchronized(&mut self, now: Instant, seg: &Repr<'_>) {
         let rst = seg.flags.contains(Flags::RST);
-        let seg_len = seg.segment_len() as u32;
-        let syn = seg.flags.contains(Flags::SYN);
+        let mut seg_len = seg.segment_len() as u32;
+        let mut seq = seg.seq_number;
+        let mut syn = seg.flags.contains(Flags::SYN);
         if self.state == State::SynReceived && syn && !rst && seg.ack_number.is_none()
             && seg.seq_number == self.irs
         {
             // The peer's SYN again (our SYN,ACK was lost or is slow): answer it again.
             self.syn_due = true;
             return;
+        }
+        if syn && seq == self.irs && self.rcv_nxt == self.irs + 1 {
+            // The peer's SYN,ACK again (simultaneous open, RFC 9293 §3.5 figure 7):
+            // the SYN lies before the window and is trimmed off (§3.10.7.4: "trimming
+            // off any portions that lie outside the window (including SYN and FIN)");
+            // the rest is processed.
+            syn = false;
+            seq += 1;
+            seg_len -= 1;
         }
         // RFC 7323 §5.3 PAWS, before the sequence check.
         if let (Some(ts), Some((tsval, _))) = (self.ts, seg.timestamps) {
@@ -918,12 +928,12 @@ impl Connection {
         // first: sequence number acceptability (the four cases).
         let wnd = self.rcv_wnd();
         let acceptable = match (seg_len, wnd) {
-            (0, 0) => seg.seq_number == self.rcv_nxt,
-            (0, w) => seg.seq_number.in_window(self.rcv_nxt, w),
+            (0, 0) => seq == self.rcv_nxt,
+            (0, w) => seq.in_window(self.rcv_nxt, w),
             (_, 0) => false,
             (l, w) => {
-                seg.seq_number.in_window(self.rcv_nxt, w)
-                    || (seg.seq_number + (l as usize - 1)).in_window(self.rcv_nxt, w)
+                seq.in_window(self.rcv_nxt, w)
+                    || (seq + (l as usize - 1)).in_window(self.rcv_nxt, w)
             }
         };
         if !acceptable {
@@ -1576,7 +1586,7 @@ impl Connection {
         if fin {
             r.flags.insert(Flags::FIN);
         }
-        if len > 0 || fin {
+        if len > 0 {
             r.flags.insert(Flags::PSH);
         }
         let synchronized_or_synrcvd = self.state != State::SynSent;
