@@ -274,6 +274,18 @@ impl RecvBuffer {
         n as usize
     }
 
+    /// The unread in-order bytes that lie in one piece from the read position.
+    pub(crate) fn contiguous(&self) -> &[u8] {
+        let cap = self.ring.capacity();
+        let n = self.ring.len.min(cap - self.ring.head);
+        self.ring.buf.get(self.ring.head..self.ring.head + n).unwrap_or_default()
+    }
+
+    /// Drops `n` read bytes (at most what is readable).
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.ring.advance(n);
+    }
+
     /// Copies up to `out.len()` in-order bytes to the user.
     pub(crate) fn read(&mut self, out: &mut [u8]) -> usize {
         let n = out.len().min(self.ring.len);

@@ -212,8 +212,8 @@ impl CongestionControl for Cubic {
         let t = (now - epoch).as_secs_f64();
         // §4.2: the target one RTT ahead.
         let ahead = t + rtt - self.k;
-        let target = (C * ahead * ahead * ahead + self.w_max)
-            .clamp(self.cwnd_segs, 1.5 * self.cwnd_segs);
+        let target =
+            (C * ahead * ahead * ahead + self.w_max).clamp(self.cwnd_segs, 1.5 * self.cwnd_segs);
         // §4.3: the Reno-friendly estimate.
         let alpha = 3.0 * (1.0 - BETA) / (1.0 + BETA);
         self.w_est += alpha * acked_segs / self.cwnd_segs;

@@ -19,11 +19,7 @@ pub struct Keepalive {
 
 impl Default for Keepalive {
     fn default() -> Self {
-        Keepalive {
-            idle: Duration::from_secs(7200),
-            interval: Duration::from_secs(75),
-            probes: 9,
-        }
+        Keepalive { idle: Duration::from_secs(7200), interval: Duration::from_secs(75), probes: 9 }
     }
 }
 

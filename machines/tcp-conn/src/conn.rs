@@ -545,6 +545,30 @@ impl Connection {
     pub fn recv(&mut self, out: &mut [u8]) -> usize {
         let before = self.advertisable_edge();
         let n = self.recv_buf.read(out);
+        self.after_read(before, n);
+        n
+    }
+
+    /// Reads in place: `f` sees the unread bytes that lie in one piece in the
+    /// receive buffer (all of them, or those up to where the ring wraps) and
+    /// returns how many it consumed. No copy; call again for the rest.
+    ///
+    /// ```
+    /// # use wirestate_tcp_conn::{Config, Connection};
+    /// # let mut c = Connection::listen(Config::default(), "10.0.0.1:80".parse().unwrap());
+    /// let mut total = 0;
+    /// while c.recv_with(|bytes| { total += bytes.len(); bytes.len() }) > 0 {}
+    /// ```
+    pub fn recv_with(&mut self, f: impl FnOnce(&[u8]) -> usize) -> usize {
+        let before = self.advertisable_edge();
+        let view = self.recv_buf.contiguous();
+        let n = f(view).min(view.len());
+        self.recv_buf.consume(n);
+        self.after_read(before, n);
+        n
+    }
+
+    fn after_read(&mut self, before: SeqNumber, n: usize) {
         if n > 0 && self.state.is_synchronized() {
             // A window update when reading opened the window enough (RFC 9293
             // §3.8.6.2.2: by min(buffer / 2, SMSS) past what was advertised).
@@ -554,7 +578,6 @@ impl Connection {
                 self.ack_now = true;
             }
         }
-        n
     }
 
     /// Closes this end's side (RFC 9293 §3.10.4): FIN follows the buffered data.
@@ -689,10 +712,14 @@ impl Connection {
             _ => {
                 let flight = self.bytes_in_flight();
                 self.cc.on_timeout(now, flight);
-                // Go back to SND.UNA; RFC 2018 §8: forget SACK information after a
-                // timeout (the receiver may have reneged).
+                // Go back to SND.UNA. The resending skips what the peer SACKed, so
+                // one timeout does not resend a whole window the peer holds; a second
+                // timeout in a row forgets SACK information (RFC 2018 §8: the
+                // receiver may have reneged), so a reneging peer still gets all.
                 self.snd_nxt = self.snd_una;
-                self.scoreboard.clear();
+                if self.backoffs > 1 {
+                    self.scoreboard.clear();
+                }
                 self.recovery = None;
                 self.dup_acks = 0;
                 if self.snd_wnd == 0 {
@@ -901,7 +928,10 @@ impl Connection {
         let mut seg_len = seg.segment_len() as u32;
         let mut seq = seg.seq_number;
         let mut syn = seg.flags.contains(Flags::SYN);
-        if self.state == State::SynReceived && syn && !rst && seg.ack_number.is_none()
+        if self.state == State::SynReceived
+            && syn
+            && !rst
+            && seg.ack_number.is_none()
             && seg.seq_number == self.irs
         {
             // The peer's SYN again (our SYN,ACK was lost or is slow): answer it again.
@@ -949,7 +979,8 @@ impl Connection {
         }
         // RFC 7323 §4.3: TS.Recent from a segment covering the last ACK sent.
         if let (Some(mut ts), Some((tsval, _))) = (self.ts, seg.timestamps) {
-            if seg.seq_number.le(self.last_ack_sent) && (tsval.wrapping_sub(ts.recent) as i32) >= 0 {
+            if seg.seq_number.le(self.last_ack_sent) && (tsval.wrapping_sub(ts.recent) as i32) >= 0
+            {
                 ts.recent = tsval;
                 ts.recent_at = now;
                 self.ts = Some(ts);
@@ -1299,7 +1330,9 @@ impl Connection {
     fn window_to_advertise(&self, syn: bool) -> (u16, SeqNumber) {
         let edge = self.advertisable_edge();
         let grown = edge.offset_from(self.rcv_adv) as usize;
-        let edge = if edge.gt(self.rcv_adv) && grown < self.sws_threshold() && !syn
+        let edge = if edge.gt(self.rcv_adv)
+            && grown < self.sws_threshold()
+            && !syn
             && self.rcv_adv.ge(self.rcv_nxt)
         {
             self.rcv_adv
@@ -1401,7 +1434,8 @@ impl Connection {
             self.recovery = Some(rec);
             let seq = self.snd_una;
             let len = self.segment_len_at(seq, data_end);
-            let fin = self.fin_queued && seq + len == self.fin_seq() && self.snd_max.gt(self.fin_seq());
+            let fin =
+                self.fin_queued && seq + len == self.fin_seq() && self.snd_max.gt(self.fin_seq());
             if len == 0 && !fin {
                 return None;
             }
@@ -1461,11 +1495,22 @@ impl Connection {
     fn write_data(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
         if !matches!(
             self.state,
-            State::Established | State::CloseWait | State::FinWait1 | State::Closing | State::LastAck
+            State::Established
+                | State::CloseWait
+                | State::FinWait1
+                | State::Closing
+                | State::LastAck
         ) {
             return None;
         }
         let data_end = self.snd_buf_seq + self.send_buf.len();
+        // Going back after a timeout: skip what the peer SACKed.
+        while self.snd_nxt.lt(self.snd_max) {
+            match self.scoreboard.sacked_end(self.snd_nxt) {
+                Some(end) => self.snd_nxt = end.min(self.snd_max),
+                None => break,
+            }
+        }
         let seq = self.snd_nxt;
         let in_flight = seq.offset_from(self.snd_una) as usize;
         let wnd_edge = self.snd_una + self.snd_wnd;

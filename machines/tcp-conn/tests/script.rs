@@ -99,7 +99,8 @@ impl Script {
         payload: &[u8],
         edit: impl FnOnce(&mut Repr<'_>),
     ) -> &mut Self {
-        let mut r = Repr::new(self.peer.port(), self.local.port(), SeqNumber(PEER_ISS.wrapping_add(seq)));
+        let mut r =
+            Repr::new(self.peer.port(), self.local.port(), SeqNumber(PEER_ISS.wrapping_add(seq)));
         r.flags = flags;
         if flags.contains(Flags::ACK) {
             r.ack_number = Some(SeqNumber(self.iss.wrapping_add(ack)));
@@ -601,7 +602,7 @@ fn sack_recovery_resends_only_the_holes() {
     while s.try_out().is_some() {}
     // Segments 1 and 3 (of 0..8) lost: the peer SACKs 2, then 4..8.
     let iss = s.iss;
-    let mut sack = |s: &mut Script, blocks: &[(u32, u32)]| {
+    let sack = |s: &mut Script, blocks: &[(u32, u32)]| {
         let b: Vec<_> =
             blocks.iter().map(|&(l, h)| (SeqNumber(iss + l), SeqNumber(iss + h))).collect();
         s.inject_with(ACK, 1, 1001, &[], |r| r.sack_ranges = SackRanges::from_slice(&b));
@@ -684,6 +685,6 @@ fn user_timeout_gives_up_on_unacknowledged_data() {
         s.at(t);
         while s.try_out().is_some() {}
     }
-    assert!(t >= 5000 && t <= 8000, "{t}");
+    assert!((5000..=8000).contains(&t), "{t}");
     assert_eq!(s.events(), [Event::TimedOut]);
 }

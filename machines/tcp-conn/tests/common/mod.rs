@@ -1,7 +1,7 @@
 //! Two connections over a simulated link, for the model test and the goodput
 //! table: loss, duplication, reordering and delay from a seeded generator, so a
 //! failing case replays exactly.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use core::net::SocketAddr;
 use core::time::Duration;
@@ -128,11 +128,15 @@ impl Pair {
         self.segments += 1;
         let dir = usize::from(to_b);
         let mut at = self.now;
-        if self.link.rate > 0 {
+        if let Some(nanos) = (bytes.len() as u64 * 1_000_000_000).checked_div(self.link.rate) {
             let start = self.busy_until[dir].max(self.now);
-            let tx = Duration::from_nanos(bytes.len() as u64 * 1_000_000_000 / self.link.rate);
+            let tx = Duration::from_nanos(nanos);
             if self.link.queue > 0 {
-                let waiting = self.queue.iter().filter(|f| f.to_b == to_b && f.at > self.now + self.link.delay).count();
+                let waiting = self
+                    .queue
+                    .iter()
+                    .filter(|f| f.to_b == to_b && f.at > self.now + self.link.delay)
+                    .count();
                 if waiting >= self.link.queue {
                     return; // drop-tail
                 }
@@ -208,7 +212,8 @@ impl Pair {
                 .map(|(i, _)| i);
             let Some(i) = due else { break };
             let f = self.queue.swap_remove(i);
-            let (src, dst) = if f.to_b { (self.a_addr, self.b_addr) } else { (self.b_addr, self.a_addr) };
+            let (src, dst) =
+                if f.to_b { (self.a_addr, self.b_addr) } else { (self.b_addr, self.a_addr) };
             let seg = Segment::new_checked(&f.bytes[..]).expect("a whole segment");
             let repr = Repr::parse_verified(&seg, src.ip(), dst.ip()).expect("checksum");
             if std::env::var_os("TCP_TRACE").is_some() {
@@ -235,14 +240,24 @@ impl Pair {
         }
         if self.a.poll_timeout().is_some_and(|d| d <= self.now) {
             if std::env::var_os("TCP_TRACE").is_some() {
-                eprintln!("{:>8.3} A timeout {:?} una/nxt/rcv {:?}", self.now.as_nanos() as f64 / 1e6, self.a.state(), self.a.sequence());
+                eprintln!(
+                    "{:>8.3} A timeout {:?} una/nxt/rcv {:?}",
+                    self.now.as_nanos() as f64 / 1e6,
+                    self.a.state(),
+                    self.a.sequence()
+                );
             }
             self.a.handle_timeout(self.now);
             check(&self.a);
         }
         if self.b.poll_timeout().is_some_and(|d| d <= self.now) {
             if std::env::var_os("TCP_TRACE").is_some() {
-                eprintln!("{:>8.3} B timeout {:?} una/nxt/rcv {:?}", self.now.as_nanos() as f64 / 1e6, self.b.state(), self.b.sequence());
+                eprintln!(
+                    "{:>8.3} B timeout {:?} una/nxt/rcv {:?}",
+                    self.now.as_nanos() as f64 / 1e6,
+                    self.b.state(),
+                    self.b.sequence()
+                );
             }
             self.b.handle_timeout(self.now);
             check(&self.b);
@@ -303,6 +318,40 @@ impl Pair {
             self.advance(t);
         }
         x
+    }
+}
+
+impl Pair {
+    /// A writes `data` (without closing); runs until B has read all of it, or
+    /// `limit` passes. Returns the bytes B read.
+    pub fn run_until_received(&mut self, data: &[u8], limit: Duration) -> usize {
+        let end = self.now + limit;
+        let (mut sent, mut got) = (0, 0);
+        let mut buf = vec![0u8; 64 * 1024];
+        while got < data.len() {
+            if sent < data.len() {
+                if let Ok(n) = self.a.send(&data[sent..]) {
+                    sent += n;
+                }
+            }
+            loop {
+                let n = self.b.recv(&mut buf);
+                if n == 0 {
+                    break;
+                }
+                got += n;
+            }
+            self.flush();
+            if got >= data.len() {
+                break;
+            }
+            let Some(t) = self.next_time() else { break };
+            if t > end {
+                break;
+            }
+            self.advance(t);
+        }
+        got
     }
 }
 
