@@ -378,6 +378,44 @@ impl Connection {
         Connection::new(cfg, local, State::Listen)
     }
 
+    /// A connection rebuilt from a SYN cookie (RFC 4987 §3.6): `seg` is the
+    /// handshake's last ACK, `iss` the cookie. Options other than the MSS the cookie
+    /// carries are lost: no window scaling, SACK or timestamps.
+    pub(crate) fn from_cookie(
+        now: Instant,
+        cfg: Config,
+        local: SocketAddr,
+        remote: SocketAddr,
+        iss: SeqNumber,
+        seg: &Repr<'_>,
+        mss: u16,
+    ) -> Self {
+        let mut c = Connection::new(cfg, local, State::Established);
+        c.remote = Some(remote);
+        c.iss = iss;
+        c.snd_una = iss + 1;
+        c.snd_nxt = iss + 1;
+        c.snd_max = iss + 1;
+        c.snd_buf_seq = iss + 1;
+        c.irs = seg.seq_number - 1;
+        c.rcv_nxt = seg.seq_number;
+        // The cookie's SYN,ACK advertised the buffer, capped at 16 bits.
+        let wnd = cfg.recv_capacity().min(usize::from(u16::MAX));
+        c.rcv_adv = c.rcv_nxt + wnd;
+        c.smss = usize::from(mss.min(cfg.mss)).max(1);
+        c.cc.init(c.smss);
+        c.snd_wnd = usize::from(seg.window_len);
+        c.max_snd_wnd = c.snd_wnd;
+        c.snd_wl1 = seg.seq_number;
+        c.snd_wl2 = iss + 1;
+        c.raise(Event::Connected);
+        c.arm_keepalive(now);
+        if !seg.payload.is_empty() || seg.flags.contains(Flags::FIN) {
+            c.on_text_and_fin(now, seg);
+        }
+        c
+    }
+
     fn choose_iss(&mut self, now: Instant, remote: SocketAddr) {
         self.iss = self.isn.isn(now, self.local, remote);
         self.snd_una = self.iss;

@@ -1,6 +1,9 @@
 //! A sans-IO TCP endpoint (RFC 9293).
 //!
-//! [`Connection`] is one connection through all eleven states of RFC 9293 §3.3.2:
+//! [`Connection`] is one connection through all eleven states of RFC 9293 §3.3.2;
+//! [`Listener`] answers SYNs on a port with a bounded backlog (and SYN cookies as
+//! an option) and hands out connections.
+//!
 //! segments ([`wirestate_tcp::Repr`]), timeouts and user calls go in; segments,
 //! deadlines and [`Event`]s come out. Time is passed in as [`Instant`]s and the
 //! secret for initial sequence numbers is part of [`Config`], so every run replays
@@ -28,6 +31,7 @@ mod cc;
 mod config;
 mod conn;
 mod isn;
+mod listener;
 mod rtt;
 mod scoreboard;
 
@@ -35,4 +39,5 @@ pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
 pub use config::{Config, Keepalive};
 pub use conn::{reset_for, CallError, Connection, Event, State, Stats, Transmit};
 pub use isn::IsnGenerator;
+pub use listener::{Listener, ListenerStats};
 pub use rtt::{RtoConfig, RttEstimator, RttTimer};
