@@ -255,6 +255,9 @@ pub struct Connection {
     scoreboard: Scoreboard,
     dup_acks: u32,
     recovery: Option<Recovery>,
+    /// RFC 6582 §3.2 "recover": SND.MAX when recovery last began or the timer last
+    /// fired; duplicate ACKs start a new recovery only once SND.UNA passed it.
+    recover: SeqNumber,
 
     // ---- timers ----
     rto_at: Option<Instant>,
@@ -341,6 +344,7 @@ impl Connection {
             scoreboard: Scoreboard::default(),
             dup_acks: 0,
             recovery: None,
+            recover: SeqNumber(0),
             rto_at: None,
             delack_at: None,
             persist_at: None,
@@ -421,6 +425,7 @@ impl Connection {
         self.snd_una = self.iss;
         self.snd_nxt = self.iss;
         self.snd_max = self.iss;
+        self.recover = self.iss;
         self.snd_buf_seq = self.iss + 1;
         if self.cfg.timestamps {
             // RFC 7323 §5.4: a per-connection offset, here the tuple's hash the other
@@ -750,6 +755,9 @@ impl Connection {
             _ => {
                 let flight = self.bytes_in_flight();
                 self.cc.on_timeout(now, flight);
+                // RFC 6582 §3.2: after a timeout, duplicate ACKs for what is sent
+                // again must not start a fast retransmit.
+                self.recover = self.snd_max;
                 // Go back to SND.UNA. The resending skips what the peer SACKed, so
                 // one timeout does not resend a whole window the peer holds; a second
                 // timeout in a row forgets SACK information (RFC 2018 §8: the
@@ -1216,10 +1224,12 @@ impl Connection {
             return;
         }
         let lost = self.sack_ok && self.scoreboard.is_lost(self.snd_una, self.smss);
-        if self.dup_acks as usize >= DUP_THRESH || lost {
-            // RFC 6582 §3.2 step 2: only if the ACK covers more than "recover";
-            // since recovery state is dropped at its end, entering is always allowed.
-            let flight = self.snd_max.offset_from(self.snd_una) as usize;
+        // RFC 6582 §3.2 step 2: only if the ACK covers more than "recover".
+        if (self.dup_acks as usize >= DUP_THRESH || lost) && self.snd_una.gt(self.recover) {
+            // FlightSize (RFC 5681 §3.2 eq. 4): what is outstanding, SND.NXT on
+            // (after a timeout SND.MAX is far ahead of what is really out).
+            let flight = self.bytes_in_flight();
+            self.recover = self.snd_max;
             self.cc.on_congestion(now, flight);
             self.stats.fast_recoveries += 1;
             self.recovery = Some(Recovery {
