@@ -8,7 +8,9 @@
 //! deadlines and [`Event`]s come out. Time is passed in as [`Instant`]s and the
 //! secret for initial sequence numbers is part of [`Config`], so every run replays
 //! exactly. Memory is bounded: the buffers are allocated once at their configured
-//! sizes, and the out-of-order and SACK tables have fixed sizes.
+//! sizes, and the out-of-order and SACK tables have fixed sizes. `no_std`; the
+//! connection and the listener need the `alloc` feature (on with `std`, the
+//! default).
 //!
 //! The parts, each tested on its own:
 //!
@@ -22,22 +24,29 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
 mod buffer;
 mod cc;
 mod config;
+#[cfg(feature = "alloc")]
 mod conn;
 mod isn;
+#[cfg(feature = "alloc")]
 mod listener;
 mod rtt;
+#[cfg(feature = "alloc")]
 mod scoreboard;
 
 pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
 pub use config::{Config, Keepalive};
+#[cfg(feature = "alloc")]
 pub use conn::{reset_for, CallError, Connection, Event, State, Stats, Transmit};
 pub use isn::IsnGenerator;
+#[cfg(feature = "alloc")]
 pub use listener::{Listener, ListenerStats};
 pub use rtt::{RtoConfig, RttEstimator, RttTimer};
