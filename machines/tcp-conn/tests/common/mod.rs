@@ -238,29 +238,20 @@ impl Pair {
                 check(&self.a);
             }
         }
-        if self.a.poll_timeout().is_some_and(|d| d <= self.now) {
-            if std::env::var_os("TCP_TRACE").is_some() {
-                eprintln!(
-                    "{:>8.3} A timeout {:?} una/nxt/rcv {:?}",
-                    self.now.as_nanos() as f64 / 1e6,
-                    self.a.state(),
-                    self.a.sequence()
-                );
+        let now = self.now;
+        for (name, c) in [("A", &mut self.a), ("B", &mut self.b)] {
+            if c.poll_timeout().is_some_and(|d| d <= now) {
+                if std::env::var_os("TCP_TRACE").is_some() {
+                    let ms = now.as_nanos() as f64 / 1e6;
+                    eprintln!(
+                        "{ms:>8.3} {name} timeout {:?} una/nxt/rcv {:?}",
+                        c.state(),
+                        c.sequence()
+                    );
+                }
+                c.handle_timeout(now);
+                check(c);
             }
-            self.a.handle_timeout(self.now);
-            check(&self.a);
-        }
-        if self.b.poll_timeout().is_some_and(|d| d <= self.now) {
-            if std::env::var_os("TCP_TRACE").is_some() {
-                eprintln!(
-                    "{:>8.3} B timeout {:?} una/nxt/rcv {:?}",
-                    self.now.as_nanos() as f64 / 1e6,
-                    self.b.state(),
-                    self.b.sequence()
-                );
-            }
-            self.b.handle_timeout(self.now);
-            check(&self.b);
         }
     }
 
