@@ -23,6 +23,9 @@ pub trait CongestionControl: core::fmt::Debug {
     fn on_timeout(&mut self, now: Instant, flight: usize);
     /// Loss recovery ended with a full acknowledgment.
     fn on_recovery_end(&mut self, now: Instant, flight: usize);
+    /// Slow start should end here without a loss (RFC 9406 saw the RTT grow):
+    /// ssthresh becomes the current window.
+    fn exit_slow_start(&mut self, now: Instant);
     /// The congestion window in bytes.
     fn window(&self) -> usize;
     /// The slow start threshold in bytes.
@@ -97,6 +100,10 @@ impl CongestionControl for NewReno {
     fn on_recovery_end(&mut self, _now: Instant, flight: usize) {
         // RFC 6582 §3.2 step 3, option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).
         self.cwnd = self.ssthresh.min(flight.max(self.mss) + self.mss);
+    }
+
+    fn exit_slow_start(&mut self, _now: Instant) {
+        self.ssthresh = self.cwnd;
     }
 
     fn window(&self) -> usize {
@@ -242,6 +249,12 @@ impl CongestionControl for Cubic {
         self.set_cwnd_segs((self.ssthresh as f64 / self.mss as f64).max(1.0));
     }
 
+    fn exit_slow_start(&mut self, _now: Instant) {
+        // Congestion avoidance starts its curve at the current window (on_ack sees
+        // W_max = 0 and begins there).
+        self.ssthresh = self.cwnd;
+    }
+
     fn window(&self) -> usize {
         self.cwnd
     }
@@ -299,6 +312,9 @@ impl CongestionControl for Controller {
     }
     fn on_recovery_end(&mut self, now: Instant, flight: usize) {
         self.inner().on_recovery_end(now, flight);
+    }
+    fn exit_slow_start(&mut self, now: Instant) {
+        self.inner().exit_slow_start(now);
     }
     fn window(&self) -> usize {
         self.inner_ref().window()

@@ -78,6 +78,9 @@ pub struct Config {
     pub challenge_ack_limit: u32,
     /// The congestion controller.
     pub congestion: Algorithm,
+    /// Leave the first slow start when the RTT starts to grow (RFC 9406), rather
+    /// than at the first loss. Needs RTT samples on most ACKs: timestamps.
+    pub hystart: bool,
     /// The secret for initial sequence numbers (RFC 6528) and timestamp offsets:
     /// random per host, from the caller's entropy.
     pub isn_key: [u8; 16],
@@ -101,6 +104,7 @@ impl Default for Config {
             max_retransmits: 15,
             challenge_ack_limit: 1000,
             congestion: Algorithm::NewReno,
+            hystart: true,
             isn_key: [0; 16],
         }
     }

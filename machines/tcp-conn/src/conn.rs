@@ -152,6 +152,17 @@ struct Recovery {
     resend_una: bool,
 }
 
+/// RFC 9406 state: the current round's end and least RTT, the last round's,
+/// the samples this round, and whether the first slow start is over.
+#[derive(Debug, Clone, Copy, Default)]
+struct HyStart {
+    end: SeqNumber,
+    current_min: Option<Duration>,
+    last_min: Option<Duration>,
+    samples: u32,
+    done: bool,
+}
+
 /// The RFC 7323 state of a connection with timestamps.
 #[derive(Debug, Clone, Copy)]
 struct Timestamps {
@@ -255,6 +266,7 @@ pub struct Connection {
     scoreboard: Scoreboard,
     dup_acks: u32,
     recovery: Option<Recovery>,
+    hystart: HyStart,
     /// RFC 6582 §3.2 "recover": SND.MAX when recovery last began or the timer last
     /// fired; duplicate ACKs start a new recovery only once SND.UNA passed it.
     recover: SeqNumber,
@@ -344,6 +356,7 @@ impl Connection {
             scoreboard: Scoreboard::default(),
             dup_acks: 0,
             recovery: None,
+            hystart: HyStart::default(),
             recover: SeqNumber(0),
             rto_at: None,
             delack_at: None,
@@ -426,6 +439,7 @@ impl Connection {
         self.snd_nxt = self.iss;
         self.snd_max = self.iss;
         self.recover = self.iss;
+        self.hystart.end = self.iss;
         self.snd_buf_seq = self.iss + 1;
         if self.cfg.timestamps {
             // RFC 7323 §5.4: a per-connection offset, here the tuple's hash the other
@@ -755,6 +769,7 @@ impl Connection {
             _ => {
                 let flight = self.bytes_in_flight();
                 self.cc.on_timeout(now, flight);
+                self.hystart.done = true;
                 // RFC 6582 §3.2: after a timeout, duplicate ACKs for what is sent
                 // again must not start a fast retransmit.
                 self.recover = self.snd_max;
@@ -930,7 +945,12 @@ impl Connection {
     }
 
     /// An RTT sample from a timed segment or the echoed timestamp; true if taken.
-    fn rtt_timer_sample(&mut self, now: Instant, seg: &Repr<'_>, ack: SeqNumber) -> bool {
+    fn rtt_timer_sample(
+        &mut self,
+        now: Instant,
+        seg: &Repr<'_>,
+        ack: SeqNumber,
+    ) -> Option<Duration> {
         let from_ts = match (self.ts, seg.timestamps) {
             // RFC 7323 §4.1: RTT from TSecr, for ACKs that advance the left edge.
             (Some(ts), Some((_, tsecr))) if tsecr != 0 => {
@@ -940,13 +960,42 @@ impl Connection {
             _ => None,
         };
         let timed = self.rtt_timer.on_ack(ack, now);
-        match from_ts.or(timed) {
-            Some(sample) => {
-                self.rtt.on_sample(sample);
-                true
-            }
-            None => false,
+        let sample = from_ts.or(timed)?;
+        self.rtt.on_sample(sample);
+        Some(sample)
+    }
+
+    /// RFC 9406 (HyStart++) §4.2: in the first slow start, leave it when a round's
+    /// least RTT has grown by eta = clamp(last / 8, 4 ms, 16 ms) over the previous
+    /// round's, the sign that the path's queue is filling, instead of overshooting
+    /// until it drops a window's worth. Rounds end when SND.UNA passes the SND.MAX
+    /// of the round's start. (RFC 9406's conservative slow start that follows is
+    /// not implemented: this exits straight to congestion avoidance.)
+    fn hystart(&mut self, now: Instant, ack: SeqNumber, sample: Option<Duration>) {
+        const MIN_SAMPLES: u32 = 8;
+        let mut hs = self.hystart;
+        if hs.done || !self.cfg.hystart || self.cc.window() >= self.cc.ssthresh() {
+            return;
         }
+        if let Some(rtt) = sample {
+            hs.samples += 1;
+            hs.current_min = Some(hs.current_min.map_or(rtt, |m| m.min(rtt)));
+        }
+        if ack.ge(hs.end) {
+            hs.last_min = hs.current_min.or(hs.last_min);
+            hs.current_min = None;
+            hs.samples = 0;
+            hs.end = self.snd_max;
+        } else if hs.samples >= MIN_SAMPLES {
+            if let (Some(current), Some(last)) = (hs.current_min, hs.last_min) {
+                let eta = (last / 8).clamp(Duration::from_millis(4), Duration::from_millis(16));
+                if current >= last + eta {
+                    self.cc.exit_slow_start(now);
+                    hs.done = true;
+                }
+            }
+        }
+        self.hystart = hs;
     }
 
     /// Sends a challenge ACK (RFC 5961 §3.2, §4.2, §5.2), rate limited (§7).
@@ -1160,7 +1209,8 @@ impl Connection {
     fn on_new_ack(&mut self, now: Instant, seg: &Repr<'_>, ack: SeqNumber) {
         let acked = ack.offset_from(self.snd_una) as usize;
         let flight_before = self.snd_max.offset_from(self.snd_una) as usize;
-        self.rtt_timer_sample(now, seg, ack);
+        let sample = self.rtt_timer_sample(now, seg, ack);
+        self.hystart(now, ack, sample);
         // Release acknowledged data (the SYN and FIN take a number but no buffer).
         if ack.gt(self.snd_buf_seq) {
             let data = (ack.offset_from(self.snd_buf_seq) as usize).min(self.send_buf.len());
@@ -1231,6 +1281,7 @@ impl Connection {
             let flight = self.bytes_in_flight();
             self.recover = self.snd_max;
             self.cc.on_congestion(now, flight);
+            self.hystart.done = true;
             self.stats.fast_recoveries += 1;
             self.recovery = Some(Recovery {
                 recover: self.snd_max,

@@ -64,3 +64,38 @@ fn goodput_table_and_sack_beats_plain_newreno_under_loss() {
     assert!(table[1][2] > table[0][2], "1%: {:?}", table);
     assert!(table[1][3] > table[0][3], "5%: {:?}", table);
 }
+
+/// RFC 9406: with HyStart++ the first slow start ends on the RTT growing as the
+/// queue fills, before any loss; without it, at the first loss.
+#[test]
+fn hystart_leaves_slow_start_before_the_queue_overflows() {
+    let link = LinkConfig {
+        delay: Duration::from_millis(20),
+        rate: 100_000_000 / 8,
+        queue: 1000,
+        ..LinkConfig::default()
+    };
+    for hystart in [true, false] {
+        let cfg =
+            Config { send_buffer: 4 << 20, recv_buffer: 4 << 20, hystart, ..Config::default() };
+        let mut pair = Pair::new(cfg, cfg, link, 1);
+        let data = vec![1u8; 8 << 20];
+        let (mut sent, mut buf) = (0, vec![0u8; 1 << 20]);
+        let losses = |p: &Pair| p.a.stats().fast_recoveries + p.a.stats().timeouts;
+        while pair.a.ssthresh() == usize::MAX && losses(&pair) == 0 {
+            sent += pair.a.send(&data[sent..]).unwrap_or(0);
+            while pair.b.recv(&mut buf) > 0 {}
+            pair.flush();
+            let t = pair.next_time().expect("something to do");
+            pair.advance(t);
+        }
+        let losses = losses(&pair);
+        if hystart {
+            assert_eq!(losses, 0, "slow start should end before a loss");
+            // Left near the path's capacity: BDP 100 Mbit/s * 40 ms = 500 kB.
+            assert!((250_000..2_000_000).contains(&pair.a.ssthresh()), "{}", pair.a.ssthresh());
+        } else {
+            assert!(losses > 0);
+        }
+    }
+}
