@@ -1239,7 +1239,9 @@ impl Connection {
             Some(mut rec) => {
                 // Partial acknowledgment (RFC 6582 §3.2 step 5): send the next hole
                 // again, deflate by what was acknowledged, add back one SMSS.
-                rec.inflation = rec.inflation.saturating_sub(acked) + self.smss;
+                if !self.sack_ok {
+                    rec.inflation = rec.inflation.saturating_sub(acked) + self.smss;
+                }
                 rec.resend_una = !self.sack_ok;
                 if rec.high_rxt.lt(ack) {
                     rec.high_rxt = ack;
@@ -1268,8 +1270,11 @@ impl Connection {
         self.stats.dup_acks += 1;
         self.dup_acks += 1;
         if let Some(mut rec) = self.recovery {
-            // RFC 6582 §3.2 step 4: inflate by one SMSS.
-            rec.inflation += self.smss;
+            // RFC 6582 §3.2 step 4: inflate by one SMSS. Not with SACK: RFC 6675's
+            // pipe already leaves out what the duplicate ACK reported delivered.
+            if !self.sack_ok {
+                rec.inflation += self.smss;
+            }
             self.recovery = Some(rec);
             return;
         }

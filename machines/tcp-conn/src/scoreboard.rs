@@ -4,10 +4,11 @@
 use wirestate_tcp::SeqNumber;
 
 /// SACKed ranges above SND.UNA, in order, disjoint and non-adjacent; at most
-/// [`Scoreboard::MAX_RANGES`] (a report that would need more is merged into the
+/// [`Scoreboard::MAX_RANGES`] (64: a window of up to 128 segments with every
+/// other one lost; a report that would need more is merged into the
 /// nearest range's neighbourhood by dropping the highest range: the sender then
 /// only retransmits more than needed, never less).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Scoreboard {
     ranges: [(SeqNumber, SeqNumber); Scoreboard::MAX_RANGES],
     len: usize,
@@ -16,8 +17,14 @@ pub(crate) struct Scoreboard {
 /// RFC 6675 §2: DupThresh.
 pub(crate) const DUP_THRESH: usize = 3;
 
+impl Default for Scoreboard {
+    fn default() -> Self {
+        Scoreboard { ranges: [(SeqNumber(0), SeqNumber(0)); Scoreboard::MAX_RANGES], len: 0 }
+    }
+}
+
 impl Scoreboard {
-    pub(crate) const MAX_RANGES: usize = 32;
+    pub(crate) const MAX_RANGES: usize = 64;
 
     pub(crate) fn ranges(&self) -> &[(SeqNumber, SeqNumber)] {
         self.ranges.get(..self.len).unwrap_or_default()
