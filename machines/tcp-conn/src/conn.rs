@@ -283,6 +283,8 @@ pub struct Connection {
     /// Since when sent data (or a SYN) waits for its ACK.
     unacked_since: Option<Instant>,
     persist_backoff: u32,
+    /// Zero-window probes sent since the peer last acknowledged anything.
+    probes_unanswered: u32,
 
     // ---- what the next poll_transmit owes ----
     syn_due: bool,
@@ -367,6 +369,7 @@ impl Connection {
             backoffs: 0,
             unacked_since: None,
             persist_backoff: 0,
+            probes_unanswered: 0,
             syn_due: false,
             ack_now: false,
             unacked_bytes: 0,
@@ -728,7 +731,10 @@ impl Connection {
         }
         if self.persist_at.is_some_and(|t| t <= now) {
             self.persist_at = None;
-            if self.user_timed_out(now) {
+            // RFC 9293 §3.8.6.1: never give up while the peer answers the probes;
+            // only when `max_retransmits` of them in a row go unanswered.
+            self.probes_unanswered += 1;
+            if self.probes_unanswered > self.cfg.max_retransmits {
                 self.enter_closed(Event::TimedOut);
                 return;
             }
@@ -1166,6 +1172,12 @@ impl Connection {
     /// The ACK field of an acceptable segment in a synchronized state.
     fn on_ack(&mut self, now: Instant, seg: &Repr<'_>, ack: SeqNumber) {
         let old_wnd = self.snd_wnd;
+        self.probes_unanswered = 0;
+        if self.snd_wnd == 0 && self.persist_at.is_some() {
+            // A zero window the peer keeps answering is progress for the user
+            // timeout too (RFC 9293 §3.8.6.1).
+            self.unacked_since = self.unacked_since.map(|_| now);
+        }
         let mut new_sack = false;
         if self.sack_ok {
             for (l, r) in seg.sack_ranges.iter() {

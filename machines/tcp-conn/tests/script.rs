@@ -641,6 +641,35 @@ fn a_zero_window_is_probed_and_reopens() {
 }
 
 #[test]
+fn a_zero_window_answered_for_an_hour_never_times_out_but_silence_does() {
+    let cfg = Config { max_retransmits: 3, user_timeout: Duration::from_secs(60), ..plain() };
+    let mut s = Script::established(cfg);
+    s.inject_with(ACK, 1, 1, &[], |r| r.window_len = 0);
+    s.conn.send(b"abc").unwrap();
+    s.expect_none();
+    // RFC 9293 §3.8.6.1: the peer answers every probe, still with a zero window.
+    let mut probes = 0;
+    while s.now < Instant::from_millis(3_600_000) {
+        let t = s.conn.poll_timeout().expect("persist timer");
+        s.at(t.as_nanos() / 1_000_000);
+        if let Some(p) = s.try_out() {
+            assert_eq!(p.payload.len(), 1);
+            probes += 1;
+            s.inject_with(ACK, 1, 1, &[], |r| r.window_len = 0);
+        }
+    }
+    assert_eq!(s.state(), State::Established);
+    assert!(probes > 50, "{probes}"); // the interval backs off to the RTO ceiling
+                                      // Now the peer goes silent: given up after max_retransmits unanswered probes.
+    while s.state() == State::Established {
+        let t = s.conn.poll_timeout().expect("persist timer");
+        s.at(t.as_nanos() / 1_000_000);
+        while s.try_out().is_some() {}
+    }
+    assert_eq!(s.events(), [Event::TimedOut]);
+}
+
+#[test]
 fn keepalives_probe_an_idle_connection_then_give_up() {
     let cfg = Config {
         keepalive: Some(wirestate_tcp_conn::Keepalive {
