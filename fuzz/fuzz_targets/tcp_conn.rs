@@ -114,7 +114,7 @@ fuzz_target!(|input: Input| {
                 let n = usize::from(*n).min(sink.len());
                 c.recv(&mut sink[..n]);
             }
-            Op::Close => c.close(now),
+            Op::Close => c.close(),
             Op::Abort => c.abort(),
         }
         if let Err(e) = c.check_invariants() {

@@ -642,7 +642,7 @@ impl Connection {
 
     /// Closes this end's side (RFC 9293 §3.10.4): FIN follows the buffered data.
     /// Reading goes on until the peer closes too.
-    pub fn close(&mut self, now: Instant) {
+    pub fn close(&mut self) {
         match self.state {
             State::Listen | State::SynSent => self.enter_closed(Event::Closed),
             // RFC 9293 §3.10.4: in SYN-RECEIVED the FIN waits for ESTABLISHED.
@@ -657,7 +657,6 @@ impl Connection {
             }
             _ => {}
         }
-        let _ = now;
     }
 
     /// Aborts (RFC 9293 §3.10.5): a reset goes to the peer when the connection was

@@ -309,7 +309,7 @@ fn closed_answers_with_the_two_reset_forms() {
 #[test]
 fn active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed() {
     let mut s = Script::established(plain());
-    s.conn.close(s.now);
+    s.conn.close();
     assert_eq!(s.state(), State::FinWait1);
     let fin = s.expect();
     assert_eq!((fin.seq, fin.flags), (1, FIN | ACK));
@@ -333,7 +333,7 @@ fn active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed() {
 #[test]
 fn fin_and_ack_together_go_from_fin_wait_1_to_time_wait() {
     let mut s = Script::established(plain());
-    s.conn.close(s.now);
+    s.conn.close();
     s.expect();
     s.inject(FIN | ACK, 1, 2, &[]);
     assert_eq!(s.state(), State::TimeWait);
@@ -351,7 +351,7 @@ fn passive_close_walks_close_wait_last_ack_closed_and_half_close_still_sends() {
     let d = s.expect();
     assert_eq!((d.seq, d.payload.as_slice()), (1, &b"late"[..]));
     s.inject(ACK, 2, 5, &[]);
-    s.conn.close(s.now);
+    s.conn.close();
     assert_eq!(s.state(), State::LastAck);
     let fin = s.expect();
     assert_eq!((fin.seq, fin.flags), (5, FIN | ACK));
@@ -363,7 +363,7 @@ fn passive_close_walks_close_wait_last_ack_closed_and_half_close_still_sends() {
 #[test]
 fn simultaneous_close_goes_through_closing() {
     let mut s = Script::established(plain());
-    s.conn.close(s.now);
+    s.conn.close();
     s.expect();
     s.inject(FIN | ACK, 1, 1, &[]); // the peer's FIN, not acknowledging ours
     assert_eq!(s.state(), State::Closing);
@@ -377,7 +377,7 @@ fn close_in_syn_received_sends_fin_once_established() {
     let mut s = Script::server(plain());
     s.inject(SYN, 0, 0, &[]);
     s.expect();
-    s.conn.close(s.now);
+    s.conn.close();
     assert_eq!(s.state(), State::SynReceived);
     s.inject(ACK, 1, 1, &[]);
     assert_eq!(s.state(), State::FinWait1);
@@ -387,7 +387,7 @@ fn close_in_syn_received_sends_fin_once_established() {
 #[test]
 fn a_fin_is_sent_again_on_timeout() {
     let mut s = Script::established(plain());
-    s.conn.close(s.now);
+    s.conn.close();
     s.expect();
     let again = s.at(1000).expect();
     assert_eq!((again.seq, again.flags), (1, FIN | ACK));
@@ -425,11 +425,11 @@ fn reset_rules_in(state: State) {
     match state {
         State::Established => {}
         State::FinWait1 => {
-            s.conn.close(s.now);
+            s.conn.close();
             s.expect();
         }
         State::FinWait2 => {
-            s.conn.close(s.now);
+            s.conn.close();
             s.expect();
             s.inject(ACK, 1, 2, &[]);
         }
@@ -439,7 +439,7 @@ fn reset_rules_in(state: State) {
             rcv = 2;
         }
         State::Closing => {
-            s.conn.close(s.now);
+            s.conn.close();
             s.expect();
             s.inject(FIN | ACK, 1, 1, &[]);
             s.expect();
@@ -448,12 +448,12 @@ fn reset_rules_in(state: State) {
         State::LastAck => {
             s.inject(FIN | ACK, 1, 1, &[]);
             s.expect();
-            s.conn.close(s.now);
+            s.conn.close();
             s.expect();
             rcv = 2;
         }
         State::TimeWait => {
-            s.conn.close(s.now);
+            s.conn.close();
             s.expect();
             s.inject(FIN | ACK, 1, 2, &[]);
             s.expect();

@@ -273,7 +273,7 @@ impl Pair {
                 }
             }
             if x.a_sent == a_data.len() && !x.a_closed && self.a.state() != State::SynSent {
-                self.a.close(self.now);
+                self.a.close();
                 x.a_closed = true;
             }
             if self.b.state() != State::Listen && self.b.state() != State::SynReceived {
@@ -283,7 +283,7 @@ impl Pair {
                     }
                 }
                 if x.b_sent == b_data.len() && !x.b_closed {
-                    self.b.close(self.now);
+                    self.b.close();
                     x.b_closed = true;
                 }
             }
