@@ -136,16 +136,23 @@ impl SendBuffer {
 
 /// Out-of-order data in the receive window: up to [`Assembler::MAX_RANGES`]
 /// disjoint, non-adjacent ranges of offsets from RCV.NXT, in order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Assembler {
     ranges: [(u32, u32); Assembler::MAX_RANGES],
     len: usize,
 }
 
+impl Default for Assembler {
+    fn default() -> Self {
+        Assembler { ranges: [(0, 0); Assembler::MAX_RANGES], len: 0 }
+    }
+}
+
 impl Assembler {
-    /// How many holes' worth of out-of-order data are remembered. A segment that
-    /// would need more is dropped (the peer sends it again); this bounds the state.
-    pub(crate) const MAX_RANGES: usize = 16;
+    /// How many holes' worth of out-of-order data are remembered (64: a window of
+    /// 128 segments with every other one lost). A segment that would need more is
+    /// dropped (the peer sends it again); this bounds the state.
+    pub(crate) const MAX_RANGES: usize = 64;
 
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0

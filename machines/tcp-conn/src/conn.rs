@@ -121,6 +121,8 @@ pub struct Stats {
     pub retransmits: u64,
     /// Retransmission timeouts.
     pub timeouts: u64,
+    /// Retransmissions found lost by later data being SACKed first, and sent again.
+    pub retransmits_lost: u64,
     /// Loss recovery episodes entered (fast retransmit, RFC 5681 §3.2).
     pub fast_recoveries: u64,
     /// Duplicate ACKs received.
@@ -150,6 +152,8 @@ struct Recovery {
     inflation: usize,
     /// Send the segment at SND.UNA again before anything else.
     resend_una: bool,
+    /// SND.MAX when the latest retransmission left: data above it was sent later.
+    rxt_mark: SeqNumber,
 }
 
 /// RFC 9406 state: the current round's end and least RTT, the last round's,
@@ -1198,6 +1202,7 @@ impl Connection {
                 self.on_dup_ack(now);
             }
         }
+        self.detect_lost_retransmission();
         // RFC 9293 §3.10.7.4: window update if the segment is newer.
         if self.snd_wl1.lt(seg.seq_number)
             || (self.snd_wl1 == seg.seq_number && self.snd_wl2.le(ack))
@@ -1276,6 +1281,24 @@ impl Connection {
         }
     }
 
+    /// In SACK recovery, the segment at SND.UNA was sent again, and more than
+    /// (DupThresh - 1) * SMSS of data sent after that retransmission has been SACKed
+    /// while SND.UNA has not moved: the retransmission was lost too. Send it again
+    /// now rather than wait for the timeout (RFC 6675 leaves this case to the RTO;
+    /// Linux detects it the same way, by later data arriving first).
+    fn detect_lost_retransmission(&mut self) {
+        let Some(mut rec) = self.recovery.filter(|_| self.sack_ok) else { return };
+        let una_resent = self.snd_una.lt(rec.high_rxt);
+        if rec.resend_una || !una_resent || self.scoreboard.sacked_end(self.snd_una).is_some() {
+            return;
+        }
+        if self.scoreboard.is_lost(rec.rxt_mark, self.smss) {
+            rec.resend_una = true;
+            self.recovery = Some(rec);
+            self.stats.retransmits_lost += 1;
+        }
+    }
+
     /// A duplicate ACK (RFC 5681 §3.2, RFC 6675 §5).
     fn on_dup_ack(&mut self, now: Instant) {
         self.stats.dup_acks += 1;
@@ -1304,6 +1327,7 @@ impl Connection {
                 high_rxt: self.snd_una,
                 inflation: if self.sack_ok { 0 } else { DUP_THRESH * self.smss },
                 resend_una: true,
+                rxt_mark: self.snd_max,
             });
             self.rtt_timer.on_retransmit();
         }
@@ -1333,9 +1357,9 @@ impl Connection {
                 let advanced = self.recv_buf.write(off, take);
                 if off > 0 {
                     // Out of order: remember the block for SACK, ACK at once (RFC 5681 §4.2).
-                    let left = seq;
-                    let right = seq + take.len();
-                    self.last_ooo = Some(self.block_around(left, right));
+                    if let Some(block) = self.block_around(seq) {
+                        self.last_ooo = Some(block);
+                    }
                     self.ack_now = true;
                 } else {
                     let filled_hole = advanced > take.len() || !self.recv_buf.ooo.is_empty();
@@ -1393,25 +1417,23 @@ impl Connection {
         }
     }
 
-    /// The SACK block (in sequence numbers) of the out-of-order range around
-    /// `left..right` in the assembler.
-    fn block_around(&self, left: SeqNumber, right: SeqNumber) -> (SeqNumber, SeqNumber) {
-        let off = left.offset_from(self.rcv_nxt);
-        for &(s, e) in self.recv_buf.ooo.ranges() {
-            if s <= off && off < e {
-                return (self.rcv_nxt + s as usize, self.rcv_nxt + e as usize);
-            }
-        }
-        (left, right)
+    /// The SACK block (in sequence numbers) of the out-of-order range that holds
+    /// `seq`, if the assembler holds it: only bytes really kept are ever reported
+    /// (a block for bytes the assembler had no room for would tell the sender to
+    /// skip them, and it would then wait for a timeout to send them again).
+    fn block_around(&self, seq: SeqNumber) -> Option<(SeqNumber, SeqNumber)> {
+        let off = seq.offset_from(self.rcv_nxt);
+        self.recv_buf
+            .ooo
+            .ranges()
+            .iter()
+            .find(|&&(s, e)| s <= off && off < e)
+            .map(|&(s, e)| (self.rcv_nxt + s as usize, self.rcv_nxt + e as usize))
     }
 
     fn refresh_last_ooo(&mut self) {
-        if let Some((l, r)) = self.last_ooo {
-            if r.le(self.rcv_nxt) || self.recv_buf.ooo.is_empty() {
-                self.last_ooo = None;
-            } else {
-                self.last_ooo = Some(self.block_around(l.max(self.rcv_nxt), r));
-            }
+        if let Some((l, _)) = self.last_ooo {
+            self.last_ooo = self.block_around(l.max(self.rcv_nxt));
         }
     }
 
@@ -1557,8 +1579,9 @@ impl Connection {
             let end = seq + len + usize::from(fin);
             if rec.high_rxt.lt(end) {
                 rec.high_rxt = end;
-                self.recovery = Some(rec);
             }
+            rec.rxt_mark = self.snd_max;
+            self.recovery = Some(rec);
             self.stats.retransmits += 1;
             self.stats.bytes_retransmitted += len as u64;
             return self.write_segment(now, buf, seq, Flags::EMPTY, len, fin);
@@ -1589,6 +1612,7 @@ impl Connection {
                 return None;
             }
             rec.high_rxt = seq + len;
+            rec.rxt_mark = self.snd_max;
             self.recovery = Some(rec);
             self.stats.retransmits += 1;
             self.stats.bytes_retransmitted += len as u64;

@@ -626,6 +626,52 @@ fn sack_recovery_resends_only_the_holes() {
 }
 
 #[test]
+fn a_lost_retransmission_is_sent_again_when_later_data_is_sacked() {
+    let cfg = Config { sack: true, nagle: false, ..plain() };
+    let mut s = Script::client(cfg);
+    s.expect();
+    s.inject_with(SYN | ACK, 0, 1, &[], |r| {
+        r.sack_permitted = true;
+        r.max_seg_size = Some(1000);
+    });
+    s.expect();
+    s.conn.send(&[9u8; 8000]).unwrap();
+    while s.try_out().is_some() {}
+    let iss = s.iss;
+    let sack = |s: &mut Script, hi: u32| {
+        let b = [(SeqNumber(iss + 2001), SeqNumber(iss + hi))];
+        s.inject_with(ACK, 1, 1001, &[], |r| r.sack_ranges = SackRanges::from_slice(&b));
+    };
+    // 1001..2001 lost; the rest arrives: recovery resends it.
+    sack(&mut s, 3001);
+    sack(&mut s, 4001);
+    sack(&mut s, 5001);
+    assert_eq!(s.expect().seq, 1001);
+    // New data goes out after the retransmission and is SACKed, the hole is not:
+    // the retransmission was lost too.
+    s.conn.send(&[8u8; 4000]).unwrap();
+    let mut hi = 5001;
+    let mut resent = None;
+    for _ in 0..20 {
+        while let Some(o) = s.try_out() {
+            if o.seq == 1001 {
+                resent = Some(o);
+            }
+        }
+        if resent.is_some() {
+            break;
+        }
+        hi += 1000;
+        sack(&mut s, hi.min(12001));
+    }
+    let again = resent.expect("the lost retransmission is sent again");
+    assert_eq!(again.payload.len(), 1000);
+    assert!(hi > 8001 + 2000, "only once later data was SACKed: {hi}");
+    assert_eq!(s.conn.stats().retransmits_lost, 1);
+    assert_eq!(s.conn.stats().timeouts, 0);
+}
+
+#[test]
 fn a_zero_window_is_probed_and_reopens() {
     let mut s = Script::established(plain());
     s.inject_with(ACK, 1, 1, &[], |r| r.window_len = 0);
