@@ -39,5 +39,48 @@ fn checksum(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, checksum);
+/// Copying a segment's payload and summing it, as a sender filling a segment
+/// from its buffer does: in one pass, or a copy and then a sum.
+fn copy_and_sum(c: &mut Criterion) {
+    let src = data(1460);
+    let mut dst = vec![0u8; 1460];
+    let mut g = c.benchmark_group("copy_and_sum_1460B");
+    g.throughput(Throughput::Bytes(1460));
+    g.bench_function(BenchmarkId::from_parameter("wirestate_fused"), |b| {
+        b.iter(|| wirestate_wire::checksum::copy_and_sum(black_box(&mut dst), black_box(&src)))
+    });
+    g.bench_function(BenchmarkId::from_parameter("x_lanes"), |b| {
+        b.iter(|| lanes(black_box(&mut dst), black_box(&src)))
+    });
+    g.bench_function(BenchmarkId::from_parameter("wirestate_copy_then_sum"), |b| {
+        b.iter(|| {
+            black_box(&mut dst).copy_from_slice(black_box(&src));
+            wirestate_wire::checksum::sum(&dst)
+        })
+    });
+    g.bench_function(BenchmarkId::from_parameter("smoltcp_copy_then_sum"), |b| {
+        b.iter(|| {
+            black_box(&mut dst).copy_from_slice(black_box(&src));
+            smoltcp::wire::checksum::data(&dst)
+        })
+    });
+    g.finish();
+}
+
+fn lanes(dst: &mut [u8], src: &[u8]) -> u64 {
+    let mut acc = [0u64; 8];
+    let mut from = src.chunks_exact(32);
+    let mut to = dst.chunks_exact_mut(32);
+    for (s, d) in (&mut from).zip(&mut to) {
+        d.copy_from_slice(s);
+        for i in 0..8 {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[4 * i..4 * i + 4]);
+            acc[i] += u64::from(u32::from_ne_bytes(w));
+        }
+    }
+    acc.iter().sum()
+}
+
+criterion_group!(benches, checksum, copy_and_sum);
 criterion_main!(benches);

@@ -101,6 +101,15 @@ mod smol {
     use smoltcp::socket::tcp;
     use smoltcp::time::Instant as SInstant;
     use smoltcp::wire::{HardwareAddress, IpAddress, IpCidr};
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// The millisecond clock smoltcp's timestamps read (its generator is a plain
+    /// `fn`, so the bench's clock reaches it through a static).
+    static CLOCK_MS: AtomicU32 = AtomicU32::new(0);
+
+    fn tsval() -> u32 {
+        CLOCK_MS.load(Ordering::Relaxed)
+    }
 
     /// An in-memory IP device with a 1500-byte MTU and checksums on.
     pub struct Pipe {
@@ -162,10 +171,16 @@ mod smol {
                 a.push(IpCidr::new(IpAddress::v4(127, 0, 0, 1), 8)).unwrap();
             });
             let sock = || {
-                tcp::Socket::new(
+                let mut s = tcp::Socket::new(
                     tcp::SocketBuffer::new(vec![0; BUFFER]),
                     tcp::SocketBuffer::new(vec![0; BUFFER]),
-                )
+                );
+                // The options ours runs with by default: timestamps on every
+                // segment and Reno congestion control (smoltcp's defaults are
+                // neither).
+                s.set_tsval_generator(Some(tsval));
+                s.set_congestion_control(tcp::CongestionControl::Reno);
+                s
             };
             let mut sockets = SocketSet::new(vec![]);
             let server = sockets.add(sock());
@@ -195,6 +210,7 @@ mod smol {
                     got += s.recv(|b| (b.len(), b.len())).unwrap();
                 }
                 self.now += smoltcp::time::Duration::from_micros(10);
+                CLOCK_MS.store(self.now.total_millis() as u32, Ordering::Relaxed);
                 rounds += 1;
             }
             got

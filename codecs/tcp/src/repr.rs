@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use wirestate_wire::{Error, Result};
+use wirestate_wire::{checksum, Error, IpProtocol, Result};
 
 use crate::options::kind;
 use crate::sack::MAX_SACK_BLOCKS;
@@ -98,6 +98,16 @@ pub struct Repr<'a> {
     pub payload: &'a [u8],
 }
 
+/// `(TSval, TSecr)` when the options are exactly NOP, NOP, timestamps.
+#[inline(always)]
+fn aligned_timestamps(options: &[u8]) -> Option<(u32, u32)> {
+    let bytes: &[u8; 12] = options.try_into().ok()?;
+    let [0x01, 0x01, kind::TIMESTAMPS, 10, a, b, c, d, e, f, g, h] = *bytes else {
+        return None;
+    };
+    Some((u32::from_be_bytes([a, b, c, d]), u32::from_be_bytes([e, f, g, h])))
+}
+
 impl<'a> Repr<'a> {
     /// A segment from `src_port` to `dst_port` at `seq_number` with nothing else set:
     /// no flags, no ACK, window 0, no options, no payload. A base for struct update
@@ -143,7 +153,15 @@ impl<'a> Repr<'a> {
             payload: segment.payload_ref(),
             ..Repr::new(0, 0, SeqNumber(0))
         };
-        for option in crate::Options::new(segment.options_ref()) {
+        let options = segment.options_ref();
+        // Nearly every segment of an established connection carries exactly the
+        // layout RFC 7323 Appendix A recommends (NOP, NOP, timestamps); one
+        // comparison takes it, as header prediction does.
+        if let Some(ts) = aligned_timestamps(options) {
+            repr.timestamps = Some(ts);
+            return Ok(repr);
+        }
+        for option in crate::Options::new(options) {
             repr.apply(option?);
         }
         // The canonical form holds for parsed reprs too: a peer that packs its options
@@ -264,6 +282,60 @@ impl<'a> Repr<'a> {
         src: IpAddr,
         dst: IpAddr,
     ) {
+        self.emit_header_fields(segment);
+        segment.payload_mut()[..self.payload.len()].copy_from_slice(self.payload);
+        segment.fill_checksum(src, dst);
+    }
+
+    /// Writes the header and options into `segment` in front of a payload already
+    /// in place there (this repr's `payload` is not used), whose ones'-complement
+    /// sum the caller has (from [`checksum::copy_and_sum`] as it copied the payload
+    /// in, say), and fills the checksum from it: the payload is not read again.
+    /// The payload is the rest of the buffer after [`header_len`](Self::header_len).
+    ///
+    /// [`checksum::copy_and_sum`]: wirestate_wire::checksum::copy_and_sum
+    ///
+    /// # Panics
+    /// If the buffer is shorter than `header_len()`.
+    ///
+    /// ```
+    /// use core::net::{IpAddr, Ipv4Addr};
+    /// use wirestate_tcp::{Repr, Segment, SeqNumber};
+    /// use wirestate_wire::checksum;
+    /// let (src, dst) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)));
+    /// let repr = Repr::new(40000, 80, SeqNumber(1));
+    /// let payload = b"GET / HTTP/1.1\r\n\r\n";
+    /// let mut buf = vec![0u8; repr.header_len() + payload.len()];
+    /// let sum = checksum::copy_and_sum(&mut buf[repr.header_len()..], payload);
+    /// let mut seg = Segment::new_unchecked(&mut buf[..]);
+    /// repr.emit_header_for_payload(&mut seg, src, dst, sum);
+    /// assert!(seg.verify_checksum(src, dst));
+    /// assert_eq!(seg.payload(), payload);
+    /// ```
+    pub fn emit_header_for_payload<T: AsRef<[u8]> + AsMut<[u8]>>(
+        &self,
+        segment: &mut Segment<T>,
+        src: IpAddr,
+        dst: IpAddr,
+        payload_sum: u16,
+    ) {
+        self.emit_header_fields(segment);
+        let len = segment.as_ref().len();
+        let header_len = self.header_len();
+        let pseudo = u32::try_from(len)
+            .ok()
+            .and_then(|len| checksum::pseudo_header(src, dst, IpProtocol::TCP.0, len));
+        if let (Some(pseudo), Some(header)) = (pseudo, segment.as_ref().get(..header_len)) {
+            // The header's length is a multiple of four, so the payload's sum
+            // starts on an even offset and adds in as it is.
+            let sum = checksum::combine(&[pseudo, checksum::sum(header), payload_sum]);
+            segment.set_checksum(!sum);
+        }
+    }
+
+    /// Everything but the payload and the checksum (which is left zero).
+    #[inline]
+    fn emit_header_fields<T: AsRef<[u8]> + AsMut<[u8]>>(&self, segment: &mut Segment<T>) {
         segment.set_src_port(self.src_port);
         segment.set_dst_port(self.dst_port);
         segment.set_seq_number(self.seq_number);
@@ -277,8 +349,6 @@ impl<'a> Repr<'a> {
         segment.set_checksum(0);
         segment.set_urgent_at(self.urgent_at);
         self.emit_options(segment.options_mut());
-        segment.payload_mut()[..self.payload.len()].copy_from_slice(self.payload);
-        segment.fill_checksum(src, dst);
     }
 
     /// Writes the options in Linux's layout (see the type doc).

@@ -120,6 +120,35 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
+    fn the_aligned_timestamps_shortcut_agrees_with_the_option_walk(
+        lead in prop_oneof![Just([1u8, 1, 8, 10]), Just([1u8, 1, 8, 11]), Just([1u8, 0, 8, 10]),
+                            Just([4u8, 2, 8, 10]), Just([1u8, 1, 8, 9]), any::<[u8; 4]>()],
+        body in any::<[u8; 8]>(),
+    ) {
+        // Parse must take the NOP, NOP, timestamps layout the way the general
+        // walk does, and leave every near miss to the walk.
+        let mut bytes = vec![0u8; 20];
+        bytes[12] = 8 << 4; // 32-octet header
+        bytes.extend_from_slice(&lead);
+        bytes.extend_from_slice(&body);
+        let seg = Segment::new_checked(&bytes[..]).unwrap();
+        let mut walked: Result<Option<(u32, u32)>, ()> = Ok(None);
+        for option in seg.options_iter() {
+            match option {
+                Ok(wirestate_tcp::TcpOption::Timestamps { tsval, tsecr }) => {
+                    walked = walked.map(|_| Some((tsval, tsecr)));
+                }
+                Ok(_) => {}
+                Err(_) => { walked = Err(()); break; }
+            }
+        }
+        match Repr::parse(&seg) {
+            Ok(repr) => prop_assert_eq!(Ok(repr.timestamps), walked),
+            Err(_) => prop_assert!(walked.is_err()),
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200),
                                    (src, dst) in addrs()) {
         exercise(&bytes, src, dst)?;

@@ -10,6 +10,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use wirestate_wire::checksum;
+
 /// A fixed-size ring of bytes: `len` bytes from `head`, wrapping.
 #[derive(Debug, Clone)]
 struct Ring {
@@ -73,6 +75,31 @@ impl Ring {
         }
     }
 
+    /// [`read_at`](Self::read_at), returning the ones'-complement sum of the bytes
+    /// copied (computed as they are copied).
+    fn read_at_summing(&self, off: usize, out: &mut [u8]) -> u16 {
+        let cap = self.buf.len();
+        if out.is_empty() || off + out.len() > cap {
+            return 0;
+        }
+        let start = self.index(off);
+        let first = out.len().min(cap - start);
+        let (a, b) = out.split_at_mut(first);
+        let mut total = 0;
+        if let Some(src) = self.buf.get(start..start + first) {
+            total = checksum::copy_and_sum(a, src);
+        }
+        if let Some(src) = self.buf.get(..b.len()) {
+            let rest = checksum::copy_and_sum(b, src);
+            // After an odd first piece the second starts at an odd offset: its
+            // words straddle the pieces' byte lanes, which swapping corrects
+            // (RFC 1071 §2 (B)).
+            let rest = if first % 2 == 1 { rest.swap_bytes() } else { rest };
+            total = checksum::combine(&[total, rest]);
+        }
+        total
+    }
+
     /// Drops `n` bytes from the front.
     fn advance(&mut self, n: usize) {
         let n = n.min(self.len);
@@ -116,10 +143,14 @@ impl SendBuffer {
         n
     }
 
-    /// Copies `out.len()` bytes from offset `off` (from SND.UNA) into `out`.
-    pub(crate) fn read_at(&self, off: usize, out: &mut [u8]) {
+    /// Copies `out.len()` bytes from offset `off` (from SND.UNA) into `out` and
+    /// returns their ones'-complement sum, computed as they are copied (the
+    /// sender's checksum); 0 when the range is not all held.
+    pub(crate) fn read_at_summing(&self, off: usize, out: &mut [u8]) -> u16 {
         if off + out.len() <= self.ring.len {
-            self.ring.read_at(off, out);
+            self.ring.read_at_summing(off, out)
+        } else {
+            0
         }
     }
 
@@ -315,8 +346,29 @@ mod tests {
         b.ack(4);
         assert_eq!(b.push(b"ghijklm"), 6);
         let mut out = [0u8; 8];
-        b.read_at(0, &mut out);
+        b.read_at_summing(0, &mut out);
         assert_eq!(&out, b"efghijkl");
+    }
+
+    #[test]
+    fn summed_reads_across_the_wrap_equal_the_sum_of_the_bytes() {
+        // Every split point, odd ones included: the second piece's sum must be
+        // byte-swapped when the first piece is odd.
+        for cap in [7, 8, 9, 64, 65] {
+            for head in 0..cap {
+                let mut b = SendBuffer::new(cap);
+                b.push(&vec![0; head]);
+                b.ack(head);
+                let data: Vec<u8> = (0..cap).map(|i| (i * 37 + 11) as u8).collect();
+                assert_eq!(b.push(&data), cap);
+                for off in 0..cap {
+                    let mut out = vec![0u8; cap - off];
+                    let sum = b.read_at_summing(off, &mut out);
+                    assert_eq!(out, &data[off..]);
+                    assert_eq!(sum, checksum::sum(&data[off..]), "cap {cap} head {head} off {off}");
+                }
+            }
+        }
     }
 
     #[test]

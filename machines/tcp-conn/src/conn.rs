@@ -1748,7 +1748,7 @@ impl Connection {
         let mut r = Repr::new(self.local.port(), rst.to.port(), rst.seq);
         r.flags = Flags::RST;
         r.ack_number = rst.ack;
-        self.emit(buf, &r, 0, rst.to)
+        self.emit(buf, &r, 0, 0, rst.to)
     }
 
     /// Builds and writes one segment: `len` payload bytes from `seq` (out of the
@@ -1802,17 +1802,20 @@ impl Connection {
         if buf.len() < total {
             return None;
         }
+        // The payload goes in first, summed as it is copied, so the checksum
+        // does not read it a second time.
+        let mut payload_sum = 0;
         if len > 0 {
             let off = seq.offset_from(self.snd_buf_seq) as usize;
             if off + len > self.send_buf.len() {
                 return None;
             }
             if let Some(dst) = buf.get_mut(header_len..total) {
-                self.send_buf.read_at(off, dst);
+                payload_sum = self.send_buf.read_at_summing(off, dst);
             }
         }
         let end = seq + (len + usize::from(syn) + usize::from(fin));
-        let t = self.emit(buf, &r, len, remote)?;
+        let t = self.emit(buf, &r, len, payload_sum, remote)?;
         // Bookkeeping after a segment leaves.
         if syn || len > 0 || fin {
             if end.gt(self.snd_nxt) {
@@ -1863,6 +1866,7 @@ impl Connection {
         buf: &mut [u8],
         r: &Repr<'_>,
         payload_len: usize,
+        payload_sum: u16,
         remote: SocketAddr,
     ) -> Option<Transmit> {
         let total = r.header_len() + payload_len;
@@ -1871,7 +1875,7 @@ impl Connection {
         if total < HEADER_LEN {
             return None;
         }
-        r.emit(&mut seg, self.local.ip(), remote.ip());
+        r.emit_header_for_payload(&mut seg, self.local.ip(), remote.ip(), payload_sum);
         self.stats.segments_sent += 1;
         Some(Transmit { len: total, local: self.local, remote })
     }
