@@ -830,8 +830,77 @@ impl Connection {
             }
             State::Listen => self.on_listen(now, remote_ip, seg),
             State::SynSent => self.on_syn_sent(now, seg),
-            _ => self.on_synchronized(now, seg),
+            _ => {
+                if !self.predicted(now, seg) {
+                    self.on_synchronized(now, seg);
+                }
+            }
         }
+    }
+
+    /// Header prediction (Jacobson's, as BSD and Linux have it): the next
+    /// in-order data segment of an established connection, acknowledging
+    /// nothing new, in an unchanged window, with nothing out of order on either
+    /// side, is handled here in a few comparisons. It does exactly what
+    /// [`on_synchronized`](Self::on_synchronized) would do with it (a test runs
+    /// both on the same segments); anything else returns `false` for the full
+    /// path.
+    fn predicted(&mut self, now: Instant, seg: &Repr<'_>) -> bool {
+        let unusual = Flags::SYN | Flags::FIN | Flags::RST | Flags::URG;
+        let len = seg.payload.len();
+        if self.state != State::Established
+            || seg.flags.intersects(unusual)
+            || seg.ack_number != Some(self.snd_una)
+            || seg.seq_number != self.rcv_nxt
+            || len == 0
+            || len > self.rcv_wnd() as usize
+            || !seg.sack_ranges.is_empty()
+            || self.snd_wnd == 0
+            || (usize::from(seg.window_len) << self.snd_wscale) != self.snd_wnd
+            || self.recovery.is_some()
+            || self.pending_fin.is_some()
+            || self.last_ooo.is_some()
+            || !self.recv_buf.ooo.is_empty()
+            || self.persist_at.is_some()
+            || self.probe_due
+            || self.persist_backoff != 0
+        {
+            return false;
+        }
+        // RFC 7323 §5.3 PAWS passes, and §4.3 TS.Recent follows the segment when
+        // it covers the last ACK sent.
+        if let Some(mut ts) = self.ts {
+            let Some((tsval, _)) = seg.timestamps else { return false };
+            if (tsval.wrapping_sub(ts.recent) as i32) < 0 {
+                return false;
+            }
+            if seg.seq_number.le(self.last_ack_sent) {
+                ts.recent = tsval;
+                ts.recent_at = now;
+                self.ts = Some(ts);
+            }
+        }
+        // The ACK: nothing new, but the window's sequence bookkeeping still moves
+        // (RFC 9293 §3.10.7.4), and the peer is answering.
+        let ack = self.snd_una;
+        self.probes_unanswered = 0;
+        if self.snd_wl1.lt(seg.seq_number)
+            || (self.snd_wl1 == seg.seq_number && self.snd_wl2.le(ack))
+        {
+            self.snd_wl1 = seg.seq_number;
+            self.snd_wl2 = ack;
+        }
+        if self.keepalive_sent > 0 || self.keepalive_at.is_some() {
+            self.arm_keepalive(now);
+        }
+        // The text: in order, into the buffer at RCV.NXT.
+        let advanced = self.recv_buf.write(0, seg.payload);
+        self.rcv_nxt += advanced;
+        self.stats.bytes_received += advanced as u64;
+        self.unacked_bytes += advanced;
+        self.raise(Event::Readable);
+        self.schedule_ack(now);
+        true
     }
 
     /// RFC 9293 §3.10.7.2.
@@ -1899,4 +1968,95 @@ pub fn reset_for(seg: &Repr<'_>) -> Option<(SeqNumber, Option<SeqNumber>)> {
         Some(ack) => (ack, None),
         None => (SeqNumber(0), Some(seg.seq_number + seg.segment_len())),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::format;
+    use wirestate_tcp::Segment;
+
+    /// Two connections over a perfect in-memory link, established, with `sent`
+    /// bytes moved from `a` to `b` and left unread.
+    fn established(timestamps: bool, sent: usize) -> (Connection, Connection, Instant) {
+        let cfg = Config { timestamps, send_buffer: 8192, recv_buffer: 8192, ..Config::default() };
+        let (a_addr, b_addr) = ("10.0.0.1:40000".parse().unwrap(), "10.0.0.2:80".parse().unwrap());
+        let mut now = Instant::from_millis(5);
+        let mut a = Connection::connect(now, cfg, a_addr, b_addr);
+        let mut b = Connection::listen(cfg, b_addr);
+        let mut buf = [0u8; 1600];
+        let data: std::vec::Vec<u8> = (0..sent).map(|i| i as u8).collect();
+        let mut off = 0;
+        for _ in 0..40 {
+            if a.state() == State::Established && off < data.len() {
+                off += a.send(&data[off..]).unwrap_or(0);
+            }
+            while let Some(t) = a.poll_transmit(now, &mut buf) {
+                let seg = Segment::new_checked(&buf[..t.len]).unwrap();
+                b.handle_segment(now, a_addr.ip(), &Repr::parse(&seg).unwrap());
+            }
+            while let Some(t) = b.poll_transmit(now, &mut buf) {
+                let seg = Segment::new_checked(&buf[..t.len]).unwrap();
+                a.handle_segment(now, b_addr.ip(), &Repr::parse(&seg).unwrap());
+            }
+            now += Duration::from_millis(1);
+        }
+        assert_eq!(b.state(), State::Established);
+        (a, b, now)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Header prediction does exactly what the full path does, on segments
+        /// near what the fast path takes: every field a step to either side.
+        #[test]
+        fn header_prediction_equals_the_full_path(
+            timestamps: bool,
+            sent in 0usize..3000,
+            seq_step in prop_oneof![4 => Just(0i32), 1 => -3000i32..3000],
+            ack_step in prop_oneof![4 => Just(0i32), 1 => -3i32..3],
+            window_step in prop_oneof![4 => Just(0i32), 1 => -2i32..2],
+            len in prop_oneof![2 => Just(1460usize), 1 => 0usize..9000],
+            flags in prop_oneof![4 => Just(0x18u8), 1 => any::<u8>()],
+            ts_step in prop_oneof![4 => Just(1i32), 1 => -2i32..2, 1 => Just(i32::MIN)],
+            sack in proptest::bool::weighted(0.2),
+        ) {
+            let (_, b, now) = established(timestamps, sent);
+            let mut seg = Repr::new(40000, 80, SeqNumber(b.rcv_nxt.0.wrapping_add(seq_step as u32)));
+            seg.ack_number = Some(SeqNumber(b.snd_una.0.wrapping_add(ack_step as u32)));
+            seg.flags = Flags(u16::from(flags));
+            seg.window_len = ((b.snd_wnd >> b.snd_wscale) as i32 + window_step).clamp(0, 65535) as u16;
+            let payload = std::vec![7u8; len];
+            seg.payload = &payload;
+            if let Some(ts) = b.ts {
+                seg.timestamps = Some((ts.recent.wrapping_add(ts_step as u32), 0));
+            }
+            if sack {
+                seg.sack_ranges.push(b.snd_una, b.snd_una + 1);
+            }
+            let (mut fast, mut full) = (b.clone(), b);
+            if fast.predicted(now, &seg) {
+                full.on_synchronized(now, &seg);
+                prop_assert_eq!(format!("{fast:?}"), format!("{full:?}"));
+            }
+        }
+    }
+
+    #[test]
+    fn header_prediction_takes_in_order_data() {
+        for timestamps in [false, true] {
+            let (_, mut b, now) = established(timestamps, 100);
+            let mut seg = Repr::new(40000, 80, b.rcv_nxt);
+            seg.ack_number = Some(b.snd_una);
+            seg.flags = Flags::PSH;
+            seg.window_len = (b.snd_wnd >> b.snd_wscale) as u16;
+            seg.payload = &[1; 1000];
+            seg.timestamps = b.ts.map(|ts| (ts.recent + 1, 0));
+            let before = b.rcv_nxt;
+            assert!(b.predicted(now, &seg));
+            assert_eq!(b.rcv_nxt, before + 1000);
+        }
+    }
 }
