@@ -140,6 +140,7 @@ impl<'a> Repr<'a> {
     /// # Errors
     /// The first error of the option walk ([`Options`](crate::Options)): `Malformed`
     /// "option length" at the offending length octet.
+    #[inline(always)]
     pub fn parse<T: AsRef<[u8]> + ?Sized>(segment: &Segment<&'a T>) -> Result<Self> {
         let flags = segment.flags();
         let mut repr = Repr {
@@ -161,16 +162,24 @@ impl<'a> Repr<'a> {
             repr.timestamps = Some(ts);
             return Ok(repr);
         }
+        repr.parse_options(options)?;
+        Ok(repr)
+    }
+
+    /// The general option walk (out of line: parse itself stays small enough to
+    /// build its repr in the caller's frame).
+    #[inline(never)]
+    fn parse_options(&mut self, options: &'a [u8]) -> Result<()> {
         for option in crate::Options::new(options) {
-            repr.apply(option?);
+            self.apply(option?);
         }
         // The canonical form holds for parsed reprs too: a peer that packs its options
         // tighter than emit's aligned layout can fit one more SACK block than emit
         // can; that block is dropped here (SACK is advisory, RFC 2018 §4), as it
         // would be on emit. Found by the tcp_parse fuzz target.
-        let keep = repr.sack_emitted();
-        repr.sack_ranges.truncate(keep);
-        Ok(repr)
+        let keep = self.sack_emitted();
+        self.sack_ranges.truncate(keep);
+        Ok(())
     }
 
     /// Records one parsed option; later ones override earlier ones.
@@ -191,6 +200,7 @@ impl<'a> Repr<'a> {
     /// Those of `parse`; then `Checksum` "checksum" at 16 when it does not verify
     /// (with the value it should have); `Unsupported` "checksum" at 16 (value 0) when
     /// there is no pseudo-header to check it with (mixed address families).
+    #[inline(always)]
     pub fn parse_verified<T: AsRef<[u8]> + ?Sized>(
         segment: &Segment<&'a T>,
         src: IpAddr,
@@ -210,6 +220,7 @@ impl<'a> Repr<'a> {
     }
 
     /// The option octets, other than SACK, that emit writes.
+    #[inline]
     fn base_options_len(&self) -> usize {
         let mss = if self.max_seg_size.is_some() { 4 } else { 0 };
         // Timestamps go out as 12 octets, with SACK-permitted in the first two when
@@ -225,12 +236,14 @@ impl<'a> Repr<'a> {
 
     /// How many SACK blocks fit beside the other options: the 40 option octets, less
     /// the others, less 4 for two NOPs, kind and length, over 8 (at most 4).
+    #[inline]
     pub fn sack_capacity(&self) -> usize {
         let room = (MAX_HEADER_LEN - HEADER_LEN).saturating_sub(self.base_options_len() + 4);
         (room / 8).min(MAX_SACK_BLOCKS)
     }
 
     /// The SACK blocks emit writes: the first ones that fit.
+    #[inline]
     fn sack_emitted(&self) -> usize {
         self.sack_ranges.len().min(self.sack_capacity())
     }

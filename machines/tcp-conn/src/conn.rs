@@ -1930,6 +1930,7 @@ impl Connection {
         out
     }
 
+    #[inline(always)]
     fn emit(
         &mut self,
         buf: &mut [u8],
