@@ -54,8 +54,11 @@ impl Ws {
         let (a, b, buf) = (&mut self.a, &mut self.b, &mut self.buf);
         while let Some(t) = a.poll_transmit(self.now, buf) {
             let seg = Segment::new_checked(&buf[..t.len]).unwrap();
-            let r = Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()).unwrap();
-            b.handle_segment(self.now, t.local.ip(), &r);
+            // Borrowed in place: unwrap() would move the repr out of the Result.
+            let Ok(r) = &Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()) else {
+                panic!("a segment failed to parse")
+            };
+            b.handle_segment(self.now, t.local.ip(), r);
         }
         // Read in place, as the smoltcp side does with its `recv` closure.
         let mut got = 0;
@@ -68,8 +71,10 @@ impl Ws {
         }
         while let Some(t) = b.poll_transmit(self.now, buf) {
             let seg = Segment::new_checked(&buf[..t.len]).unwrap();
-            let r = Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()).unwrap();
-            a.handle_segment(self.now, t.local.ip(), &r);
+            let Ok(r) = &Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()) else {
+                panic!("a segment failed to parse")
+            };
+            a.handle_segment(self.now, t.local.ip(), r);
         }
         self.now += core::time::Duration::from_micros(10);
         for c in [&mut self.a, &mut self.b] {

@@ -143,7 +143,14 @@ impl<'a> Repr<'a> {
     #[inline(always)]
     pub fn parse<T: AsRef<[u8]> + ?Sized>(segment: &Segment<&'a T>) -> Result<Self> {
         let flags = segment.flags();
-        let mut repr = Repr {
+        let options = segment.options_ref();
+        // Nearly every segment of an established connection carries exactly the
+        // layout RFC 7323 Appendix A recommends (NOP, NOP, timestamps); one
+        // comparison takes it, as header prediction does. The repr is written
+        // once, whole, into the result (building it and then moving it copied
+        // it, and the copy stalled on the stores that had just built it).
+        let timestamps = aligned_timestamps(options);
+        let mut parsed = Ok(Repr {
             src_port: segment.src_port(),
             dst_port: segment.dst_port(),
             seq_number: segment.seq_number(),
@@ -151,19 +158,21 @@ impl<'a> Repr<'a> {
             flags,
             window_len: segment.window_len(),
             urgent_at: segment.urgent_at(),
+            max_seg_size: None,
+            window_scale: None,
+            sack_permitted: false,
+            sack_ranges: SackRanges::new(),
+            timestamps,
             payload: segment.payload_ref(),
-            ..Repr::new(0, 0, SeqNumber(0))
-        };
-        let options = segment.options_ref();
-        // Nearly every segment of an established connection carries exactly the
-        // layout RFC 7323 Appendix A recommends (NOP, NOP, timestamps); one
-        // comparison takes it, as header prediction does.
-        if let Some(ts) = aligned_timestamps(options) {
-            repr.timestamps = Some(ts);
-            return Ok(repr);
+        });
+        if timestamps.is_none() && !options.is_empty() {
+            if let Ok(repr) = &mut parsed {
+                if let Err(e) = repr.parse_options(options) {
+                    parsed = Err(e);
+                }
+            }
         }
-        repr.parse_options(options)?;
-        Ok(repr)
+        parsed
     }
 
     /// The general option walk (out of line: parse itself stays small enough to
@@ -206,16 +215,32 @@ impl<'a> Repr<'a> {
         src: IpAddr,
         dst: IpAddr,
     ) -> Result<Self> {
-        let repr = Self::parse(segment)?;
-        match segment.checksum_ok(src, dst) {
-            Some(true) => Ok(repr),
-            Some(false) => Err(Error::Checksum {
-                field: "checksum",
-                offset: field::CHECKSUM,
-                computed: segment.compute_checksum(src, dst).unwrap_or(0),
-                found: segment.checksum(),
-            }),
-            None => Err(Error::unsupported("checksum", field::CHECKSUM, 0)),
+        // The parse result is returned as it is, not re-wrapped: moving the repr
+        // out of one Result into another copied it, and the copy's wide loads
+        // stalled on the narrow stores that had just built it.
+        let parsed = Self::parse(segment);
+        if parsed.is_ok() {
+            match segment.checksum_ok(src, dst) {
+                Some(true) => {}
+                Some(false) => return Err(Self::checksum_error(segment, src, dst)),
+                None => return Err(Error::unsupported("checksum", field::CHECKSUM, 0)),
+            }
+        }
+        parsed
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn checksum_error<T: AsRef<[u8]> + ?Sized>(
+        segment: &Segment<&'a T>,
+        src: IpAddr,
+        dst: IpAddr,
+    ) -> Error {
+        Error::Checksum {
+            field: "checksum",
+            offset: field::CHECKSUM,
+            computed: segment.compute_checksum(src, dst).unwrap_or(0),
+            found: segment.checksum(),
         }
     }
 
