@@ -4,8 +4,10 @@
 //! all. Both compute and verify checksums. (Setup is outside the measurement: a
 //! run that opens and closes each time measures page faults on fresh buffers.)
 //!
-//! wirestate: two `Connection`s; every segment is written with its checksum,
-//! parsed back and verified (`Repr::parse_verified`) before the peer sees it.
+//! wirestate: two `Connection`s; every segment is written with its checksum
+//! and handed to the peer as bytes (`Connection::receive`), which parses it and
+//! verifies the checksum (for in-order data, summed as the payload is copied
+//! into the receive buffer) before anything changes.
 //! smoltcp: two sockets on one `Interface` over an in-memory IP device with a
 //! 1500-byte MTU (its `Loopback` has a 65535-byte MTU and skips checksums, so it
 //! would not be the same work). smoltcp's time includes its IPv4 layer, which it
@@ -17,7 +19,6 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use wirestate_tcp::{Repr, Segment};
 use wirestate_tcp_conn::{Config, Connection, State};
 use wirestate_wire::Instant;
 
@@ -53,12 +54,7 @@ impl Ws {
     fn round(&mut self) -> usize {
         let (a, b, buf) = (&mut self.a, &mut self.b, &mut self.buf);
         while let Some(t) = a.poll_transmit(self.now, buf) {
-            let seg = Segment::new_checked(&buf[..t.len]).unwrap();
-            // Borrowed in place: unwrap() would move the repr out of the Result.
-            let Ok(r) = &Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()) else {
-                panic!("a segment failed to parse")
-            };
-            b.handle_segment(self.now, t.local.ip(), r);
+            b.receive(self.now, t.local.ip(), &buf[..t.len]).unwrap();
         }
         // Read in place, as the smoltcp side does with its `recv` closure.
         let mut got = 0;
@@ -70,11 +66,7 @@ impl Ws {
             got += n;
         }
         while let Some(t) = b.poll_transmit(self.now, buf) {
-            let seg = Segment::new_checked(&buf[..t.len]).unwrap();
-            let Ok(r) = &Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()) else {
-                panic!("a segment failed to parse")
-            };
-            a.handle_segment(self.now, t.local.ip(), r);
+            a.receive(self.now, t.local.ip(), &buf[..t.len]).unwrap();
         }
         self.now += core::time::Duration::from_micros(10);
         for c in [&mut self.a, &mut self.b] {

@@ -100,6 +100,29 @@ impl Ring {
         total
     }
 
+    /// [`write_at`](Self::write_at), returning the ones'-complement sum of the
+    /// bytes copied (computed as they are copied).
+    fn write_at_summing(&mut self, off: usize, data: &[u8]) -> u16 {
+        let cap = self.buf.len();
+        if data.is_empty() || off + data.len() > cap {
+            return 0;
+        }
+        let start = self.index(off);
+        let first = data.len().min(cap - start);
+        let (a, b) = data.split_at(first);
+        let mut total = 0;
+        if let Some(dst) = self.buf.get_mut(start..start + first) {
+            total = checksum::copy_and_sum(dst, a);
+        }
+        if let Some(dst) = self.buf.get_mut(..b.len()) {
+            let rest = checksum::copy_and_sum(dst, b);
+            // As in read_at_summing: a second piece after an odd first one.
+            let rest = if first % 2 == 1 { rest.swap_bytes() } else { rest };
+            total = checksum::combine(&[total, rest]);
+        }
+        total
+    }
+
     /// Drops `n` bytes from the front.
     fn advance(&mut self, n: usize) {
         let n = n.min(self.len);
@@ -310,6 +333,36 @@ impl RecvBuffer {
         let n = end + self.ooo.advance(end);
         self.ring.len += n as usize;
         n as usize
+    }
+
+    /// Copies in-order bytes (at RCV.NXT) into the window without making them
+    /// readable, and returns their ones'-complement sum: a receiver verifying a
+    /// checksum as it copies commits them with [`commit_staged`](Self::commit_staged)
+    /// only once the sum verifies. `None` (nothing copied) unless the window is
+    /// empty of out-of-order data and holds all of `data`.
+    pub(crate) fn stage_in_order(&mut self, data: &[u8]) -> Option<u16> {
+        if !self.ooo.is_empty() || data.len() > self.window() {
+            return None;
+        }
+        let at = self.ring.len;
+        Some(self.ring.write_at_summing(at, data))
+    }
+
+    /// Makes `n` staged bytes readable; how far RCV.NXT moves.
+    pub(crate) fn commit_staged(&mut self, n: usize) -> usize {
+        let n = n.min(self.window());
+        self.ring.len += n;
+        n
+    }
+
+    /// Zeroes every byte outside the readable ones (the window's contents mean
+    /// nothing until committed), so tests can compare buffers by what they hold.
+    #[cfg(test)]
+    pub(crate) fn clear_window(&mut self) {
+        for off in self.ring.len..self.ring.capacity() {
+            let i = self.ring.index(off);
+            self.ring.buf[i] = 0;
+        }
     }
 
     /// The unread in-order bytes that lie in one piece from the read position.

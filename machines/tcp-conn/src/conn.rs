@@ -5,7 +5,7 @@ use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber, HEADER_LEN};
-use wirestate_wire::Instant;
+use wirestate_wire::{checksum, Error, Instant, IpProtocol};
 
 use crate::buffer::{RecvBuffer, SendBuffer};
 use crate::cc::{CongestionControl, Controller};
@@ -846,6 +846,17 @@ impl Connection {
     /// both on the same segments); anything else returns `false` for the full
     /// path.
     fn predicted(&mut self, now: Instant, seg: &Repr<'_>) -> bool {
+        if !self.predictable(seg) {
+            return false;
+        }
+        let n = self.recv_buf.write(0, seg.payload);
+        self.take_predicted(now, seg, n);
+        true
+    }
+
+    /// Whether [`predicted`](Self::predicted) takes `seg`.
+    #[inline]
+    fn predictable(&self, seg: &Repr<'_>) -> bool {
         let unusual = Flags::SYN | Flags::FIN | Flags::RST | Flags::URG;
         let len = seg.payload.len();
         if self.state != State::Established
@@ -867,13 +878,20 @@ impl Connection {
         {
             return false;
         }
-        // RFC 7323 §5.3 PAWS passes, and §4.3 TS.Recent follows the segment when
-        // it covers the last ACK sent.
-        if let Some(mut ts) = self.ts {
-            let Some((tsval, _)) = seg.timestamps else { return false };
-            if (tsval.wrapping_sub(ts.recent) as i32) < 0 {
-                return false;
-            }
+        // RFC 7323 §5.3 PAWS passes.
+        match (self.ts, seg.timestamps) {
+            (None, _) => true,
+            (Some(ts), Some((tsval, _))) => (tsval.wrapping_sub(ts.recent) as i32) >= 0,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The effects of a predicted segment whose `n` payload bytes are now in the
+    /// receive buffer at RCV.NXT.
+    #[inline]
+    fn take_predicted(&mut self, now: Instant, seg: &Repr<'_>, n: usize) {
+        // RFC 7323 §4.3: TS.Recent follows a segment that covers the last ACK sent.
+        if let (Some(mut ts), Some((tsval, _))) = (self.ts, seg.timestamps) {
             if seg.seq_number.le(self.last_ack_sent) {
                 ts.recent = tsval;
                 ts.recent_at = now;
@@ -893,14 +911,73 @@ impl Connection {
         if self.keepalive_sent > 0 || self.keepalive_at.is_some() {
             self.arm_keepalive(now);
         }
-        // The text: in order, into the buffer at RCV.NXT.
-        let advanced = self.recv_buf.write(0, seg.payload);
-        self.rcv_nxt += advanced;
-        self.stats.bytes_received += advanced as u64;
-        self.unacked_bytes += advanced;
+        // The text, already in the buffer at RCV.NXT.
+        self.rcv_nxt += n;
+        self.stats.bytes_received += n as u64;
+        self.unacked_bytes += n;
         self.raise(Event::Readable);
         self.schedule_ack(now);
-        true
+    }
+
+    /// Takes one TCP segment as it came off the wire (the IP payload, from
+    /// `remote_ip` to this connection's address): checks it, verifies its
+    /// checksum, and handles it as [`handle_segment`](Self::handle_segment) does.
+    /// For the next in-order segment the checksum is summed as the payload is
+    /// copied into the receive buffer, and the bytes become readable only once
+    /// it verifies, so the payload is read once instead of twice.
+    ///
+    /// # Errors
+    /// Those of [`Segment::new_checked`] and [`Repr::parse`], and `Checksum`
+    /// "checksum" at 16 when the checksum does not verify (`Unsupported` when
+    /// `remote_ip` is of the other family than this end). The connection does
+    /// not change when there is an error.
+    ///
+    /// ```
+    /// use wirestate_tcp_conn::{Config, Connection};
+    /// use wirestate_wire::{Error, Instant};
+    /// let mut server = Connection::listen(Config::default(), "10.0.0.2:80".parse().unwrap());
+    /// let now = Instant::from_millis(1);
+    /// // A SYN whose checksum was never filled in.
+    /// let mut syn = vec![0u8; 20];
+    /// syn[..4].copy_from_slice(&[0x9c, 0x40, 0, 80]);
+    /// syn[12] = 5 << 4;
+    /// syn[13] = 0x02;
+    /// let err = server.receive(now, "10.0.0.1".parse().unwrap(), &syn).unwrap_err();
+    /// assert!(matches!(err, Error::Checksum { field: "checksum", offset: 16, .. }));
+    /// ```
+    pub fn receive(&mut self, now: Instant, remote_ip: IpAddr, bytes: &[u8]) -> Result<(), Error> {
+        let seg = Segment::new_checked(bytes)?;
+        let local_ip = self.local.ip();
+        let parsed = Repr::parse(&seg);
+        let repr = match &parsed {
+            Ok(repr) => repr,
+            Err(e) => return Err(*e),
+        };
+        let header = bytes.get(..seg.header_len()).unwrap_or_default();
+        let pseudo = u32::try_from(bytes.len())
+            .ok()
+            .and_then(|len| checksum::pseudo_header(remote_ip, local_ip, IpProtocol::TCP.0, len));
+        let Some(pseudo) = pseudo else {
+            return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
+        };
+        let head_sum = checksum::combine(&[pseudo, checksum::sum(header)]);
+        if self.predictable(repr) {
+            if let Some(payload_sum) = self.recv_buf.stage_in_order(repr.payload) {
+                if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
+                    return Err(checksum_error(&seg, remote_ip, local_ip));
+                }
+                self.stats.segments_received += 1;
+                let n = self.recv_buf.commit_staged(repr.payload.len());
+                self.take_predicted(now, repr, n);
+                return Ok(());
+            }
+        }
+        let payload_sum = checksum::sum(seg.payload());
+        if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
+            return Err(checksum_error(&seg, remote_ip, local_ip));
+        }
+        self.handle_segment(now, remote_ip, repr);
+        Ok(())
     }
 
     /// RFC 9293 §3.10.7.2.
@@ -1951,6 +2028,20 @@ impl Connection {
     }
 }
 
+/// Where the checksum field sits in a TCP header.
+const CHECKSUM_AT: usize = 16;
+
+#[cold]
+#[inline(never)]
+fn checksum_error(seg: &Segment<&[u8]>, src: IpAddr, dst: IpAddr) -> Error {
+    Error::Checksum {
+        field: "checksum",
+        offset: CHECKSUM_AT,
+        computed: seg.compute_checksum(src, dst).unwrap_or(0),
+        found: seg.checksum(),
+    }
+}
+
 /// RFC 9293 §3.10.7.1: the reset answering `seg` when no connection exists, as
 /// `(seq, ack)`; `None` for a RST (never answered).
 ///
@@ -1977,6 +2068,14 @@ mod tests {
     use proptest::prelude::*;
     use std::format;
     use wirestate_tcp::Segment;
+
+    /// The connection as a string, with the receive window's bytes (which mean
+    /// nothing until they are in order) left out.
+    fn observable(c: &Connection) -> std::string::String {
+        let mut c = c.clone();
+        c.recv_buf.clear_window();
+        format!("{c:?}")
+    }
 
     /// Two connections over a perfect in-memory link, established, with `sent`
     /// bytes moved from `a` to `b` and left unread.
@@ -2041,6 +2140,52 @@ mod tests {
             if fast.predicted(now, &seg) {
                 full.on_synchronized(now, &seg);
                 prop_assert_eq!(format!("{fast:?}"), format!("{full:?}"));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// `receive` (checksum summed as the payload is copied in) ends where
+        /// verifying first and then `handle_segment` ends; a segment with any
+        /// byte flipped is refused and changes nothing.
+        #[test]
+        fn receive_equals_verify_then_handle(
+            timestamps: bool,
+            sent in 0usize..3000,
+            seq_step in prop_oneof![4 => Just(0i32), 1 => -3000i32..3000],
+            len in prop_oneof![2 => Just(1460usize), 1 => 0usize..9000],
+            flags in prop_oneof![4 => Just(0x18u8), 1 => any::<u8>()],
+            flip in proptest::option::weighted(0.3, (any::<prop::sample::Index>(), 1u8..=255)),
+        ) {
+            let (_, b, now) = established(timestamps, sent);
+            let mut seg = Repr::new(40000, 80, SeqNumber(b.rcv_nxt.0.wrapping_add(seq_step as u32)));
+            seg.ack_number = Some(b.snd_una);
+            seg.flags = Flags(u16::from(flags));
+            seg.window_len = (b.snd_wnd >> b.snd_wscale) as u16;
+            let payload: std::vec::Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            seg.payload = &payload;
+            seg.timestamps = b.ts.map(|ts| (ts.recent.wrapping_add(1), 0));
+            let (src, dst): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+            let mut bytes = std::vec![0u8; seg.buffer_len()];
+            seg.emit(&mut Segment::new_unchecked(&mut bytes[..]), src, dst);
+            if let Some((at, x)) = flip {
+                let i = at.index(bytes.len());
+                bytes[i] ^= x;
+            }
+            let before = observable(&b);
+            let (mut fused, mut reference) = (b.clone(), b);
+            let got = fused.receive(now, src, &bytes);
+            let view = Segment::new_checked(&bytes[..]);
+            let want = view.as_ref().map_err(|e| *e).and_then(|v| Repr::parse_verified(v, src, dst));
+            match (&got, &want) {
+                (Ok(()), Ok(r)) => {
+                    reference.handle_segment(now, src, r);
+                    prop_assert_eq!(observable(&fused), observable(&reference));
+                }
+                (Err(_), Err(_)) => prop_assert_eq!(observable(&fused), before),
+                _ => prop_assert!(false, "receive {:?} but verify-then-handle {:?}", got, want.map(|_| ())),
             }
         }
     }
