@@ -6,7 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 use wirestate_http1::fields::{keep_alive, not_modified, CorsRequest, HttpDate, SetCookie};
 use wirestate_http1::message::Message;
-use wirestate_http1::{BodyKind, Parser, ParserConfig, Request, RequestTarget, Response, Status, EMPTY_HEADER};
+use wirestate_http1::{
+    BodyKind, Parser, ParserConfig, Request, RequestTarget, Response, Status, EMPTY_HEADER,
+};
 
 fuzz_target!(|input: (ParserConfig, u16, &[u8])| {
     let (mut cfg, split, data) = input;
@@ -31,7 +33,10 @@ fuzz_target!(|input: (ParserConfig, u16, &[u8])| {
         let mut h3 = [EMPTY_HEADER; 16];
         let mut second = Request::new(&mut h3);
         let split_result = parser.parse_request(&mut second, data);
-        assert_eq!(matches!(split_result, Ok(Status::Complete(_))), matches!(whole, Ok(Status::Complete(_))));
+        assert_eq!(
+            matches!(split_result, Ok(Status::Complete(_))),
+            matches!(whole, Ok(Status::Complete(_)))
+        );
         if let Ok(Status::Complete(n)) = split_result {
             assert_eq!(whole, Ok(Status::Complete(n)));
             assert_eq!(second.headers.to_vec(), whole_headers);

@@ -26,6 +26,10 @@ struct Seg {
     sack_permitted: bool,
     timestamps: Option<(u32, u32)>,
     sack: Vec<(i16, u16)>,
+    /// Handed over as bytes through `receive` (checksum filled in, then the
+    /// octet at this index, modulo the length, XORed with this value: 0 keeps
+    /// it valid) instead of as a repr through `handle_segment`.
+    wire: Option<(u16, u8)>,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -99,7 +103,21 @@ fuzz_target!(|input: Input| {
                     })
                     .collect();
                 r.sack_ranges = SackRanges::from_slice(&blocks);
-                c.handle_segment(now, peer.ip(), &r);
+                match s.wire {
+                    None => c.handle_segment(now, peer.ip(), &r),
+                    Some((at, flip)) => {
+                        let mut bytes = vec![0u8; r.buffer_len()];
+                        r.emit(&mut Segment::new_unchecked(&mut bytes[..]), peer.ip(), local.ip());
+                        let i = usize::from(at) % bytes.len();
+                        bytes[i] ^= flip;
+                        let verdict = c.receive(now, peer.ip(), &bytes);
+                        // Over IPv4 a segment is at most 65535 octets (the
+                        // pseudo-header's length); longer ones are refused.
+                        if flip == 0 && bytes.len() <= usize::from(u16::MAX) {
+                            verdict.expect("a valid segment is taken");
+                        }
+                    }
+                }
             }
             Op::Advance(ms) => {
                 now += Duration::from_millis(u64::from(*ms));

@@ -927,10 +927,11 @@ impl Connection {
     /// it verifies, so the payload is read once instead of twice.
     ///
     /// # Errors
-    /// Those of [`Segment::new_checked`] and [`Repr::parse`], and `Checksum`
+    /// Those of [`Segment::new_checked`] and [`Repr::parse`]; `Checksum`
     /// "checksum" at 16 when the checksum does not verify (`Unsupported` when
-    /// `remote_ip` is of the other family than this end). The connection does
-    /// not change when there is an error.
+    /// `remote_ip` is of the other family than this end); `Malformed` "segment"
+    /// when it is longer than an IPv4 datagram can carry. The connection does not
+    /// change when there is an error.
     ///
     /// ```
     /// use wirestate_tcp_conn::{Config, Connection};
@@ -958,7 +959,11 @@ impl Connection {
             .ok()
             .and_then(|len| checksum::pseudo_header(remote_ip, local_ip, IpProtocol::TCP.0, len));
         let Some(pseudo) = pseudo else {
-            return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
+            if remote_ip.is_ipv4() != local_ip.is_ipv4() {
+                return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
+            }
+            // The pseudo-header's length field cannot hold it (65535 octets for IPv4).
+            return Err(Error::malformed("segment", 0, "longer than its IP datagram can carry"));
         };
         let head_sum = checksum::combine(&[pseudo, checksum::sum(header)]);
         if self.predictable(repr) {
@@ -2188,6 +2193,27 @@ mod tests {
                 _ => prop_assert!(false, "receive {:?} but verify-then-handle {:?}", got, want.map(|_| ())),
             }
         }
+    }
+
+    #[test]
+    fn receive_refuses_what_it_cannot_verify() {
+        let (_, mut b, now) = established(true, 0);
+        let before = observable(&b);
+        let mut seg = Repr::new(40000, 80, b.rcv_nxt);
+        seg.ack_number = Some(b.snd_una);
+        let payload = std::vec![1u8; 70_000];
+        seg.payload = &payload;
+        let mut bytes = std::vec![0u8; seg.buffer_len()];
+        let v4: IpAddr = "10.0.0.1".parse().unwrap();
+        seg.emit(&mut Segment::new_unchecked(&mut bytes[..]), v4, "10.0.0.2".parse().unwrap());
+        // Longer than an IPv4 datagram can carry; from the other family.
+        let err = b.receive(now, v4, &bytes).unwrap_err();
+        assert!(matches!(err, Error::Malformed { field: "segment", .. }), "{err:?}");
+        let err = b.receive(now, "::1".parse().unwrap(), &bytes[..100]).unwrap_err();
+        assert!(matches!(err, Error::Unsupported { field: "checksum", offset: 16, .. }), "{err:?}");
+        // Cut inside the header.
+        assert!(matches!(b.receive(now, v4, &bytes[..10]), Err(Error::Truncated { .. })));
+        assert_eq!(observable(&b), before);
     }
 
     #[test]
