@@ -2,7 +2,7 @@
 
 use core::net::IpAddr;
 
-use wirestate_wire::{checksum, Error, IpProtocol, Result};
+use wirestate_wire::{checksum, Error, Result};
 
 use crate::options::kind;
 use crate::sack::MAX_SACK_BLOCKS;
@@ -326,12 +326,13 @@ impl<'a> Repr<'a> {
     }
 
     /// Writes the header and options into `segment` in front of a payload already
-    /// in place there (this repr's `payload` is not used), whose ones'-complement
-    /// sum the caller has (from [`checksum::copy_and_sum`] as it copied the payload
-    /// in, say), and fills the checksum from it: the payload is not read again.
-    /// The payload is the rest of the buffer after [`header_len`](Self::header_len).
-    ///
-    /// [`checksum::copy_and_sum`]: wirestate_wire::checksum::copy_and_sum
+    /// in place there (this repr's `payload` is not used) and fills the checksum
+    /// from the sums of the parts it does not read: `pseudo_sum`, the
+    /// pseudo-header's ([`checksum::pseudo_header`] over the whole segment's
+    /// length), and `payload_sum`, the payload's ([`checksum::copy_and_sum`] as
+    /// the payload was copied in, say). The payload is not read again, and a
+    /// connection can keep its addresses' part of the pseudo-header sum. The
+    /// payload is the rest of the buffer after [`header_len`](Self::header_len).
     ///
     /// # Panics
     /// If the buffer is shorter than `header_len()`.
@@ -345,28 +346,25 @@ impl<'a> Repr<'a> {
     /// let payload = b"GET / HTTP/1.1\r\n\r\n";
     /// let mut buf = vec![0u8; repr.header_len() + payload.len()];
     /// let sum = checksum::copy_and_sum(&mut buf[repr.header_len()..], payload);
+    /// let pseudo = checksum::pseudo_header(src, dst, 6, buf.len() as u32).unwrap();
     /// let mut seg = Segment::new_unchecked(&mut buf[..]);
-    /// repr.emit_header_for_payload(&mut seg, src, dst, sum);
+    /// repr.emit_header_for_payload(&mut seg, pseudo, sum);
     /// assert!(seg.verify_checksum(src, dst));
     /// assert_eq!(seg.payload(), payload);
     /// ```
+    #[inline]
     pub fn emit_header_for_payload<T: AsRef<[u8]> + AsMut<[u8]>>(
         &self,
         segment: &mut Segment<T>,
-        src: IpAddr,
-        dst: IpAddr,
+        pseudo_sum: u16,
         payload_sum: u16,
     ) {
         self.emit_header_fields(segment);
-        let len = segment.as_ref().len();
         let header_len = self.header_len();
-        let pseudo = u32::try_from(len)
-            .ok()
-            .and_then(|len| checksum::pseudo_header(src, dst, IpProtocol::TCP.0, len));
-        if let (Some(pseudo), Some(header)) = (pseudo, segment.as_ref().get(..header_len)) {
+        if let Some(header) = segment.as_ref().get(..header_len) {
             // The header's length is a multiple of four, so the payload's sum
             // starts on an even offset and adds in as it is.
-            let sum = checksum::combine(&[pseudo, checksum::sum(header), payload_sum]);
+            let sum = checksum::combine(&[pseudo_sum, checksum::sum(header), payload_sum]);
             segment.set_checksum(!sum);
         }
     }

@@ -218,6 +218,10 @@ pub struct Connection {
     local: SocketAddr,
     /// Unknown in LISTEN until a SYN arrives.
     remote: Option<SocketAddr>,
+    /// The pseudo-header's sum over both addresses and the protocol, length 0
+    /// (RFC 9293 §3.1), once `remote` is known: a segment's adds its length.
+    /// `None` for addresses of different families.
+    addr_sum: Option<u16>,
     isn: IsnGenerator,
 
     // ---- send sequence space (RFC 9293 §3.3.1) ----
@@ -330,6 +334,7 @@ impl Connection {
             state,
             local,
             remote: None,
+            addr_sum: None,
             isn: IsnGenerator::new(cfg.isn_key),
             iss: SeqNumber(0),
             snd_una: SeqNumber(0),
@@ -390,11 +395,33 @@ impl Connection {
     /// `poll_transmit`. The ISS comes from `cfg.isn_key` and `now` (RFC 6528).
     pub fn connect(now: Instant, cfg: Config, local: SocketAddr, remote: SocketAddr) -> Self {
         let mut c = Connection::new(cfg, local, State::SynSent);
-        c.remote = Some(remote);
+        c.set_remote(remote);
         c.choose_iss(now, remote);
         c.syn_due = true;
         c.unacked_since = Some(now);
         c
+    }
+
+    fn set_remote(&mut self, remote: SocketAddr) {
+        self.remote = Some(remote);
+        self.addr_sum = checksum::pseudo_header(self.local.ip(), remote.ip(), IpProtocol::TCP.0, 0);
+    }
+
+    /// The pseudo-header's sum for a segment of `len` octets between this end
+    /// and `peer` (either direction: the sum does not depend on the order).
+    #[inline]
+    fn pseudo_sum(&self, peer: IpAddr, len: usize) -> Option<u16> {
+        let len = u32::try_from(len).ok()?;
+        match (self.addr_sum, self.remote) {
+            (Some(addrs), Some(remote)) if remote.ip() == peer => {
+                // An IPv4 pseudo-header holds the length in 16 bits.
+                if peer.is_ipv4() && len > u32::from(u16::MAX) {
+                    return None;
+                }
+                Some(checksum::combine(&[addrs, (len >> 16) as u16, len as u16]))
+            }
+            _ => checksum::pseudo_header(self.local.ip(), peer, IpProtocol::TCP.0, len),
+        }
     }
 
     /// Passive open (RFC 9293 §3.10.1): LISTEN on `local` for one connection.
@@ -415,7 +442,7 @@ impl Connection {
         mss: u16,
     ) -> Self {
         let mut c = Connection::new(cfg, local, State::Established);
-        c.remote = Some(remote);
+        c.set_remote(remote);
         c.iss = iss;
         c.snd_una = iss + 1;
         c.snd_nxt = iss + 1;
@@ -955,10 +982,7 @@ impl Connection {
             Err(e) => return Err(*e),
         };
         let header = bytes.get(..seg.header_len()).unwrap_or_default();
-        let pseudo = u32::try_from(bytes.len())
-            .ok()
-            .and_then(|len| checksum::pseudo_header(remote_ip, local_ip, IpProtocol::TCP.0, len));
-        let Some(pseudo) = pseudo else {
+        let Some(pseudo) = self.pseudo_sum(remote_ip, bytes.len()) else {
             if remote_ip.is_ipv4() != local_ip.is_ipv4() {
                 return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
             }
@@ -1001,7 +1025,7 @@ impl Connection {
         }
         // third: a SYN.
         let remote = SocketAddr::new(remote_ip, seg.src_port);
-        self.remote = Some(remote);
+        self.set_remote(remote);
         self.choose_iss(now, remote);
         self.irs = seg.seq_number;
         self.rcv_nxt = seg.seq_number + 1;
@@ -2027,7 +2051,15 @@ impl Connection {
         if total < HEADER_LEN {
             return None;
         }
-        r.emit_header_for_payload(&mut seg, self.local.ip(), remote.ip(), payload_sum);
+        match self.pseudo_sum(remote.ip(), total) {
+            Some(pseudo) => r.emit_header_for_payload(&mut seg, pseudo, payload_sum),
+            // Addresses of different families: no checksum can be computed, and
+            // the field is left zero, as `Repr::emit` leaves it.
+            None => {
+                r.emit_header_for_payload(&mut seg, 0, 0);
+                seg.set_checksum(0);
+            }
+        }
         self.stats.segments_sent += 1;
         Some(Transmit { len: total, local: self.local, remote })
     }
@@ -2085,8 +2117,18 @@ mod tests {
     /// Two connections over a perfect in-memory link, established, with `sent`
     /// bytes moved from `a` to `b` and left unread.
     fn established(timestamps: bool, sent: usize) -> (Connection, Connection, Instant) {
+        established_at(timestamps, sent, "10.0.0.1:40000", "10.0.0.2:80")
+    }
+
+    fn established_at(
+        timestamps: bool,
+        sent: usize,
+        a_addr: &str,
+        b_addr: &str,
+    ) -> (Connection, Connection, Instant) {
         let cfg = Config { timestamps, send_buffer: 8192, recv_buffer: 8192, ..Config::default() };
-        let (a_addr, b_addr) = ("10.0.0.1:40000".parse().unwrap(), "10.0.0.2:80".parse().unwrap());
+        let (a_addr, b_addr): (SocketAddr, SocketAddr) =
+            (a_addr.parse().unwrap(), b_addr.parse().unwrap());
         let mut now = Instant::from_millis(5);
         let mut a = Connection::connect(now, cfg, a_addr, b_addr);
         let mut b = Connection::listen(cfg, b_addr);
@@ -2158,13 +2200,19 @@ mod tests {
         #[test]
         fn receive_equals_verify_then_handle(
             timestamps: bool,
+            ipv6: bool,
             sent in 0usize..3000,
             seq_step in prop_oneof![4 => Just(0i32), 1 => -3000i32..3000],
             len in prop_oneof![2 => Just(1460usize), 1 => 0usize..9000],
             flags in prop_oneof![4 => Just(0x18u8), 1 => any::<u8>()],
             flip in proptest::option::weighted(0.3, (any::<prop::sample::Index>(), 1u8..=255)),
         ) {
-            let (_, b, now) = established(timestamps, sent);
+            let (a_addr, b_addr) = if ipv6 {
+                ("[2001:db8::1]:40000", "[2001:db8::2]:80")
+            } else {
+                ("10.0.0.1:40000", "10.0.0.2:80")
+            };
+            let (_, b, now) = established_at(timestamps, sent, a_addr, b_addr);
             let mut seg = Repr::new(40000, 80, SeqNumber(b.rcv_nxt.0.wrapping_add(seq_step as u32)));
             seg.ack_number = Some(b.snd_una);
             seg.flags = Flags(u16::from(flags));
@@ -2172,7 +2220,8 @@ mod tests {
             let payload: std::vec::Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
             seg.payload = &payload;
             seg.timestamps = b.ts.map(|ts| (ts.recent.wrapping_add(1), 0));
-            let (src, dst): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+            let src = a_addr.parse::<SocketAddr>().unwrap().ip();
+            let dst = b_addr.parse::<SocketAddr>().unwrap().ip();
             let mut bytes = std::vec![0u8; seg.buffer_len()];
             seg.emit(&mut Segment::new_unchecked(&mut bytes[..]), src, dst);
             if let Some((at, x)) = flip {
