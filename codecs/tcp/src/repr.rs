@@ -390,6 +390,22 @@ impl<'a> Repr<'a> {
     /// Writes the options in Linux's layout (see the type doc).
     fn emit_options(&self, buf: &mut [u8]) {
         const NOP: u8 = kind::NO_OPERATION;
+        // An established connection's usual segment: NOP, NOP, timestamps and
+        // nothing else (what parse takes in one comparison), written whole.
+        if let (Some((tsval, tsecr)), None, None, false, true) = (
+            self.timestamps,
+            self.max_seg_size,
+            self.window_scale,
+            self.sack_permitted,
+            self.sack_ranges.is_empty(),
+        ) {
+            if let Some(out) = buf.get_mut(..12) {
+                let [a, b, c, d] = tsval.to_be_bytes();
+                let [e, f, g, h] = tsecr.to_be_bytes();
+                out.copy_from_slice(&[NOP, NOP, kind::TIMESTAMPS, 10, a, b, c, d, e, f, g, h]);
+                return;
+            }
+        }
         let mut at = 0;
         if let Some(mss) = self.max_seg_size {
             at += TcpOption::MaxSegmentSize(mss).emit(&mut buf[at..]);
