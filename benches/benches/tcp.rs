@@ -98,6 +98,8 @@ mod smol {
     use smoltcp::socket::tcp;
     use smoltcp::time::Instant as SInstant;
     use smoltcp::wire::{HardwareAddress, IpAddress, IpCidr};
+    use std::cell::RefCell;
+    use std::rc::Rc;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     /// The millisecond clock smoltcp's timestamps read (its generator is a plain
@@ -108,38 +110,52 @@ mod smol {
         CLOCK_MS.load(Ordering::Relaxed)
     }
 
-    /// An in-memory IP device with a 1500-byte MTU and checksums on.
-    pub struct Pipe {
+    /// An in-memory IP device with a 1500-byte MTU and checksums on. Frame
+    /// buffers are reused (a fresh allocation per frame would be the device's
+    /// cost, not smoltcp's).
+    pub struct Pipe(Rc<RefCell<Frames>>);
+
+    #[derive(Default)]
+    pub struct Frames {
         queue: VecDeque<Vec<u8>>,
+        spare: Vec<Vec<u8>>,
     }
 
-    pub struct Rx(Vec<u8>);
-    pub struct Tx<'a>(&'a mut VecDeque<Vec<u8>>);
+    pub struct Rx(Vec<u8>, Rc<RefCell<Frames>>);
+    pub struct Tx(Rc<RefCell<Frames>>);
 
     impl phy::RxToken for Rx {
         fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
-            f(&self.0)
+            let Rx(frame, frames) = self;
+            let r = f(&frame);
+            frames.borrow_mut().spare.push(frame);
+            r
         }
     }
 
-    impl phy::TxToken for Tx<'_> {
+    impl phy::TxToken for Tx {
         fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
-            let mut b = vec![0; len];
-            let r = f(&mut b);
-            self.0.push_back(b);
+            let mut frame = self.0.borrow_mut().spare.pop().unwrap_or_default();
+            // smoltcp writes every byte of the frame; old contents need no zeroing.
+            if frame.len() < len {
+                frame.resize(len, 0);
+            }
+            frame.truncate(len);
+            let r = f(&mut frame);
+            self.0.borrow_mut().queue.push_back(frame);
             r
         }
     }
 
     impl Device for Pipe {
         type RxToken<'a> = Rx;
-        type TxToken<'a> = Tx<'a>;
-        fn receive(&mut self, _: SInstant) -> Option<(Rx, Tx<'_>)> {
-            let b = self.queue.pop_front()?;
-            Some((Rx(b), Tx(&mut self.queue)))
+        type TxToken<'a> = Tx;
+        fn receive(&mut self, _: SInstant) -> Option<(Rx, Tx)> {
+            let frame = self.0.borrow_mut().queue.pop_front()?;
+            Some((Rx(frame, self.0.clone()), Tx(self.0.clone())))
         }
-        fn transmit(&mut self, _: SInstant) -> Option<Tx<'_>> {
-            Some(Tx(&mut self.queue))
+        fn transmit(&mut self, _: SInstant) -> Option<Tx> {
+            Some(Tx(self.0.clone()))
         }
         fn capabilities(&self) -> DeviceCapabilities {
             let mut c = DeviceCapabilities::default();
@@ -161,7 +177,7 @@ mod smol {
 
     impl Smol {
         pub fn new() -> Self {
-            let mut dev = Pipe { queue: VecDeque::new() };
+            let mut dev = Pipe(Rc::new(RefCell::new(Frames::default())));
             let now = SInstant::from_millis(1);
             let mut iface = Interface::new(IfConfig::new(HardwareAddress::Ip), &mut dev, now);
             iface.update_ip_addrs(|a| {
