@@ -48,7 +48,7 @@ mod seq;
 
 pub use flags::Flags;
 pub use options::{kind, Options, TcpOption, MAX_WINDOW_SCALE};
-pub use repr::Repr;
+pub use repr::{aligned_timestamps, Repr};
 pub use sack::{SackBlocks, SackRanges, MAX_SACK_BLOCKS};
 pub use segment::{Segment, HEADER_LEN, MAX_HEADER_LEN};
 pub use seq::SeqNumber;

@@ -873,28 +873,28 @@ impl Connection {
     /// both on the same segments); anything else returns `false` for the full
     /// path.
     fn predicted(&mut self, now: Instant, seg: &Repr<'_>) -> bool {
-        if !self.predictable(seg) {
+        let Some(fast) = Fast::from_repr(seg) else { return false };
+        if !self.predictable(&fast) {
             return false;
         }
-        let n = self.recv_buf.write(0, seg.payload);
-        self.take_predicted(now, seg, n);
+        let n = self.recv_buf.write(0, fast.payload);
+        self.take_predicted(now, &fast, n);
         true
     }
 
-    /// Whether [`predicted`](Self::predicted) takes `seg`.
+    /// Whether [`predicted`](Self::predicted) takes the segment.
     #[inline]
-    fn predictable(&self, seg: &Repr<'_>) -> bool {
+    fn predictable(&self, seg: &Fast<'_>) -> bool {
         let unusual = Flags::SYN | Flags::FIN | Flags::RST | Flags::URG;
         let len = seg.payload.len();
         if self.state != State::Established
             || seg.flags.intersects(unusual)
-            || seg.ack_number != Some(self.snd_una)
-            || seg.seq_number != self.rcv_nxt
+            || seg.ack != self.snd_una
+            || seg.seq != self.rcv_nxt
             || len == 0
             || len > self.rcv_wnd() as usize
-            || !seg.sack_ranges.is_empty()
             || self.snd_wnd == 0
-            || (usize::from(seg.window_len) << self.snd_wscale) != self.snd_wnd
+            || (usize::from(seg.window) << self.snd_wscale) != self.snd_wnd
             || self.recovery.is_some()
             || self.pending_fin.is_some()
             || self.last_ooo.is_some()
@@ -906,9 +906,9 @@ impl Connection {
             return false;
         }
         // RFC 7323 §5.3 PAWS passes.
-        match (self.ts, seg.timestamps) {
+        match (self.ts, seg.tsval) {
             (None, _) => true,
-            (Some(ts), Some((tsval, _))) => (tsval.wrapping_sub(ts.recent) as i32) >= 0,
+            (Some(ts), Some(tsval)) => (tsval.wrapping_sub(ts.recent) as i32) >= 0,
             (Some(_), None) => false,
         }
     }
@@ -916,10 +916,10 @@ impl Connection {
     /// The effects of a predicted segment whose `n` payload bytes are now in the
     /// receive buffer at RCV.NXT.
     #[inline]
-    fn take_predicted(&mut self, now: Instant, seg: &Repr<'_>, n: usize) {
+    fn take_predicted(&mut self, now: Instant, seg: &Fast<'_>, n: usize) {
         // RFC 7323 §4.3: TS.Recent follows a segment that covers the last ACK sent.
-        if let (Some(mut ts), Some((tsval, _))) = (self.ts, seg.timestamps) {
-            if seg.seq_number.le(self.last_ack_sent) {
+        if let (Some(mut ts), Some(tsval)) = (self.ts, seg.tsval) {
+            if seg.seq.le(self.last_ack_sent) {
                 ts.recent = tsval;
                 ts.recent_at = now;
                 self.ts = Some(ts);
@@ -929,10 +929,8 @@ impl Connection {
         // (RFC 9293 §3.10.7.4), and the peer is answering.
         let ack = self.snd_una;
         self.probes_unanswered = 0;
-        if self.snd_wl1.lt(seg.seq_number)
-            || (self.snd_wl1 == seg.seq_number && self.snd_wl2.le(ack))
-        {
-            self.snd_wl1 = seg.seq_number;
+        if self.snd_wl1.lt(seg.seq) || (self.snd_wl1 == seg.seq && self.snd_wl2.le(ack)) {
+            self.snd_wl1 = seg.seq;
             self.snd_wl2 = ack;
         }
         if self.keepalive_sent > 0 || self.keepalive_at.is_some() {
@@ -976,12 +974,6 @@ impl Connection {
     pub fn receive(&mut self, now: Instant, remote_ip: IpAddr, bytes: &[u8]) -> Result<(), Error> {
         let seg = Segment::new_checked(bytes)?;
         let local_ip = self.local.ip();
-        let parsed = Repr::parse(&seg);
-        let repr = match &parsed {
-            Ok(repr) => repr,
-            Err(e) => return Err(*e),
-        };
-        let header = bytes.get(..seg.header_len()).unwrap_or_default();
         let Some(pseudo) = self.pseudo_sum(remote_ip, bytes.len()) else {
             if remote_ip.is_ipv4() != local_ip.is_ipv4() {
                 return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
@@ -989,18 +981,25 @@ impl Connection {
             // The pseudo-header's length field cannot hold it (65535 octets for IPv4).
             return Err(Error::malformed("segment", 0, "longer than its IP datagram can carry"));
         };
+        let header = bytes.get(..seg.header_len()).unwrap_or_default();
         let head_sum = checksum::combine(&[pseudo, checksum::sum(header)]);
-        if self.predictable(repr) {
-            if let Some(payload_sum) = self.recv_buf.stage_in_order(repr.payload) {
+        // Header prediction straight from the wire: no repr is built.
+        if let Some(fast) = Fast::from_view(&seg).filter(|f| self.predictable(f)) {
+            if let Some(payload_sum) = self.recv_buf.stage_in_order(fast.payload) {
                 if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
                     return Err(checksum_error(&seg, remote_ip, local_ip));
                 }
                 self.stats.segments_received += 1;
-                let n = self.recv_buf.commit_staged(repr.payload.len());
-                self.take_predicted(now, repr, n);
+                let n = self.recv_buf.commit_staged(fast.payload.len());
+                self.take_predicted(now, &fast, n);
                 return Ok(());
             }
         }
+        let parsed = Repr::parse(&seg);
+        let repr = match &parsed {
+            Ok(repr) => repr,
+            Err(e) => return Err(*e),
+        };
         let payload_sum = checksum::sum(seg.payload());
         if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
             return Err(checksum_error(&seg, remote_ip, local_ip));
@@ -2062,6 +2061,56 @@ impl Connection {
         }
         self.stats.segments_sent += 1;
         Some(Transmit { len: total, local: self.local, remote })
+    }
+}
+
+/// What header prediction looks at in a segment.
+struct Fast<'a> {
+    seq: SeqNumber,
+    ack: SeqNumber,
+    window: u16,
+    flags: Flags,
+    tsval: Option<u32>,
+    payload: &'a [u8],
+}
+
+impl<'a> Fast<'a> {
+    /// `None` for a segment without ACK or with SACK blocks.
+    #[inline]
+    fn from_repr(seg: &Repr<'a>) -> Option<Self> {
+        if !seg.sack_ranges.is_empty() {
+            return None;
+        }
+        Some(Fast {
+            seq: seg.seq_number,
+            ack: seg.ack_number?,
+            window: seg.window_len,
+            flags: seg.flags,
+            tsval: seg.timestamps.map(|(tsval, _)| tsval),
+            payload: seg.payload,
+        })
+    }
+
+    /// Straight from the wire, for a segment with ACK and either no options or
+    /// exactly NOP, NOP, timestamps (anything else takes the full parse).
+    #[inline]
+    fn from_view(seg: &Segment<&'a [u8]>) -> Option<Self> {
+        let flags = seg.flags();
+        if !flags.contains(Flags::ACK) {
+            return None;
+        }
+        let tsval = match seg.options_ref() {
+            [] => None,
+            options => Some(wirestate_tcp::aligned_timestamps(options)?.0),
+        };
+        Some(Fast {
+            seq: seg.seq_number(),
+            ack: seg.ack_number(),
+            window: seg.window_len(),
+            flags,
+            tsval,
+            payload: seg.payload_ref(),
+        })
     }
 }
 
