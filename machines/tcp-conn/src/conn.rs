@@ -223,6 +223,8 @@ pub struct Connection {
     /// `None` for addresses of different families.
     addr_sum: Option<u16>,
     isn: IsnGenerator,
+    /// Opened passively (from LISTEN), where a reset SYN-RECEIVED returns.
+    passive: bool,
 
     // ---- send sequence space (RFC 9293 §3.3.1) ----
     iss: SeqNumber,
@@ -336,6 +338,7 @@ impl Connection {
             remote: None,
             addr_sum: None,
             isn: IsnGenerator::new(cfg.isn_key),
+            passive: false,
             iss: SeqNumber(0),
             snd_una: SeqNumber(0),
             snd_nxt: SeqNumber(0),
@@ -426,7 +429,16 @@ impl Connection {
 
     /// Passive open (RFC 9293 §3.10.1): LISTEN on `local` for one connection.
     pub fn listen(cfg: Config, local: SocketAddr) -> Self {
-        Connection::new(cfg, local, State::Listen)
+        let mut c = Connection::new(cfg, local, State::Listen);
+        c.passive = true;
+        c
+    }
+
+    /// Back to LISTEN as if just opened, keeping the counters.
+    fn return_to_listen(&mut self) {
+        let stats = self.stats;
+        *self = Connection::listen(self.cfg, self.local);
+        self.stats = stats;
     }
 
     /// A connection rebuilt from a SYN cookie (RFC 4987 §3.6): `seg` is the
@@ -1267,7 +1279,13 @@ impl Connection {
         // second: RST (RFC 5961 §3.2).
         if rst {
             if seg.seq_number == self.rcv_nxt {
-                self.enter_closed(Event::Reset);
+                if self.state == State::SynReceived && self.passive {
+                    // RFC 9293 §3.10.7.4: a connection that came from LISTEN
+                    // returns to LISTEN; the user need not be informed.
+                    self.return_to_listen();
+                } else {
+                    self.enter_closed(Event::Reset);
+                }
             } else {
                 self.challenge_ack(now);
             }

@@ -101,7 +101,9 @@ impl Listener {
         let remote = SocketAddr::new(remote_ip, seg.src_port);
         if let Some(c) = self.pending.iter_mut().find(|c| c.remote() == Some(remote)) {
             c.handle_segment(now, remote_ip, seg);
-            self.pending.retain(|c| c.state() != State::Closed);
+            // A handshake the peer reset goes back to LISTEN (RFC 9293 §3.10.7.4):
+            // here that is the listener's own job, so the embryo is dropped.
+            self.pending.retain(|c| !matches!(c.state(), State::Closed | State::Listen));
             return;
         }
         let syn = seg.flags.contains(Flags::SYN);

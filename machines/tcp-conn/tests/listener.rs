@@ -162,3 +162,21 @@ fn a_forged_or_stale_cookie_is_refused_with_a_reset() {
     l.handle_segment(now, client_ip(1), &ack(sa.seq_number));
     assert!(l.accept().is_some());
 }
+
+#[test]
+fn a_handshake_reset_by_the_peer_leaves_the_backlog() {
+    // RFC 9293 §3.10.7.4: the embryo returns to LISTEN, which for a listener means
+    // it is gone, and its slot takes the next SYN.
+    let mut l = Listener::new(Config::default(), local(), 1, false);
+    let now = Instant::ZERO;
+    l.handle_segment(now, client_ip(1), &syn(40000, 100));
+    drain(&mut l, now);
+    assert_eq!(l.backlog_len(), 1);
+    let rst = Repr { flags: Flags::RST, ..Repr::new(40000, 80, SeqNumber(101)) };
+    l.handle_segment(now, client_ip(1), &rst);
+    assert_eq!(l.backlog_len(), 0);
+    assert!(l.accept().is_none());
+    l.handle_segment(now, client_ip(2), &syn(40001, 500));
+    assert_eq!(l.backlog_len(), 1);
+    assert_eq!(l.stats().syns_dropped, 0);
+}

@@ -407,13 +407,21 @@ fn reset_in_syn_sent_needs_an_acceptable_ack() {
 }
 
 #[test]
-fn reset_in_syn_received() {
+fn reset_in_syn_received_returns_to_listen() {
+    // RFC 9293 §3.10.7.4: a connection that came from LISTEN goes back there,
+    // without telling the user, and can take the next SYN.
     let mut s = Script::server(plain());
     s.inject(SYN, 0, 0, &[]);
     s.expect();
     s.inject(RST, 1, 0, &[]);
-    assert_eq!(s.state(), State::Closed);
-    assert_eq!(s.events(), [Event::Reset]);
+    assert_eq!(s.state(), State::Listen);
+    assert_eq!(s.events(), []);
+    assert_eq!(s.conn.remote(), None);
+    s.inject(SYN, 0, 0, &[]);
+    assert_eq!(s.state(), State::SynReceived);
+    s.expect();
+    s.inject(ACK, 1, 1, &[]);
+    assert_eq!(s.state(), State::Established);
 }
 
 /// Brings a connection to `state`, then checks RFC 5961 §3.2 there: a RST at
