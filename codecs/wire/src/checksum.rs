@@ -143,30 +143,35 @@ fn add_tail(mut total: u64, rest: &[u8]) -> u64 {
 pub fn copy_and_sum(dst: &mut [u8], src: &[u8]) -> u16 {
     let n = src.len().min(dst.len());
     let (src, dst) = (&src[..n], &mut dst[..n]);
-    // 32-bit words into eight 64-bit lanes: no carries to chain, so the compiler
-    // turns each block into vector loads that feed both the store and the adds
-    // (this ties the 128-bit add-with-carry form for a sum alone, and beats it
-    // here, where the loaded block is also stored). 2^32 is 1 modulo 2^16 - 1,
-    // so the lanes' plain total folds to the sum. In a piece of 2^30 octets a
-    // lane takes at most 2^25 words, so neither the lanes nor their total (under
-    // 2^60) can overflow; pieces add with end-around carry.
-    const PIECE: usize = 1 << 30;
+    // Eight lanes of 32-bit words, each kept two ways: a wrapping sum, and the
+    // exact sum of the words' high halves. With H the high halves' sum, the low
+    // halves' sum is wrapping - (H << 16), exact while a lane has taken fewer
+    // than 65536 words; the lane's ones'-complement sum is then low + high. Both
+    // are plain lane adds (no carries), which the compiler vectorises, and the
+    // loaded block feeds the store too.
+    const PIECE: usize = 1 << 20; // 32768 blocks: 32768 words a lane
     let mut total = 0u64;
     for (src, dst) in src.chunks(PIECE).zip(dst.chunks_mut(PIECE)) {
-        let mut lanes = [0u64; 8];
+        let mut wrap = [0u32; 8];
+        let mut high = [0u32; 8];
         let mut from = src.chunks_exact(32);
         let mut to = dst.chunks_exact_mut(32);
         for (s, d) in (&mut from).zip(&mut to) {
             d.copy_from_slice(s);
-            for (i, lane) in lanes.iter_mut().enumerate() {
+            for i in 0..8 {
                 let mut w = [0u8; 4];
                 w.copy_from_slice(&s[4 * i..4 * i + 4]);
-                *lane += u64::from(u32::from_ne_bytes(w));
+                let w = u32::from_ne_bytes(w);
+                wrap[i] = wrap[i].wrapping_add(w);
+                high[i] += w >> 16;
             }
         }
         let rest = from.remainder();
         to.into_remainder().copy_from_slice(rest);
-        let piece: u64 = lanes.iter().sum();
+        let mut piece = 0u64;
+        for (w, h) in wrap.iter().zip(&high) {
+            piece += u64::from(w.wrapping_sub(h << 16)) + u64::from(*h);
+        }
         total = add64(total, add_tail(piece, rest));
     }
     u16::from_be(fold64(total))
@@ -302,6 +307,17 @@ mod tests {
         assert_eq!(sum(&[]), 0);
         assert_eq!(sum(&[0xab]), 0xab00);
         assert_eq!(sum(&[0xff; 33]), reference_sum(&[0xff; 33]));
+    }
+
+    #[test]
+    fn copy_and_sum_flushes_its_lanes_before_they_overflow() {
+        // All-ones words are the largest: 3 MiB of them is past two pieces.
+        for (len, byte) in [(3 << 20, 0xff), ((1 << 20) + 33, 0xfe), (1 << 20, 0x80)] {
+            let src = std::vec![byte; len];
+            let mut dst = std::vec![0u8; len];
+            assert_eq!(copy_and_sum(&mut dst, &src), reference_sum(&src), "{len} x {byte:#x}");
+            assert_eq!(dst, src);
+        }
     }
 
     #[test]
