@@ -20,6 +20,7 @@ struct Seg {
     ack: i16,
     raw: Option<(u32, u32)>,
     window: u16,
+    urgent_at: u16,
     payload: u16,
     mss: Option<u16>,
     wscale: Option<u8>,
@@ -37,6 +38,7 @@ enum Op {
     Segment(Seg),
     Advance(u16),
     Send(u16),
+    SendUrgent(u16),
     Recv(u16),
     Close,
     Abort,
@@ -88,6 +90,7 @@ fuzz_target!(|input: Input| {
                 r.flags = flags;
                 r.ack_number = flags.contains(Flags::ACK).then_some(ack);
                 r.window_len = s.window;
+                r.urgent_at = s.urgent_at;
                 r.payload = &payload[..usize::from(s.payload).min(payload.len())];
                 r.max_seg_size = s.mss;
                 r.window_scale = s.wscale;
@@ -127,6 +130,10 @@ fuzz_target!(|input: Input| {
             }
             Op::Send(n) => {
                 let _ = c.send(&payload[..usize::from(*n).min(payload.len())]);
+            }
+            Op::SendUrgent(n) => {
+                let _ = c.send_urgent(&payload[..usize::from(*n).min(payload.len())]);
+                let _ = c.urgent_remaining();
             }
             Op::Recv(n) => {
                 let n = usize::from(*n).min(sink.len());

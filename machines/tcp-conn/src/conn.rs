@@ -68,9 +68,13 @@ pub enum Event {
     /// The connection was given up: the handshake, retransmissions, the user
     /// timeout or keepalives ran out.
     TimedOut,
+    /// The peer's urgent pointer moved ahead of what was read (RFC 9293 §3.8.5):
+    /// [`Connection::urgent_remaining`] says how much of the unread data is
+    /// urgent. The urgent bytes are read in line, as ordinary data.
+    Urgent,
 }
 
-const EVENTS: [Event; 7] = [
+const EVENTS: [Event; 8] = [
     Event::Connected,
     Event::Readable,
     Event::Writable,
@@ -78,6 +82,7 @@ const EVENTS: [Event; 7] = [
     Event::Reset,
     Event::TimedOut,
     Event::Closed,
+    Event::Urgent,
 ];
 
 fn event_bit(e: Event) -> u8 {
@@ -256,6 +261,12 @@ pub struct Connection {
     /// A FIN that arrived ahead of missing data.
     pending_fin: Option<SeqNumber>,
     fin_received: bool,
+    /// RCV.UP: the sequence number after the peer's urgent data, while some of
+    /// it is unread (RFC 9293 §3.8.5).
+    rcv_up: Option<SeqNumber>,
+    /// SND.UP: the sequence number after this end's urgent data, until the peer
+    /// has acknowledged it.
+    snd_up: Option<SeqNumber>,
     /// The newest out-of-order block received, reported first (RFC 2018 §4).
     last_ooo: Option<(SeqNumber, SeqNumber)>,
 
@@ -358,6 +369,8 @@ impl Connection {
             pending_fin: None,
             fin_received: false,
             last_ooo: None,
+            rcv_up: None,
+            snd_up: None,
             rcv_wscale: 0,
             snd_wscale: 0,
             wscale_ok: false,
@@ -643,6 +656,33 @@ impl Connection {
         }
     }
 
+    /// [`send`](Self::send), marking the bytes as urgent (RFC 9293 §3.8.5): every
+    /// segment sent until the peer has acknowledged them carries URG and the
+    /// urgent pointer, the sequence number just after them. (RFC 9293 §3.8.5:
+    /// new applications should not use urgent data; it is here for the peers
+    /// that do.)
+    ///
+    /// # Errors
+    /// As for [`send`](Self::send).
+    pub fn send_urgent(&mut self, data: &[u8]) -> Result<usize, CallError> {
+        let n = self.send(data)?;
+        if n > 0 {
+            self.snd_up = Some(self.snd_buf_seq + self.send_buf.len());
+        }
+        Ok(n)
+    }
+
+    /// How many of the bytes not read yet are urgent (the peer's urgent pointer
+    /// less the read position; RFC 9293 §3.8.5 MUST-33). Some of them may not
+    /// have arrived yet.
+    pub fn urgent_remaining(&self) -> usize {
+        let read_at = self.rcv_nxt - self.recv_buf.readable();
+        match self.rcv_up {
+            Some(up) if up.gt(read_at) => up.offset_from(read_at) as usize,
+            _ => 0,
+        }
+    }
+
     /// Reads received in-order bytes (RFC 9293 §3.10.3); 0 when none are buffered
     /// (after [`Event::PeerClosed`], 0 means the stream has ended).
     pub fn recv(&mut self, out: &mut [u8]) -> usize {
@@ -672,6 +712,11 @@ impl Connection {
     }
 
     fn after_read(&mut self, before: SeqNumber, n: usize) {
+        if self.urgent_remaining() == 0 {
+            // All urgent data read: urgent mode ends (and a stale pointer can
+            // never look ahead again after the sequence space wraps).
+            self.rcv_up = None;
+        }
         if n > 0 && self.state.is_synchronized() {
             // A window update when reading opened the window enough (RFC 9293
             // §3.8.6.2.2: by min(buffer / 2, SMSS) past what was advertised).
@@ -1354,7 +1399,22 @@ impl Connection {
             }
             _ => {}
         }
-        // sixth (URG) is not implemented: urgent data is read as ordinary data.
+        // sixth: URG (RFC 9293 §3.10.7.4), where data can still arrive: RCV.UP
+        // moves to the larger pointer, and the user hears of it when it is
+        // ahead of what was read. Urgent bytes are read in line.
+        if seg.flags.contains(Flags::URG)
+            && matches!(self.state, State::Established | State::FinWait1 | State::FinWait2)
+        {
+            let up = seg.seq_number + usize::from(seg.urgent_at);
+            if self.rcv_up.is_none_or(|old| up.gt(old)) {
+                self.rcv_up = Some(up);
+                if self.urgent_remaining() > 0 {
+                    self.raise(Event::Urgent);
+                } else {
+                    self.rcv_up = None;
+                }
+            }
+        }
         // seventh and eighth: text and FIN.
         self.on_text_and_fin(now, seg);
     }
@@ -1430,6 +1490,9 @@ impl Connection {
             }
         }
         self.snd_una = ack;
+        if self.snd_up.is_some_and(|up| ack.ge(up)) {
+            self.snd_up = None; // the urgent data is acknowledged: urgent mode ends
+        }
         if self.snd_nxt.lt(ack) {
             self.snd_nxt = ack;
         }
@@ -1964,6 +2027,13 @@ impl Connection {
         }
         if len > 0 {
             r.flags.insert(Flags::PSH);
+        }
+        // RFC 9293 §3.8.5: URG and the pointer to the octet after the urgent data
+        // on every segment before it (the field holds 16 bits: further away,
+        // the most it can say, as Linux does).
+        if let Some(up) = self.snd_up.filter(|up| up.gt(seq) && !syn) {
+            r.flags.insert(Flags::URG);
+            r.urgent_at = u16::try_from(up.offset_from(seq)).unwrap_or(u16::MAX);
         }
         let synchronized_or_synrcvd = self.state != State::SynSent;
         if synchronized_or_synrcvd {

@@ -25,6 +25,8 @@ struct Out {
     sack_permitted: bool,
     sack: Vec<(u32, u32)>,
     ts: Option<(u32, u32)>,
+    /// The urgent pointer field (meaningful with URG).
+    up: u16,
 }
 
 impl Out {
@@ -143,6 +145,7 @@ impl Script {
                 .map(|(a, b)| (a.0.wrapping_sub(PEER_ISS), b.0.wrapping_sub(PEER_ISS)))
                 .collect(),
             ts: r.timestamps,
+            up: r.urgent_at,
         })
     }
 
@@ -770,4 +773,63 @@ fn user_timeout_gives_up_on_unacknowledged_data() {
     }
     assert!((5000..=8000).contains(&t), "{t}");
     assert_eq!(s.events(), [Event::TimedOut]);
+}
+
+// ------------------------------------------------------------------ urgent data
+
+const URG: Flags = Flags::URG;
+
+#[test]
+fn urgent_data_received_is_signalled_once_and_counted_down_as_it_is_read() {
+    // RFC 9293 §3.10.7.4 sixth step and §3.8.5 (MUST-32, MUST-33): the user hears
+    // when the urgent pointer moves ahead of what was read, and can learn how much
+    // urgent data is left (some of it may not have arrived); the bytes themselves
+    // are read in line.
+    let mut s = Script::established(plain());
+    s.inject_with(ACK | URG, 1, 1, b"abc", |r| r.urgent_at = 7); // urgent up to 8
+    assert_eq!(s.events(), [Event::Readable, Event::Urgent]);
+    assert_eq!(s.conn.urgent_remaining(), 7);
+    let mut buf = [0u8; 16];
+    assert_eq!(s.conn.recv(&mut buf[..2]), 2);
+    assert_eq!(s.conn.urgent_remaining(), 5);
+    // The next segment of the same urgent data, same pointer: no new signal.
+    s.inject_with(ACK | URG, 4, 1, b"defg", |r| r.urgent_at = 4);
+    assert_eq!(s.events(), [Event::Readable]);
+    assert_eq!(s.conn.urgent_remaining(), 5);
+    assert_eq!(s.conn.recv(&mut buf), 5);
+    assert_eq!(&buf[..5], b"cdefg");
+    assert_eq!(s.conn.urgent_remaining(), 0);
+    // A pointer that moves on is signalled again.
+    s.inject_with(ACK | URG, 8, 1, b"hi", |r| r.urgent_at = 1);
+    assert_eq!(s.events(), [Event::Readable, Event::Urgent]);
+    assert_eq!(s.conn.urgent_remaining(), 1);
+    // One that points at data already read means nothing is urgent.
+    assert_eq!(s.conn.recv(&mut buf), 2);
+    s.inject_with(ACK | URG, 10, 1, b"j", |r| r.urgent_at = 0);
+    assert_eq!(s.events(), [Event::Readable]);
+    assert_eq!(s.conn.urgent_remaining(), 0);
+}
+
+#[test]
+fn urgent_data_sent_carries_urg_and_the_pointer_until_acknowledged() {
+    // RFC 9293 §3.8.5 (MUST-62): the pointer is the sequence number of the octet
+    // after the urgent data, relative to each segment's own sequence number.
+    let mut s = Script::established(Config { nagle: false, mss: 1000, ..plain() });
+    s.inject_with(ACK, 1, 1, &[], |r| r.max_seg_size = Some(1000));
+    assert_eq!(s.conn.send(&[1; 1500]).unwrap(), 1500);
+    assert_eq!(s.conn.send_urgent(b"!").unwrap(), 1);
+    let first = s.expect();
+    assert_eq!((first.seq, first.payload.len()), (1, 1000));
+    assert!(first.has(URG));
+    assert_eq!(first.up, 1501); // after byte 1501, the urgent one
+    let second = s.expect();
+    assert_eq!((second.seq, second.payload.len()), (1001, 501));
+    assert!(second.has(URG));
+    assert_eq!(second.up, 501);
+    // Acknowledged: urgent mode ends, later data goes without URG.
+    s.inject(ACK, 1, 1502, &[]);
+    s.conn.send(b"plain").unwrap();
+    let third = s.expect();
+    assert_eq!(third.seq, 1502);
+    assert!(!third.has(URG));
 }
