@@ -90,12 +90,7 @@ impl Ring {
             total = checksum::copy_and_sum(a, src);
         }
         if let Some(src) = self.buf.get(..b.len()) {
-            let rest = checksum::copy_and_sum(b, src);
-            // After an odd first piece the second starts at an odd offset: its
-            // words straddle the pieces' byte lanes, which swapping corrects
-            // (RFC 1071 §2 (B)).
-            let rest = if first % 2 == 1 { rest.swap_bytes() } else { rest };
-            total = checksum::combine(&[total, rest]);
+            total = join_sums(total, first, checksum::copy_and_sum(b, src));
         }
         total
     }
@@ -115,10 +110,7 @@ impl Ring {
             total = checksum::copy_and_sum(dst, a);
         }
         if let Some(dst) = self.buf.get_mut(..b.len()) {
-            let rest = checksum::copy_and_sum(dst, b);
-            // As in read_at_summing: a second piece after an odd first one.
-            let rest = if first % 2 == 1 { rest.swap_bytes() } else { rest };
-            total = checksum::combine(&[total, rest]);
+            total = join_sums(total, first, checksum::copy_and_sum(dst, b));
         }
         total
     }
@@ -129,6 +121,14 @@ impl Ring {
         self.head = self.index(n);
         self.len -= n;
     }
+}
+
+/// The sum of a ring's two pieces from each one's sum and the first's length.
+/// After an odd first piece the second starts at an odd offset: its words
+/// straddle the byte lanes, which swapping its sum corrects (RFC 1071 §2 (B)).
+fn join_sums(first_sum: u16, first_len: usize, second_sum: u16) -> u16 {
+    let second = if first_len % 2 == 1 { second_sum.swap_bytes() } else { second_sum };
+    checksum::combine(&[first_sum, second])
 }
 
 /// The bytes the user wrote and the peer has not acknowledged, SND.UNA first.
@@ -419,6 +419,27 @@ mod tests {
                     let sum = b.read_at_summing(off, &mut out);
                     assert_eq!(out, &data[off..]);
                     assert_eq!(sum, checksum::sum(&data[off..]), "cap {cap} head {head} off {off}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn staged_writes_across_the_wrap_sum_and_commit_the_bytes() {
+        for cap in [7, 8, 9, 64, 65] {
+            for head in 0..cap {
+                for len in 1..=cap {
+                    let mut r = RecvBuffer::new(cap);
+                    // Move the read position to `head`.
+                    r.write(0, &vec![0; head]);
+                    r.consume(head);
+                    let data: Vec<u8> = (0..len).map(|i| (i * 29 + 3) as u8).collect();
+                    assert_eq!(r.stage_in_order(&data), Some(checksum::sum(&data)));
+                    assert_eq!(r.readable(), 0, "staged bytes are not readable");
+                    assert_eq!(r.commit_staged(len), len);
+                    let mut out = vec![0u8; len];
+                    r.read(&mut out);
+                    assert_eq!(out, data, "cap {cap} head {head} len {len}");
                 }
             }
         }
