@@ -231,26 +231,11 @@ impl<'a> Repr<'a> {
         if parsed.is_ok() {
             match segment.checksum_ok(src, dst) {
                 Some(true) => {}
-                Some(false) => return Err(Self::checksum_error(segment, src, dst)),
+                Some(false) => return Err(segment.checksum_error(src, dst)),
                 None => return Err(Error::unsupported("checksum", field::CHECKSUM, 0)),
             }
         }
         parsed
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn checksum_error<T: AsRef<[u8]> + ?Sized>(
-        segment: &Segment<&'a T>,
-        src: IpAddr,
-        dst: IpAddr,
-    ) -> Error {
-        Error::Checksum {
-            field: "checksum",
-            offset: field::CHECKSUM,
-            computed: segment.compute_checksum(src, dst).unwrap_or(0),
-            found: segment.checksum(),
-        }
     }
 
     /// The option octets, other than SACK, that emit writes.

@@ -209,6 +209,24 @@ impl<T: AsRef<[u8]>> Segment<T> {
         Some(combine(&[pseudo, sum(buf)]) == 0xffff)
     }
 
+    /// The error for a checksum that does not verify for `src` and `dst`:
+    /// `Checksum` "checksum" at 16 with the value it should have and the one found
+    /// (`Unsupported` when the addresses are of different families). Built out of
+    /// line: callers check with [`checksum_ok`](Self::checksum_ok) on the hot path.
+    #[cold]
+    #[inline(never)]
+    pub fn checksum_error(&self, src: IpAddr, dst: IpAddr) -> Error {
+        match self.compute_checksum(src, dst) {
+            Some(computed) => Error::Checksum {
+                field: "checksum",
+                offset: field::CHECKSUM,
+                computed,
+                found: self.checksum(),
+            },
+            None => Error::unsupported("checksum", field::CHECKSUM, 0),
+        }
+    }
+
     /// [`checksum_ok`](Self::checksum_ok) is `Some(true)`.
     pub fn verify_checksum(&self, src: IpAddr, dst: IpAddr) -> bool {
         self.checksum_ok(src, dst) == Some(true)

@@ -142,7 +142,7 @@ fn add_tail(mut total: u64, rest: &[u8]) -> u64 {
 #[inline]
 pub fn copy_and_sum(dst: &mut [u8], src: &[u8]) -> u16 {
     let n = src.len().min(dst.len());
-    let (src, dst) = (&src[..n], &mut dst[..n]);
+    let (Some(src), Some(dst)) = (src.get(..n), dst.get_mut(..n)) else { return 0 };
     // Eight lanes of 32-bit words, each kept two ways: a wrapping sum, and the
     // exact sum of the words' high halves. With H the high halves' sum, the low
     // halves' sum is wrapping - (H << 16), exact while a lane has taken fewer

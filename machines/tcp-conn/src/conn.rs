@@ -1033,7 +1033,7 @@ impl Connection {
         let local_ip = self.local.ip();
         let Some(pseudo) = self.pseudo_sum(remote_ip, bytes.len()) else {
             if remote_ip.is_ipv4() != local_ip.is_ipv4() {
-                return Err(Error::unsupported("checksum", CHECKSUM_AT, 0));
+                return Err(Error::unsupported("checksum", wirestate_tcp::field::CHECKSUM, 0));
             }
             // The pseudo-header's length field cannot hold it (65535 octets for IPv4).
             return Err(Error::malformed("segment", 0, "longer than its IP datagram can carry"));
@@ -1044,7 +1044,7 @@ impl Connection {
         if let Some(fast) = Fast::from_view(&seg).filter(|f| self.predictable(f)) {
             if let Some(payload_sum) = self.recv_buf.stage_in_order(fast.payload) {
                 if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
-                    return Err(checksum_error(&seg, remote_ip, local_ip));
+                    return Err(seg.checksum_error(remote_ip, local_ip));
                 }
                 self.stats.segments_received += 1;
                 let n = self.recv_buf.commit_staged(fast.payload.len());
@@ -1059,7 +1059,7 @@ impl Connection {
         };
         let payload_sum = checksum::sum(seg.payload());
         if checksum::combine(&[head_sum, payload_sum]) != 0xffff {
-            return Err(checksum_error(&seg, remote_ip, local_ip));
+            return Err(seg.checksum_error(remote_ip, local_ip));
         }
         self.handle_segment(now, remote_ip, repr);
         Ok(())
@@ -2199,20 +2199,6 @@ impl<'a> Fast<'a> {
             tsval,
             payload: seg.payload_ref(),
         })
-    }
-}
-
-/// Where the checksum field sits in a TCP header.
-const CHECKSUM_AT: usize = 16;
-
-#[cold]
-#[inline(never)]
-fn checksum_error(seg: &Segment<&[u8]>, src: IpAddr, dst: IpAddr) -> Error {
-    Error::Checksum {
-        field: "checksum",
-        offset: CHECKSUM_AT,
-        computed: seg.compute_checksum(src, dst).unwrap_or(0),
-        found: seg.checksum(),
     }
 }
 
