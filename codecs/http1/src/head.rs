@@ -4,7 +4,7 @@ use wirestate_wire::{Error, Result};
 
 use crate::error::len_value;
 use crate::scan::{fields, request_line, status_line, Slots, Step, Stop};
-use crate::ParserConfig;
+use crate::{simd, ParserConfig};
 
 /// One header field: a name (a token, RFC 9110 §5.1) and a value as on the wire,
 /// without the whitespace around it (RFC 9112 §5.1).
@@ -157,6 +157,13 @@ impl<'h, 'b> Request<'h, 'b> {
 
     #[inline(always)]
     fn parse_full(&mut self, buf: &'b [u8], cfg: &ParserConfig) -> Step<usize> {
+        if let Some((line, count, end)) = simd::request(buf, self.headers, cfg) {
+            self.method = line.method;
+            self.target = line.target;
+            self.version = line.version;
+            shorten(&mut self.headers, count);
+            return Ok(end);
+        }
         let line = request_line(buf, cfg)?;
         self.method = line.method;
         self.target = line.target;
@@ -228,6 +235,13 @@ impl<'h, 'b> Response<'h, 'b> {
 
     #[inline(always)]
     fn parse_full(&mut self, buf: &'b [u8], cfg: &ParserConfig) -> Step<usize> {
+        if let Some((line, count, end)) = simd::response(buf, self.headers, cfg) {
+            self.version = line.version;
+            self.code = line.code;
+            self.reason = line.reason;
+            shorten(&mut self.headers, count);
+            return Ok(end);
+        }
         let line = status_line(buf, cfg)?;
         self.version = line.version;
         self.code = line.code;

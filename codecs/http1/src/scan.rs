@@ -121,7 +121,7 @@ pub(crate) fn ascii<'a>(bytes: &'a [u8], field: &'static str, pos: usize) -> Ste
 
 /// The method as `&str`: the common ones from static strings, the rest checked.
 #[inline(always)]
-fn method_str(method: &[u8], pos: usize) -> Step<&str> {
+pub(crate) fn method_str(method: &[u8], pos: usize) -> Step<&str> {
     Ok(match method {
         b"GET" => "GET",
         b"POST" => "POST",
