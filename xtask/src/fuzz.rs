@@ -20,6 +20,7 @@ const SEEDS: &[(&str, &[&str])] = &[
     ("decode_json", &["frame"]),
     ("dns_parse", &["dns"]),
     ("http1_head", &["http1-request", "http1-response"]),
+    ("http1_simd", &["http1-request", "http1-response"]),
     ("http1_url", &["url"]),
     ("dhcp_parse", &["dhcp"]),
 ];

@@ -336,3 +336,32 @@ mod avx2 {
         Some((line, count, end))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EMPTY_HEADER;
+
+    /// The fast path takes the heads it was built for, when the CPU has AVX2: a
+    /// check that it is not quietly handing everything to the scalar parser.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn takes_common_heads_whole() {
+        if !has_avx2() {
+            return;
+        }
+        let cfg = ParserConfig::default();
+        let mut h = [EMPTY_HEADER; 8];
+        let req = b"GET /index.html?q=1 HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: \
+                    curl/8.5.0 (x86_64-pc-linux-gnu)\tlibcurl\r\nAccept: */*\r\n\r\n";
+        let (line, count, end) = request(req, &mut h, &cfg).unwrap_or_else(|| unreachable!());
+        assert_eq!((line.method, line.target, count, end), ("GET", "/index.html?q=1", 3, req.len()));
+        assert_eq!(h[1].value, b"curl/8.5.0 (x86_64-pc-linux-gnu)\tlibcurl");
+        let res = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        let (line, count, end) = response(res, &mut h, &cfg).unwrap_or_else(|| unreachable!());
+        assert_eq!((line.code, count, end), (200, 1, res.len()));
+        // A leniency's input is left to the scalar parser.
+        assert!(request(b"GET / HTTP/1.1\nHost: a\n\n", &mut h, &cfg).is_none());
+        assert!(paths_agree(req, &cfg) && paths_agree(res, &cfg));
+    }
+}

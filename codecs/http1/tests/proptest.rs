@@ -276,3 +276,55 @@ proptest! {
         prop_assert!(!dec.is_done());
     }
 }
+
+/// A head in the shape the AVX2 fast path takes (names and values long enough to
+/// cross its 32-byte steps, tabs and obs-text in values), then maybe one byte
+/// changed and maybe cut short: enough near-misses to reach every place where the
+/// fast path gives up.
+fn near_heads() -> impl Strategy<Value = Vec<u8>> {
+    let name = proptest::collection::vec(
+        prop_oneof![Just(b'a'), Just(b'Z'), Just(b'-'), Just(b'_'), Just(b'9'), Just(b'~')],
+        1..40,
+    );
+    let value = proptest::collection::vec(
+        prop_oneof![
+            4 => Just(b'x'),
+            1 => Just(b' '),
+            1 => Just(b'\t'),
+            1 => Just(0xe9u8),
+            1 => Just(b';'),
+        ],
+        0..100,
+    );
+    let field = (name, value).prop_map(|(n, v)| [n, b": ".to_vec(), v, b"\r\n".to_vec()].concat());
+    let start = prop_oneof![
+        Just(b"GET / HTTP/1.1\r\n".to_vec()),
+        Just(b"POST /a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p?q=r&s=t HTTP/1.0\r\n".to_vec()),
+        Just(b"HTTP/1.1 200 OK\r\n".to_vec()),
+        Just(b"HTTP/1.0 404 Not Found, not here at all\r\n".to_vec()),
+    ];
+    (start, proptest::collection::vec(field, 0..12), any::<(usize, u8, bool, usize, bool)>())
+        .prop_map(|(start, fields, (at, byte, change, cut, shorten))| {
+            let mut head = [start, fields.concat(), b"\r\nbody".to_vec()].concat();
+            if change {
+                let at = at % head.len();
+                head[at] = byte;
+            }
+            if shorten {
+                head.truncate(cut % (head.len() + 1));
+            }
+            head
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    /// The fast path, where it answers, answers as the scalar parser does.
+    #[test]
+    fn fast_path_agrees_with_the_scalar_parser(
+        head in prop_oneof![3 => near_heads(), 1 => http_ish()],
+        cfg in prop_oneof![Just(ParserConfig::default()), configs()],
+    ) {
+        prop_assert!(wirestate_http1::simd::paths_agree(&head, &cfg));
+    }
+}
