@@ -157,11 +157,7 @@ impl<'h, 'b> Request<'h, 'b> {
 
     #[inline(always)]
     fn parse_full(&mut self, buf: &'b [u8], cfg: &ParserConfig) -> Step<usize> {
-        if let Some((line, count, end)) = simd::request(buf, self.headers, cfg) {
-            self.method = line.method;
-            self.target = line.target;
-            self.version = line.version;
-            shorten(&mut self.headers, count);
+        if let Some(end) = simd::request(buf, self, cfg) {
             return Ok(end);
         }
         let line = request_line(buf, cfg)?;
@@ -235,11 +231,7 @@ impl<'h, 'b> Response<'h, 'b> {
 
     #[inline(always)]
     fn parse_full(&mut self, buf: &'b [u8], cfg: &ParserConfig) -> Step<usize> {
-        if let Some((line, count, end)) = simd::response(buf, self.headers, cfg) {
-            self.version = line.version;
-            self.code = line.code;
-            self.reason = line.reason;
-            shorten(&mut self.headers, count);
+        if let Some(end) = simd::response(buf, self, cfg) {
             return Ok(end);
         }
         let line = status_line(buf, cfg)?;
@@ -254,7 +246,7 @@ impl<'h, 'b> Response<'h, 'b> {
     }
 }
 
-fn shorten<T>(slots: &mut &mut [T], count: usize) {
+pub(crate) fn shorten<T>(slots: &mut &mut [T], count: usize) {
     let all = core::mem::take(slots);
     let len = all.len();
     *slots = all.get_mut(..count.min(len)).unwrap_or_default();
