@@ -19,7 +19,7 @@
 //!
 //! Every function below but [`request`] / [`response`] is safe: AVX2 intrinsics are
 //! safe to call inside functions compiled with the feature, and vectors are built
-//! from byte arrays (LLVM makes the four 8-byte reads one unaligned load).
+//! from byte arrays (LLVM makes the two 16-byte reads one unaligned load).
 
 use crate::{ParserConfig, Request, Response};
 
@@ -236,10 +236,11 @@ mod avx2 {
 
     /// The offset of the first byte at or after `$pos` whose bit is set in `$mask`
     /// (a mask of the vector `$v` of the 32 bytes from there), or `buf.len()`; in a
-    /// buffer shorter than 32 bytes, what the scalar `$tail(buf, pos)` says. A macro rather than a
-    /// function so that each use is compiled in place: a `target_feature` function
-    /// cannot be `inline(always)`, and LLVM kept this one out of line, a call for
-    /// every name and value.
+    /// buffer shorter than 32 bytes, what the scalar `$tail(buf, pos)` says.
+    ///
+    /// A macro rather than a function so that each use is compiled in place: a
+    /// `target_feature` function cannot be `inline(always)`, and LLVM kept this one
+    /// out of line, a call for every name and value.
     macro_rules! scan {
         ($buf:expr, $pos:expr, |$v:ident| $mask:expr, $tail:expr) => {{
             let buf: &[u8] = $buf;
