@@ -106,6 +106,9 @@ impl ChunkedDecoder {
     /// "chunk line" / "trailer section" past `max_line_len` / `max_head_len`.
     /// After `End` every call returns `(0, End)` with empty trailers.
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Result<(usize, Chunk<'b>)> {
+        if let Some(step) = self.next_chunk(buf) {
+            return Ok(step);
+        }
         let mut pos = 0;
         loop {
             let rest = buf.get(pos..).unwrap_or_default();
@@ -137,8 +140,38 @@ impl ChunkedDecoder {
         }
     }
 
+    /// The common step in straight-line code: after a chunk's data, its CRLF, a plain
+    /// size line and some of the next chunk's data, handed out. `None` for anything
+    /// else, which the state loop in `decode` then takes (the same bytes, the same
+    /// result; the loop's dispatch on the state was a fifth of the time per chunk).
+    #[inline]
+    fn next_chunk<'b>(&mut self, buf: &'b [u8]) -> Option<(usize, Chunk<'b>)> {
+        let (State::DataEnd, [b'\r', b'\n', rest @ ..]) = (self.state, buf) else { return None };
+        let (size, line) = plain_size_line(rest)?;
+        let data = rest.get(line..).filter(|d| size > 0 && !d.is_empty())?;
+        if line > self.config.max_line_len {
+            return None;
+        }
+        let take = usize::try_from(size).unwrap_or(usize::MAX).min(data.len());
+        let left = size - take as u64;
+        self.state = if left == 0 { State::DataEnd } else { State::Data { remaining: left } };
+        let used = 2 + line + take;
+        self.offset += used;
+        Some((used, Chunk::Data(data.get(..take).unwrap_or_default())))
+    }
+
     /// Reads a chunk-size line at the start of `rest`; `None` if it is not whole.
     fn size_line(&mut self, rest: &[u8], scanned: usize) -> Result<Option<usize>> {
+        if let Some((size, n)) = plain_size_line(rest) {
+            if n <= self.config.max_line_len {
+                self.state = if size == 0 {
+                    State::Trailers { scanned: 0, line_start: 0, seen: false }
+                } else {
+                    State::Data { remaining: size }
+                };
+                return Ok(Some(n));
+            }
+        }
         let from = scanned.min(rest.len());
         let found = rest.get(from..).and_then(|r| r.iter().position(|&b| b == b'\n'));
         let Some(nl) = found.map(|i| from + i) else {
@@ -229,6 +262,33 @@ fn stop_err(stop: Stop) -> Error {
     match stop {
         Stop::Fail(e) => e,
         Stop::Partial => Error::truncated("chunked body", 0, 1, 0),
+    }
+}
+
+/// The common chunk-size line, 1 to 16 hex digits then CRLF, read in one pass: its
+/// size and length. `None` for anything else (extensions, a bare LF, an error, too
+/// few bytes), which the general path then reads and names; what this accepts, that
+/// path accepts with the same size.
+#[inline]
+fn plain_size_line(rest: &[u8]) -> Option<(u64, usize)> {
+    let mut size = 0u64;
+    let mut digits = 0;
+    while let Some(&b) = rest.get(digits) {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => break,
+        };
+        if digits == 16 {
+            return None;
+        }
+        size = (size << 4) | u64::from(d);
+        digits += 1;
+    }
+    match rest.get(digits..digits + 2) {
+        Some(b"\r\n") if digits > 0 => Some((size, digits + 2)),
+        _ => None,
     }
 }
 

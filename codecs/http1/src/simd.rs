@@ -3,7 +3,7 @@
 //! It reads the common head (a request-line or status-line, then `token ":" OWS value
 //! CRLF` lines, then CRLF) and gives up on anything else: a byte outside its grammar,
 //! a leniency, a limit reached, the bytes running out. Giving up is `None`, and the
-//! scalar parser in [`crate::scan`] then parses the same bytes from the start and
+//! scalar parser in `crate::scan` then parses the same bytes from the start and
 //! names the error or asks for more. So the fast path only ever returns what the
 //! scalar parser would: [`paths_agree`] states that, and the property test and the
 //! `http1_simd` fuzz target check it.
@@ -17,7 +17,7 @@
 //! bench beside httparse (benches/benches/http1.rs, which itself uses AVX2) shows the
 //! gain; benches/RESULTS.md has the figures.
 //!
-//! Every function below but [`request`] / [`response`] is safe: AVX2 intrinsics are
+//! Every function below but `request` / `response` is safe: AVX2 intrinsics are
 //! safe to call inside functions compiled with the feature, and vectors are built
 //! from byte arrays (LLVM makes the two 16-byte reads one unaligned load).
 

@@ -154,3 +154,38 @@ fn encoder_round_trips() {
     let bad = [crate::Header { name: b"X", value: b"a\r\nb" }];
     assert_eq!(write_last_chunk(&bad, &mut buf).unwrap_err().field(), "field-value");
 }
+
+proptest::proptest! {
+    /// The one-pass reader of plain size lines accepts only what the general reader
+    /// accepts, with the same size.
+    #[test]
+    fn plain_size_lines_read_as_the_general_path_reads_them(
+        line in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'0'), proptest::strategy::Just(b'f'),
+                proptest::strategy::Just(b'A'), proptest::strategy::Just(b'9'),
+                proptest::strategy::Just(b'\r'), proptest::strategy::Just(b'\n'),
+                proptest::strategy::Just(b';'), proptest::strategy::Just(b' '),
+                proptest::strategy::Just(b'g'),
+            ],
+            0..24,
+        )
+    ) {
+        if let Some((size, n)) = plain_size_line(&line) {
+            let nl = n - 1;
+            proptest::prop_assert_eq!(line.get(nl), Some(&b'\n'));
+            proptest::prop_assert_eq!(chunk_size_line(&line[..nl], 0, false).ok(), Some(size));
+        }
+    }
+}
+
+#[test]
+fn plain_size_lines() {
+    assert_eq!(plain_size_line(b"10000\r\nxx"), Some((0x10000, 7)));
+    assert_eq!(plain_size_line(b"ffffffffffffffff\r\n"), Some((u64::MAX, 18)));
+    assert_eq!(plain_size_line(b"1ffffffffffffffff\r\n"), None);
+    assert_eq!(plain_size_line(b"5;a=b\r\n"), None);
+    assert_eq!(plain_size_line(b"\r\n"), None);
+    assert_eq!(plain_size_line(b"5\n"), None);
+    assert_eq!(plain_size_line(b"5\r"), None);
+}
