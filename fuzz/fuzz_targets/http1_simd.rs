@@ -1,7 +1,7 @@
 #![no_main]
 //! The AVX2 head parser against the scalar one: wherever the fast path answers, for a
 //! request or a response, its answer is the scalar parser's. This is the target that
-//! covers the crate's one `unsafe` block (the call into AVX2 code).
+//! covers the crate's `unsafe` (its two calls into AVX2 code).
 
 use libfuzzer_sys::fuzz_target;
 use wirestate_http1::ParserConfig;

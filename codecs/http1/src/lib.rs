@@ -34,7 +34,7 @@
 //! assert_eq!((err.field(), err.offset()), ("field-name", 34));
 //! ```
 #![no_std]
-// One `unsafe` block, in `simd`: the call into the AVX2 head parser after the CPU
+// `unsafe` only in `simd`: the two calls into the AVX2 head parser after the CPU
 // was checked for AVX2 (measured, and checked against the scalar parser; see there).
 #![deny(unsafe_code)]
 
