@@ -396,7 +396,8 @@ mod avx2 {
                 vs += 1;
             }
             // The window's controls from `vs` on; past the window, scan on.
-            let ctl = u32::MAX.checked_shl((vs - pos) as u32).map_or(0, |keep| ctl & keep);
+            let seen = u32::try_from(vs - pos).unwrap_or(u32::MAX);
+            let ctl = u32::MAX.checked_shl(seen).map_or(0, |keep| ctl & keep);
             let mut ve = match ctl {
                 0 => scan!(buf, vs.max(covered), |v| controls(v), scan_field),
                 m => pos + m.trailing_zeros() as usize,
