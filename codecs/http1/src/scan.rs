@@ -484,7 +484,7 @@ fn obs_fold<'b>(
 
 /// `s` without trailing SP and HTAB (RFC 9112 §5.1: OWS around a value is not part of it).
 #[inline(always)]
-fn trim_end(s: &[u8]) -> &[u8] {
+pub(crate) fn trim_end(s: &[u8]) -> &[u8] {
     let mut s = s;
     while let [rest @ .., b' ' | b'\t'] = s {
         s = rest;

@@ -139,7 +139,7 @@ mod avx2 {
     };
 
     use crate::head::shorten;
-    use crate::scan::{ascii, method_str, RequestLine, StatusLine};
+    use crate::scan::{ascii, method_str, trim_end, RequestLine, StatusLine};
     use crate::table::{scan_field, scan_table, TARGET, TCHAR};
     use crate::{Header, ParserConfig, Request, Response, Version};
 
@@ -409,10 +409,7 @@ mod avx2 {
             {
                 return None;
             }
-            let mut value = buf.get(vs..ve)?;
-            while let [rest @ .., b' ' | b'\t'] = value {
-                value = rest;
-            }
+            let value = trim_end(buf.get(vs..ve)?);
             *headers.get_mut(count)? = Header { name: buf.get(pos..name_end)?, value };
             count += 1;
             pos = ve + 2;
