@@ -5,7 +5,7 @@
 //! run that opens and closes each time measures page faults on fresh buffers.)
 //!
 //! wirestate: two `Connection`s; every segment is written with its checksum
-//! and handed to the peer as bytes (`Connection::receive`), which parses it and
+//! and handed to the peer as bytes (`Connection::handle_segment_bytes`), which parses it and
 //! verifies the checksum (for in-order data, summed as the payload is copied
 //! into the receive buffer) before anything changes.
 //! smoltcp: two sockets on one `Interface` over an in-memory IP device with a
@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use wirestate_tcp_conn::{Config, Connection, State};
+use wirestate_tcp_conn::{Config, Connection, IsnKey, State};
 use wirestate_wire::Instant;
 
 const TOTAL: usize = 1 << 20;
@@ -37,7 +37,8 @@ impl Ws {
     fn new() -> Self {
         let a_addr = "10.0.0.1:40000".parse().unwrap();
         let b_addr = "10.0.0.2:5001".parse().unwrap();
-        let cfg = Config { send_buffer: BUFFER, recv_buffer: BUFFER, ..Config::default() };
+        let key = IsnKey::new(*b"wirestate bench!");
+        let cfg = Config { send_buffer: BUFFER, recv_buffer: BUFFER, ..Config::new(key) };
         let now = Instant::from_millis(1);
         let mut w = Ws {
             a: Connection::connect(now, cfg, a_addr, b_addr),
@@ -53,20 +54,20 @@ impl Ws {
     /// One round: A's segments to B, B's to A, time moves 10 us.
     fn round(&mut self) -> usize {
         let (a, b, buf) = (&mut self.a, &mut self.b, &mut self.buf);
-        while let Some(t) = a.poll_transmit(self.now, buf) {
-            b.receive(self.now, t.local.ip(), &buf[..t.len]).unwrap();
+        while let Some(t) = a.poll_transmit(self.now, buf).unwrap() {
+            b.handle_segment_bytes(self.now, t.local.ip(), &buf[..t.len]).unwrap();
         }
         // Read in place, as the smoltcp side does with its `recv` closure.
         let mut got = 0;
         loop {
-            let n = b.recv_with(|bytes| bytes.len());
+            let n = b.recv_with(|bytes| bytes.len()).unwrap();
             if n == 0 {
                 break;
             }
             got += n;
         }
-        while let Some(t) = b.poll_transmit(self.now, buf) {
-            a.receive(self.now, t.local.ip(), &buf[..t.len]).unwrap();
+        while let Some(t) = b.poll_transmit(self.now, buf).unwrap() {
+            a.handle_segment_bytes(self.now, t.local.ip(), &buf[..t.len]).unwrap();
         }
         self.now += core::time::Duration::from_micros(10);
         for c in [&mut self.a, &mut self.b] {

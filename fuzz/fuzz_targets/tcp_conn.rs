@@ -9,7 +9,7 @@ use core::net::SocketAddr;
 use core::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber};
-use wirestate_tcp_conn::{Algorithm, Config, Connection};
+use wirestate_tcp_conn::{Algorithm, Config, Connection, IsnKey};
 use wirestate_wire::Instant;
 
 #[derive(Debug, Arbitrary)]
@@ -27,7 +27,7 @@ struct Seg {
     sack_permitted: bool,
     timestamps: Option<(u32, u32)>,
     sack: Vec<(i16, u16)>,
-    /// Handed over as bytes through `receive` (checksum filled in, then the
+    /// Handed over as bytes through `handle_segment_bytes` (checksum filled in, then the
     /// octet at this index, modulo the length, XORed with this value: 0 keeps
     /// it valid) instead of as a repr through `handle_segment`.
     wire: Option<(u16, u8)>,
@@ -63,7 +63,7 @@ fuzz_target!(|input: Input| {
         congestion: if input.cubic { Algorithm::Cubic } else { Algorithm::NewReno },
         delayed_ack: input.delayed_ack.then(|| Duration::from_millis(40)),
         keepalive: Some(Default::default()),
-        ..Config::default()
+        ..Config::new(IsnKey::new(*b"wirestate fuzzer"))
     };
     let mut now = Instant::ZERO;
     let mut c = if input.client {
@@ -113,7 +113,7 @@ fuzz_target!(|input: Input| {
                         r.emit(&mut Segment::new_unchecked(&mut bytes[..]), peer.ip(), local.ip());
                         let i = usize::from(at) % bytes.len();
                         bytes[i] ^= flip;
-                        let verdict = c.receive(now, peer.ip(), &bytes);
+                        let verdict = c.handle_segment_bytes(now, peer.ip(), &bytes);
                         // Over IPv4 a segment is at most 65535 octets (the
                         // pseudo-header's length); longer ones are refused.
                         if flip == 0 && bytes.len() <= usize::from(u16::MAX) {
@@ -137,16 +137,21 @@ fuzz_target!(|input: Input| {
             }
             Op::Recv(n) => {
                 let n = usize::from(*n).min(sink.len());
-                c.recv(&mut sink[..n]);
+                let _ = c.recv(&mut sink[..n]);
             }
-            Op::Close => c.close(),
+            Op::Close => {
+                let _ = c.close();
+            }
             Op::Abort => c.abort(),
         }
         if let Err(e) = c.check_invariants() {
             panic!("invariant broken after {op:?}: {e}");
         }
         for _ in 0..10_000 {
-            let Some(t) = c.poll_transmit(now, &mut out) else { break };
+            // The buffer is big enough: a refusal would be a bug.
+            let Some(t) = c.poll_transmit(now, &mut out).expect("a big enough buffer") else {
+                break;
+            };
             let seg = Segment::new_checked(&out[..t.len]).expect("a whole segment");
             Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()).expect("a valid segment");
             if let Err(e) = c.check_invariants() {

@@ -3,6 +3,7 @@
 use core::time::Duration;
 
 use crate::cc::Algorithm;
+use crate::isn::IsnKey;
 use crate::rtt::RtoConfig;
 
 /// Keepalive probing (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): off by default, as the
@@ -24,17 +25,19 @@ impl Default for Keepalive {
 }
 
 /// A connection's settings. Every buffer and table it sizes is allocated once,
-/// when the connection is made.
+/// when the connection is made. [`Config::new`] gives the defaults around the one
+/// setting that has none, the secret [`IsnKey`].
 ///
 /// ```
 /// use core::time::Duration;
-/// use wirestate_tcp_conn::{Algorithm, Config};
+/// use wirestate_tcp_conn::{Algorithm, Config, IsnKey};
+/// let key = IsnKey::new(*b"from the entropy");
 /// let cfg = Config {
 ///     send_buffer: 256 * 1024,
 ///     recv_buffer: 256 * 1024,
 ///     congestion: Algorithm::Cubic,
 ///     nagle: false,
-///     ..Config::default()
+///     ..Config::new(key)
 /// };
 /// assert_eq!(cfg.window_shift(), 3); // 256 KiB >> 3 fits the 16-bit window
 /// assert_eq!(cfg.time_wait, Duration::from_secs(60));
@@ -81,13 +84,17 @@ pub struct Config {
     /// Leave the first slow start when the RTT starts to grow (RFC 9406), rather
     /// than at the first loss. Needs RTT samples on most ACKs: timestamps.
     pub hystart: bool,
-    /// The secret for initial sequence numbers (RFC 6528) and timestamp offsets:
-    /// random per host, from the caller's entropy.
-    pub isn_key: [u8; 16],
+    /// The secret for initial sequence numbers (RFC 6528), timestamp offsets and
+    /// SYN cookies: random per host, from the caller's entropy.
+    pub isn_key: IsnKey,
 }
 
-impl Default for Config {
-    fn default() -> Self {
+impl Config {
+    /// The defaults, with the secret `isn_key`: a 1460-octet MSS, 64 KiB buffers,
+    /// Nagle, window scaling, timestamps and SACK on, 60 s of TIME-WAIT, an RTO
+    /// floor of 200 ms, 40 ms delayed ACKs, a 5-minute user timeout, no keepalives,
+    /// 15 retransmissions, 1000 challenge ACKs a second, NewReno with HyStart++.
+    pub fn new(isn_key: IsnKey) -> Self {
         Config {
             mss: 1460,
             send_buffer: 64 * 1024,
@@ -105,7 +112,7 @@ impl Default for Config {
             challenge_ack_limit: 1000,
             congestion: Algorithm::NewReno,
             hystart: true,
-            isn_key: [0; 16],
+            isn_key,
         }
     }
 }

@@ -4,13 +4,17 @@
 //! [`Listener`] answers SYNs on a port with a bounded backlog (and SYN cookies as
 //! an option) and hands out connections.
 //!
-//! segments ([`wirestate_tcp::Repr`]), timeouts and user calls go in; segments,
-//! deadlines and [`Event`]s come out. Time is passed in as [`Instant`]s and the
-//! secret for initial sequence numbers is part of [`Config`], so every run replays
-//! exactly. Memory is bounded: the buffers are allocated once at their configured
-//! sizes, and the out-of-order and SACK tables have fixed sizes. `no_std`; the
-//! connection and the listener need the `alloc` feature (on with `std`, the
-//! default).
+//! Segments ([`wirestate_tcp::Repr`] or wire bytes), timeouts and user calls go
+//! in; segments, deadlines (one table of [`Timer`]s) and [`Event`]s come out. Time
+//! is passed in as [`Instant`]s and the secret for initial sequence numbers is an
+//! [`IsnKey`] in [`Config`], so every run replays exactly. Memory is bounded: the
+//! buffers are allocated once at their configured sizes, the out-of-order and
+//! SACK tables have fixed sizes, and at most one event of each kind waits. A
+//! connection that fails keeps its [`ConnectionError`]; a refused call says why
+//! with a [`CallError`]. The contract (the order of calls, time, the transmit
+//! buffer, the timers, and the deliberate departures from the RFCs) is written on
+//! [`Connection`]. `no_std`; the connection and the listener need the `alloc`
+//! feature (on with `std`, the default).
 //!
 //! The parts, each tested on its own:
 //!
@@ -35,6 +39,7 @@ mod cc;
 mod config;
 #[cfg(feature = "alloc")]
 mod conn;
+mod error;
 mod isn;
 #[cfg(feature = "alloc")]
 mod listener;
@@ -45,8 +50,9 @@ mod scoreboard;
 pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
 pub use config::{Config, Keepalive};
 #[cfg(feature = "alloc")]
-pub use conn::{reset_for, CallError, Connection, Event, State, Stats, Transmit};
-pub use isn::IsnGenerator;
+pub use conn::{reset_for, Connection, Event, State, Stats, Timer, Transmit};
+pub use error::{CallError, ConnectionError};
+pub use isn::{IsnGenerator, IsnKey};
 #[cfg(feature = "alloc")]
 pub use listener::{Listener, ListenerStats};
 pub use rtt::{RtoConfig, RttEstimator, RttTimer};

@@ -11,11 +11,12 @@ use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use siphasher::sip::SipHasher24;
-use wirestate_tcp::{Flags, Repr, Segment, SeqNumber};
+use wirestate_tcp::{Flags, Repr, Segment, SeqNumber, MAX_HEADER_LEN};
 use wirestate_wire::Instant;
 
 use crate::config::Config;
 use crate::conn::{reset_for, Connection, State, Transmit};
+use crate::error::CallError;
 
 /// The MSS values a cookie can carry (3 bits), as Linux's table: the largest not
 /// above the client's is chosen.
@@ -40,17 +41,30 @@ pub struct ListenerStats {
 
 /// A passive open on one local address.
 ///
+/// It keeps [`Connection`]'s contract (see there): after any input drain
+/// [`poll_transmit`](Self::poll_transmit) until `Ok(None)`, then read
+/// [`poll_timeout`](Self::poll_timeout); `now` never goes back; an early
+/// [`handle_timeout`](Self::handle_timeout) does nothing; a buffer shorter than
+/// [`transmit_buffer_len`](Self::transmit_buffer_len) is refused and loses
+/// nothing.
+///
 /// ```
 /// use wirestate_tcp::{Flags, Repr, SeqNumber};
-/// use wirestate_tcp_conn::{Config, Listener};
+/// use wirestate_tcp_conn::{CallError, Config, IsnKey, Listener, State};
 /// use wirestate_wire::Instant;
-/// let mut l = Listener::new(Config::default(), "10.0.0.2:80".parse().unwrap(), 8, false);
+/// let cfg = Config::new(IsnKey::new(*b"use a random key"));
+/// let mut l = Listener::new(cfg, "10.0.0.2:80".parse().unwrap(), 8, false);
 /// let syn = Repr { flags: Flags::SYN, window_len: 65535, ..Repr::new(40000, 80, SeqNumber(7)) };
 /// l.handle_segment(Instant::ZERO, "10.0.0.1".parse().unwrap(), &syn);
-/// let mut buf = [0u8; 100];
-/// let t = l.poll_transmit(Instant::ZERO, &mut buf).unwrap(); // the SYN,ACK
+/// let mut short = [0u8; 100];
+/// let need = l.transmit_buffer_len();
+/// assert_eq!(l.poll_transmit(Instant::ZERO, &mut short), Err(CallError::BufferTooSmall { need }));
+/// let mut buf = vec![0u8; need];
+/// let t = l.poll_transmit(Instant::ZERO, &mut buf)?.unwrap(); // the SYN,ACK
 /// assert_eq!(t.remote, "10.0.0.1:40000".parse().unwrap());
 /// assert!(l.accept().is_none()); // not established yet
+/// assert_eq!(l.embryos().map(|c| c.state()).collect::<Vec<_>>(), [State::SynReceived]);
+/// # Ok::<(), CallError>(())
 /// ```
 #[derive(Debug)]
 pub struct Listener {
@@ -88,6 +102,13 @@ impl Listener {
     /// Connections in the backlog (handshaking or waiting for `accept`).
     pub fn backlog_len(&self) -> usize {
         self.pending.len()
+    }
+
+    /// The connections in the backlog, oldest first: handshakes in progress
+    /// (SYN-RECEIVED) and established connections not yet accepted, for
+    /// inspection (their state, addresses, timers, counters).
+    pub fn embryos(&self) -> impl Iterator<Item = &Connection> {
+        self.pending.iter()
     }
 
     /// The next established connection, oldest first.
@@ -153,7 +174,7 @@ impl Listener {
     /// The cookie for a SYN from `remote` with initial sequence number `irs`, at
     /// tick `t` with MSS index `m`: t (5 bits) | m (3 bits) | hash (24 bits).
     fn cookie(&self, t: u32, m: u32, remote: SocketAddr, irs: SeqNumber) -> SeqNumber {
-        let mut h = SipHasher24::new_with_key(&self.cfg.isn_key);
+        let mut h = SipHasher24::new_with_key(self.cfg.isn_key.bytes());
         h.write_u8(0xc0); // apart from the ISN generator's inputs
         for addr in [self.local, remote] {
             match addr.ip() {
@@ -224,17 +245,39 @@ impl Listener {
         self.pending.retain(|c| c.state() != State::Closed);
     }
 
-    /// The next segment the listener or a connection in its backlog owes.
-    pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+    /// The least buffer [`poll_transmit`](Self::poll_transmit) accepts: what the
+    /// connections in the backlog need ([`Connection::transmit_buffer_len`]), at
+    /// least 60 header octets plus `Config::mss`.
+    pub fn transmit_buffer_len(&self) -> usize {
+        let own = MAX_HEADER_LEN + usize::from(self.cfg.mss).max(1);
+        self.pending.iter().map(Connection::transmit_buffer_len).fold(own, usize::max)
+    }
+
+    /// The next segment the listener or a connection in its backlog owes, written
+    /// into `buf`; `Ok(None)` when nothing is owed.
+    ///
+    /// # Errors
+    /// `BufferTooSmall` when `buf` is shorter than
+    /// [`transmit_buffer_len`](Self::transmit_buffer_len); nothing changes then.
+    pub fn poll_transmit(
+        &mut self,
+        now: Instant,
+        buf: &mut [u8],
+    ) -> Result<Option<Transmit>, CallError> {
+        let need = self.transmit_buffer_len();
+        if buf.len() < need {
+            return Err(CallError::BufferTooSmall { need });
+        }
         for c in &mut self.pending {
-            if let Some(t) = c.poll_transmit(now, buf) {
-                return Some(t);
+            if let Some(t) = c.poll_transmit(now, buf)? {
+                return Ok(Some(t));
             }
         }
-        let (remote, r) = self.replies.pop_front()?;
+        let Some((remote, r)) = self.replies.pop_front() else { return Ok(None) };
+        // A reset or a cookie SYN,ACK: at most 20 + 4 octets, which fit.
         let len = r.buffer_len();
-        let bytes = buf.get_mut(..len)?;
+        let Some(bytes) = buf.get_mut(..len) else { return Ok(None) };
         r.emit(&mut Segment::new_unchecked(&mut bytes[..]), self.local.ip(), remote.ip());
-        Some(Transmit { len, local: self.local, remote })
+        Ok(Some(Transmit { len, local: self.local, remote }))
     }
 }

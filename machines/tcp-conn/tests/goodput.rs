@@ -8,7 +8,7 @@ mod common;
 
 use core::time::Duration;
 
-use common::{LinkConfig, Pair};
+use common::{key, LinkConfig, Pair};
 use wirestate_tcp_conn::{Algorithm, Config};
 
 const BYTES: usize = 4_000_000;
@@ -44,7 +44,7 @@ fn goodput_table_and_sack_beats_plain_newreno_under_loss() {
         recv_buffer: 1 << 20,
         user_timeout: Duration::from_secs(3600),
         max_retransmits: 40,
-        ..Config::default()
+        ..Config::new(key())
     };
     let variants = [
         ("NewReno", Config { sack: false, congestion: Algorithm::NewReno, ..base }),
@@ -77,14 +77,14 @@ fn hystart_leaves_slow_start_before_the_queue_overflows() {
     };
     for hystart in [true, false] {
         let cfg =
-            Config { send_buffer: 4 << 20, recv_buffer: 4 << 20, hystart, ..Config::default() };
+            Config { send_buffer: 4 << 20, recv_buffer: 4 << 20, hystart, ..Config::new(key()) };
         let mut pair = Pair::new(cfg, cfg, link, 1);
         let data = vec![1u8; 8 << 20];
         let (mut sent, mut buf) = (0, vec![0u8; 1 << 20]);
         let losses = |p: &Pair| p.a.stats().fast_recoveries + p.a.stats().timeouts;
         while pair.a.ssthresh() == usize::MAX && losses(&pair) == 0 {
             sent += pair.a.send(&data[sent..]).unwrap_or(0);
-            while pair.b.recv(&mut buf) > 0 {}
+            while pair.b.recv(&mut buf).unwrap() > 0 {}
             pair.flush();
             let t = pair.next_time().expect("something to do");
             pair.advance(t);

@@ -7,7 +7,7 @@ use core::time::Duration;
 
 use proptest::prelude::*;
 use wirestate_tcp::SeqNumber;
-use wirestate_tcp_conn::{IsnGenerator, RtoConfig, RttEstimator, RttTimer};
+use wirestate_tcp_conn::{IsnGenerator, IsnKey, RtoConfig, RttEstimator, RttTimer};
 use wirestate_wire::Instant;
 
 fn ms(n: u64) -> Duration {
@@ -138,11 +138,11 @@ fn addr(s: &str) -> SocketAddr {
 
 #[test]
 fn isns_follow_rfc6528() {
-    let isn = IsnGenerator::new(*b"0123456789abcdef");
+    let isn = IsnGenerator::new(IsnKey::new(*b"0123456789abcdef"));
     let (l, r) = (addr("10.0.0.2:40000"), addr("10.0.0.1:80"));
     let t = Instant::from_millis(1000);
     // Deterministic: the same key, tuple and time give the same number.
-    assert_eq!(isn.isn(t, l, r), IsnGenerator::new(*b"0123456789abcdef").isn(t, l, r));
+    assert_eq!(isn.isn(t, l, r), IsnGenerator::new(IsnKey::new(*b"0123456789abcdef")).isn(t, l, r));
     // M: 4 us ticks, so 1 s later the same tuple is 250 000 further on.
     assert_eq!(isn.isn(t + Duration::from_secs(1), l, r).diff(isn.isn(t, l, r)), 250_000);
     // F: every part of the tuple, and the key, changes the number.
@@ -157,9 +157,10 @@ fn isns_follow_rfc6528() {
     ] {
         assert_ne!(isn.isn(t, l2, r2), base, "{l2} -> {r2}");
     }
-    assert_ne!(IsnGenerator::new([0; 16]).isn(t, l, r), base);
+    assert_ne!(IsnGenerator::new(IsnKey::new([0; 16])).isn(t, l, r), base);
     // The key does not show in Debug output.
     assert_eq!(format!("{isn:?}"), "IsnGenerator { .. }");
+    assert_eq!(format!("{:?}", IsnKey::new(*b"0123456789abcdef")), "IsnKey(..)");
 }
 
 proptest! {
@@ -167,7 +168,7 @@ proptest! {
     fn isn_offsets_spread_over_the_space(ports in prop::collection::vec(1024u16.., 64)) {
         // Different source ports at one instant: F's outputs should not cluster.
         // With 64 draws, all in one 2^28 slice (1/16 of the space) has odds 16^-63.
-        let isn = IsnGenerator::new([42; 16]);
+        let isn = IsnGenerator::new(IsnKey::new([42; 16]));
         let t = Instant::from_millis(5);
         let r = addr("192.0.2.1:443");
         let tops: std::collections::BTreeSet<u32> = ports

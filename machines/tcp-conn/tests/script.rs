@@ -9,7 +9,7 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber};
-use wirestate_tcp_conn::{Config, Connection, Event, State};
+use wirestate_tcp_conn::{CallError, Config, Connection, ConnectionError, Event, IsnKey, State};
 use wirestate_wire::Instant;
 
 /// A segment as the peer saw it, owned.
@@ -47,13 +47,17 @@ struct Script {
     iss: u32,
 }
 
+fn defaults() -> Config {
+    Config::new(IsnKey::new(*b"wirestate tests!"))
+}
+
 fn plain() -> Config {
     Config {
         window_scaling: false,
         timestamps: false,
         sack: false,
         delayed_ack: Some(Duration::from_millis(40)),
-        ..Config::default()
+        ..defaults()
     }
 }
 
@@ -122,7 +126,7 @@ impl Script {
 
     fn try_out(&mut self) -> Option<Out> {
         let mut buf = [0u8; 2048];
-        let t = self.conn.poll_transmit(self.now, &mut buf)?;
+        let t = self.conn.poll_transmit(self.now, &mut buf).unwrap()?;
         self.check();
         assert_eq!((t.local, t.remote), (self.local, self.peer));
         let seg = Segment::new_checked(&buf[..t.len]).unwrap();
@@ -187,7 +191,7 @@ const RST: Flags = Flags::RST;
 
 #[test]
 fn active_open_offers_the_configured_options() {
-    let mut s = Script::client(Config::default());
+    let mut s = Script::client(defaults());
     assert_eq!(s.state(), State::SynSent);
     let syn = s.expect();
     assert_eq!((syn.seq, syn.ack, syn.flags), (0, None, SYN));
@@ -239,7 +243,7 @@ fn syn_is_sent_again_with_backoff_and_the_handshake_gives_up() {
     assert!(s.at(3000).expect().has(SYN)); // backed off to 2 s
     s.at(7000);
     assert_eq!(s.state(), State::Closed);
-    assert_eq!(s.events(), [Event::TimedOut]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::TimedOut)]);
 }
 
 #[test]
@@ -312,7 +316,7 @@ fn closed_answers_with_the_two_reset_forms() {
 #[test]
 fn active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed() {
     let mut s = Script::established(plain());
-    s.conn.close();
+    s.conn.close().unwrap();
     assert_eq!(s.state(), State::FinWait1);
     let fin = s.expect();
     assert_eq!((fin.seq, fin.flags), (1, FIN | ACK));
@@ -331,12 +335,15 @@ fn active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed() {
     s.at(90_000);
     assert_eq!(s.state(), State::Closed);
     assert_eq!(s.events(), [Event::Closed]);
+    // A normal end keeps no error; closing again is misuse.
+    assert_eq!(s.conn.error(), None);
+    assert_eq!(s.conn.close(), Err(CallError::NotConnected));
 }
 
 #[test]
 fn fin_and_ack_together_go_from_fin_wait_1_to_time_wait() {
     let mut s = Script::established(plain());
-    s.conn.close();
+    s.conn.close().unwrap();
     s.expect();
     s.inject(FIN | ACK, 1, 2, &[]);
     assert_eq!(s.state(), State::TimeWait);
@@ -354,7 +361,7 @@ fn passive_close_walks_close_wait_last_ack_closed_and_half_close_still_sends() {
     let d = s.expect();
     assert_eq!((d.seq, d.payload.as_slice()), (1, &b"late"[..]));
     s.inject(ACK, 2, 5, &[]);
-    s.conn.close();
+    s.conn.close().unwrap();
     assert_eq!(s.state(), State::LastAck);
     let fin = s.expect();
     assert_eq!((fin.seq, fin.flags), (5, FIN | ACK));
@@ -366,7 +373,7 @@ fn passive_close_walks_close_wait_last_ack_closed_and_half_close_still_sends() {
 #[test]
 fn simultaneous_close_goes_through_closing() {
     let mut s = Script::established(plain());
-    s.conn.close();
+    s.conn.close().unwrap();
     s.expect();
     s.inject(FIN | ACK, 1, 1, &[]); // the peer's FIN, not acknowledging ours
     assert_eq!(s.state(), State::Closing);
@@ -380,7 +387,7 @@ fn close_in_syn_received_sends_fin_once_established() {
     let mut s = Script::server(plain());
     s.inject(SYN, 0, 0, &[]);
     s.expect();
-    s.conn.close();
+    s.conn.close().unwrap();
     assert_eq!(s.state(), State::SynReceived);
     s.inject(ACK, 1, 1, &[]);
     assert_eq!(s.state(), State::FinWait1);
@@ -390,7 +397,7 @@ fn close_in_syn_received_sends_fin_once_established() {
 #[test]
 fn a_fin_is_sent_again_on_timeout() {
     let mut s = Script::established(plain());
-    s.conn.close();
+    s.conn.close().unwrap();
     s.expect();
     let again = s.at(1000).expect();
     assert_eq!((again.seq, again.flags), (1, FIN | ACK));
@@ -406,7 +413,29 @@ fn reset_in_syn_sent_needs_an_acceptable_ack() {
     assert_eq!(s.state(), State::SynSent); // no ACK: ignored
     s.inject(RST | ACK, 0, 1, &[]);
     assert_eq!(s.state(), State::Closed);
-    assert_eq!(s.events(), [Event::Reset]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::Refused)]);
+}
+
+#[test]
+fn a_lost_connection_returns_its_error_to_every_later_call() {
+    let mut s = Script::established(plain());
+    s.inject(ACK, 1, 1, b"unread");
+    s.events();
+    s.inject(RST, 7, 0, &[]);
+    let lost = CallError::Lost(ConnectionError::Reset);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::Reset)]);
+    assert_eq!(s.conn.error(), Some(ConnectionError::Reset));
+    assert_eq!(s.conn.send(b"x"), Err(lost));
+    assert_eq!(s.conn.send_urgent(b"x"), Err(lost));
+    assert_eq!(s.conn.recv(&mut [0u8; 16]), Err(lost));
+    assert_eq!(s.conn.recv_with(|b| b.len()), Err(lost));
+    assert_eq!(s.conn.close(), Err(lost));
+    // Raised once; abort never fails, and the error stays.
+    assert_eq!(s.events(), []);
+    s.conn.abort();
+    s.expect_none();
+    assert_eq!(s.conn.error(), Some(ConnectionError::Reset));
+    assert_eq!(s.conn.close(), Err(lost));
 }
 
 #[test]
@@ -436,11 +465,11 @@ fn reset_rules_in(state: State) {
     match state {
         State::Established => {}
         State::FinWait1 => {
-            s.conn.close();
+            s.conn.close().unwrap();
             s.expect();
         }
         State::FinWait2 => {
-            s.conn.close();
+            s.conn.close().unwrap();
             s.expect();
             s.inject(ACK, 1, 2, &[]);
         }
@@ -450,7 +479,7 @@ fn reset_rules_in(state: State) {
             rcv = 2;
         }
         State::Closing => {
-            s.conn.close();
+            s.conn.close().unwrap();
             s.expect();
             s.inject(FIN | ACK, 1, 1, &[]);
             s.expect();
@@ -459,12 +488,12 @@ fn reset_rules_in(state: State) {
         State::LastAck => {
             s.inject(FIN | ACK, 1, 1, &[]);
             s.expect();
-            s.conn.close();
+            s.conn.close().unwrap();
             s.expect();
             rcv = 2;
         }
         State::TimeWait => {
-            s.conn.close();
+            s.conn.close().unwrap();
             s.expect();
             s.inject(FIN | ACK, 1, 2, &[]);
             s.expect();
@@ -482,7 +511,8 @@ fn reset_rules_in(state: State) {
     assert_eq!(s.state(), state);
     s.inject(RST, rcv, 0, &[]);
     assert_eq!(s.state(), State::Closed, "{state:?}");
-    assert_eq!(s.events(), [Event::Reset]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::Reset)]);
+    assert_eq!(s.conn.error(), Some(ConnectionError::Reset));
     s.expect_none();
 }
 
@@ -542,7 +572,7 @@ fn in_order_data_is_acknowledged_by_the_delayed_ack_timer_or_every_second_segmen
     s.expect_none();
     assert_eq!(s.events(), [Event::Readable]);
     let mut buf = [0u8; 16];
-    assert_eq!(s.conn.recv(&mut buf), 5);
+    assert_eq!(s.conn.recv(&mut buf), Ok(5));
     s.at(39).expect_none();
     assert_eq!(s.at(40).expect().ack, Some(6));
     // Two full segments: acknowledged at once.
@@ -723,7 +753,7 @@ fn a_zero_window_answered_for_an_hour_never_times_out_but_silence_does() {
         s.at(t.as_nanos() / 1_000_000);
         while s.try_out().is_some() {}
     }
-    assert_eq!(s.events(), [Event::TimedOut]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::TimedOut)]);
 }
 
 #[test]
@@ -742,7 +772,7 @@ fn keepalives_probe_an_idle_connection_then_give_up() {
     s.at(11_000).expect();
     s.at(12_000);
     assert_eq!(s.state(), State::Closed);
-    assert_eq!(s.events(), [Event::TimedOut]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::TimedOut)]);
 }
 
 #[test]
@@ -772,7 +802,7 @@ fn user_timeout_gives_up_on_unacknowledged_data() {
         while s.try_out().is_some() {}
     }
     assert!((5000..=8000).contains(&t), "{t}");
-    assert_eq!(s.events(), [Event::TimedOut]);
+    assert_eq!(s.events(), [Event::Lost(ConnectionError::TimedOut)]);
 }
 
 // ------------------------------------------------------------------ urgent data
@@ -787,24 +817,25 @@ fn urgent_data_received_is_signalled_once_and_counted_down_as_it_is_read() {
     // are read in line.
     let mut s = Script::established(plain());
     s.inject_with(ACK | URG, 1, 1, b"abc", |r| r.urgent_at = 7); // urgent up to 8
-    assert_eq!(s.events(), [Event::Readable, Event::Urgent]);
+                                                                 // In the order raised: the sixth step (URG) comes before the seventh (text).
+    assert_eq!(s.events(), [Event::Urgent, Event::Readable]);
     assert_eq!(s.conn.urgent_remaining(), 7);
     let mut buf = [0u8; 16];
-    assert_eq!(s.conn.recv(&mut buf[..2]), 2);
+    assert_eq!(s.conn.recv(&mut buf[..2]), Ok(2));
     assert_eq!(s.conn.urgent_remaining(), 5);
     // The next segment of the same urgent data, same pointer: no new signal.
     s.inject_with(ACK | URG, 4, 1, b"defg", |r| r.urgent_at = 4);
     assert_eq!(s.events(), [Event::Readable]);
     assert_eq!(s.conn.urgent_remaining(), 5);
-    assert_eq!(s.conn.recv(&mut buf), 5);
+    assert_eq!(s.conn.recv(&mut buf), Ok(5));
     assert_eq!(&buf[..5], b"cdefg");
     assert_eq!(s.conn.urgent_remaining(), 0);
     // A pointer that moves on is signalled again.
     s.inject_with(ACK | URG, 8, 1, b"hi", |r| r.urgent_at = 1);
-    assert_eq!(s.events(), [Event::Readable, Event::Urgent]);
+    assert_eq!(s.events(), [Event::Urgent, Event::Readable]);
     assert_eq!(s.conn.urgent_remaining(), 1);
     // One that points at data already read means nothing is urgent.
-    assert_eq!(s.conn.recv(&mut buf), 2);
+    assert_eq!(s.conn.recv(&mut buf), Ok(2));
     s.inject_with(ACK | URG, 10, 1, b"j", |r| r.urgent_at = 0);
     assert_eq!(s.events(), [Event::Readable]);
     assert_eq!(s.conn.urgent_remaining(), 0);
