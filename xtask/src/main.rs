@@ -8,11 +8,15 @@
 //!   and writes benches/RESULTS.md.
 //! - `cargo xtask decode-speed [--packets N]`: `wirestate decode --json` against
 //!   `tshark -T json` on one synthetic capture of N packets (default a million).
+//! - `cargo xtask packetdrill [PATH...] [--profile linux|freebsd|rfc] [--verbose]`:
+//!   packetdrill scripts against wirestate-tcp-conn (the vendored FreeBSD suite by
+//!   default; its table goes into machines/tcp-conn/CONFORMANCE.md).
 //! - `cargo xtask ci`: exactly what `.ci/run` runs after its set-up.
 
 mod bench;
 mod ci;
 mod fuzz;
+mod packetdrill;
 mod util;
 mod vectors;
 
@@ -30,10 +34,11 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "decode-speed" => bench::decode_speed(rest),
         "ci" => ci::run(rest),
+        "packetdrill" => packetdrill::run(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <fuzz [TARGET] [--seconds N] | vectors [--bless] | bench | \
-                 decode-speed [--packets N] | ci>"
+                 decode-speed [--packets N] | packetdrill [PATH...] [--profile P] | ci>"
             );
             return ExitCode::from(2);
         }

@@ -84,9 +84,35 @@ pub struct Config {
     /// Leave the first slow start when the RTT starts to grow (RFC 9406), rather
     /// than at the first loss. Needs RTT samples on most ACKs: timestamps.
     pub hystart: bool,
+    /// The window scale shift this end offers, when it should not be derived
+    /// from `recv_buffer` ([`window_shift`](Self::window_shift)): stacks offer
+    /// the shift of their largest possible buffer so that the buffer can grow
+    /// later (FreeBSD: of `kern.ipc.maxsockbuf`). At most 14 (RFC 7323 §2.3).
+    pub offered_window_shift: Option<u8>,
+    /// Explicit Congestion Notification (RFC 3168).
+    pub ecn: EcnMode,
+    /// Report duplicate segments with D-SACK (RFC 2883) when SACK is on.
+    pub dsack: bool,
+    /// TIME-WAIT assassination protection (RFC 1337): a RST in TIME-WAIT is
+    /// ignored instead of ending it early, as RFC 9293 §3.10.7.4 says it should.
+    pub rfc1337: bool,
     /// The secret for initial sequence numbers (RFC 6528), timestamp offsets and
     /// SYN cookies: random per host, from the caller's entropy.
     pub isn_key: IsnKey,
+}
+
+/// When a connection uses Explicit Congestion Notification (RFC 3168 §6.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EcnMode {
+    /// Never: SYNs do not ask for it and a peer's request is declined.
+    Off,
+    /// Only when the peer asks: a SYN with ECE and CWR gets a SYN,ACK with ECE
+    /// (the default of Linux and FreeBSD, since middleboxes once dropped
+    /// ECN-setup SYNs).
+    #[default]
+    Passive,
+    /// Ask for it on active opens and accept it on passive ones.
+    On,
 }
 
 impl Config {
@@ -112,6 +138,10 @@ impl Config {
             challenge_ack_limit: 1000,
             congestion: Algorithm::NewReno,
             hystart: true,
+            offered_window_shift: None,
+            ecn: EcnMode::Passive,
+            dsack: true,
+            rfc1337: false,
             isn_key,
         }
     }
@@ -126,9 +156,13 @@ impl Config {
         self.recv_buffer.clamp(1, MAX_RECV_BUFFER)
     }
 
-    /// The window scale shift this end offers: the least that lets the 16-bit
-    /// window field cover the receive buffer (at most 14, RFC 7323 §2.3).
+    /// The window scale shift this end offers: `offered_window_shift` if set,
+    /// otherwise the least that lets the 16-bit window field cover the receive
+    /// buffer (at most 14, RFC 7323 §2.3).
     pub fn window_shift(&self) -> u8 {
+        if let Some(shift) = self.offered_window_shift {
+            return shift.min(14);
+        }
         let mut shift = 0u8;
         while shift < 14 && (self.recv_capacity() >> shift) > usize::from(u16::MAX) {
             shift += 1;

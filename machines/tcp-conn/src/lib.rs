@@ -48,9 +48,9 @@ mod rtt;
 mod scoreboard;
 
 pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
-pub use config::{Config, Keepalive};
+pub use config::{Config, EcnMode, Keepalive};
 #[cfg(feature = "alloc")]
-pub use conn::{reset_for, Connection, Event, State, Stats, Timer, Transmit};
+pub use conn::{reset_for, Close, Connection, Event, State, Stats, Timer, Transmit};
 pub use error::{CallError, ConnectionError};
 pub use isn::{IsnGenerator, IsnKey};
 #[cfg(feature = "alloc")]

@@ -94,6 +94,11 @@ impl Listener {
         }
     }
 
+    /// The address listened on.
+    pub fn local(&self) -> SocketAddr {
+        self.local
+    }
+
     /// Counters.
     pub fn stats(&self) -> ListenerStats {
         self.stats

@@ -93,7 +93,8 @@ impl Connection {
             || (usize::from(seg.window) << self.snd_wscale) != self.snd_wnd
             || self.recovery.is_some()
             || self.pending_fin.is_some()
-            || self.last_ooo.is_some()
+            || !self.sack_reported.is_empty()
+            || self.dsack.is_some()
             || !self.recv_buf.ooo.is_empty()
             || self.persisting()
             || self.probe_due

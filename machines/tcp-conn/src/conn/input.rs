@@ -273,6 +273,11 @@ impl Connection {
     fn on_unacceptable(&mut self, now: Instant, seg: &Repr<'_>) {
         if !seg.flags.contains(Flags::RST) {
             self.ack_now = true;
+            // Data wholly received before: reported by D-SACK (RFC 2883 §4.1.1).
+            let end = seg.seq_number + seg.payload.len();
+            if !seg.payload.is_empty() && end.le(self.rcv_nxt) {
+                self.dsack = Some((seg.seq_number, end));
+            }
             if self.state == State::TimeWait && seg.flags.contains(Flags::FIN) {
                 self.restart_time_wait(now);
             }
@@ -513,9 +518,13 @@ impl Connection {
 
     /// The seventh step: `payload`, starting at `seq`, into the receive window.
     fn on_text(&mut self, now: Instant, mut seq: SeqNumber, mut payload: &[u8]) {
-        // Trim what was already received.
+        // Trim what was already received: a duplicate, reported by D-SACK
+        // (RFC 2883 §4.1.1).
         if seq.lt(self.rcv_nxt) {
             let skip = (self.rcv_nxt.offset_from(seq) as usize).min(payload.len());
+            if skip > 0 {
+                self.dsack = Some((seq, seq + skip));
+            }
             payload = payload.get(skip..).unwrap_or_default();
             seq = self.rcv_nxt;
         }
@@ -527,11 +536,16 @@ impl Connection {
             self.ack_now = true;
             return;
         }
+        if self.dsack.is_none() {
+            // Out-of-order bytes held already: a duplicate too (RFC 2883 §4.1.2).
+            self.dsack = self.held_overlap(seq, take.len());
+        }
         let advanced = self.recv_buf.write(off, take);
         if off > 0 {
-            // Out of order: remember the block for SACK, ACK at once (RFC 5681 §4.2).
+            // Out of order: its block goes first in the SACK option (RFC 2018
+            // §4), and the ACK goes at once (RFC 5681 §4.2).
             if let Some(block) = self.block_around(seq) {
-                self.last_ooo = Some(block);
+                self.sack_reported.note(block);
             }
             self.ack_now = true;
             return;
@@ -541,11 +555,22 @@ impl Connection {
         self.stats.bytes_received += advanced as u64;
         self.unacked_bytes += advanced;
         self.raise(Event::Readable);
-        if filled_hole || self.last_ooo.is_some() {
+        if filled_hole || !self.sack_reported.is_empty() || self.dsack.is_some() {
             self.ack_now = true; // RFC 5681 §4.2: filling a hole
         }
-        self.refresh_last_ooo();
+        self.refresh_reported();
         self.schedule_ack(now);
+    }
+
+    /// The first part of `len` bytes from `seq` that the out-of-order queue
+    /// already holds.
+    fn held_overlap(&self, seq: SeqNumber, len: usize) -> Option<(SeqNumber, SeqNumber)> {
+        let start = seq.offset_from(self.rcv_nxt);
+        let end = start.saturating_add(len as u32);
+        self.recv_buf.ooo.ranges().iter().find_map(|&(s, e)| {
+            let (l, r) = (s.max(start), e.min(end));
+            (l < r).then(|| (self.rcv_nxt + l as usize, self.rcv_nxt + r as usize))
+        })
     }
 
     /// The eighth step: the peer's FIN, now in order.
@@ -585,10 +610,10 @@ impl Connection {
             .map(|&(s, e)| (self.rcv_nxt + s as usize, self.rcv_nxt + e as usize))
     }
 
-    fn refresh_last_ooo(&mut self) {
-        if let Some((l, _)) = self.last_ooo {
-            self.last_ooo = self.block_around(l.max(self.rcv_nxt));
-        }
+    fn refresh_reported(&mut self) {
+        let mut reported = self.sack_reported;
+        reported.refresh(self.rcv_nxt, |seq| self.block_around(seq));
+        self.sack_reported = reported;
     }
 
     /// RFC 9293 §3.8.6.3 / RFC 5681 §4.2: an ACK for at least every second full

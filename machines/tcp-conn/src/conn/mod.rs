@@ -26,6 +26,7 @@ mod fast;
 mod input;
 mod output;
 mod recovery;
+mod sack;
 #[cfg(test)]
 mod tests;
 mod timer;
@@ -39,6 +40,20 @@ use event::Events;
 use output::PendingRst;
 use recovery::{HyStart, Recovery};
 use timer::Timers;
+
+/// How [`Connection::close`] ended the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Close {
+    /// Gracefully: a FIN follows the buffered data (or, before the handshake
+    /// completed, the connection was simply deleted).
+    Fin,
+    /// With a RST, because received data was still unread: the peer learns it
+    /// was lost.
+    Reset {
+        /// The unread bytes dropped.
+        unread: usize,
+    },
+}
 
 /// The eleven states of RFC 9293 §3.3.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -277,6 +292,9 @@ pub struct Connection {
     send_buf: SendBuffer,
     /// The user closed: FIN follows the buffered data.
     fin_queued: bool,
+    /// The user called [`close`](Connection::close): nothing more will be read,
+    /// so new data from the peer is answered with RST (RFC 1122 §4.2.2.13).
+    read_closed: bool,
     /// Effective send MSS: the payload of a full segment, options allowed for.
     smss: usize,
 
@@ -295,8 +313,11 @@ pub struct Connection {
     /// SND.UP: the sequence number after this end's urgent data, until the peer
     /// has acknowledged it.
     snd_up: Option<SeqNumber>,
-    /// The newest out-of-order block received, reported first (RFC 2018 §4).
-    last_ooo: Option<(SeqNumber, SeqNumber)>,
+    /// The SACK blocks reported most recently, newest first (RFC 2018 §4).
+    sack_reported: sack::ReportedBlocks,
+    /// A duplicate segment's range, for the D-SACK block of the next ACK
+    /// (RFC 2883).
+    dsack: Option<(SeqNumber, SeqNumber)>,
 
     // ---- options ----
     /// This end's window shift and the peer's, once negotiated (RFC 7323 §2).
@@ -395,7 +416,9 @@ impl Connection {
             recv_buf: RecvBuffer::new(recv_cap),
             pending_fin: None,
             fin_received: false,
-            last_ooo: None,
+            read_closed: false,
+            sack_reported: sack::ReportedBlocks::default(),
+            dsack: None,
             rcv_up: None,
             snd_up: None,
             rcv_wscale: 0,
@@ -534,6 +557,19 @@ impl Connection {
 
     // ---------------------------------------------------------------- accessors
 
+    /// The settings the connection was made with.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+    /// Turns Nagle's algorithm on or off (RFC 9293 §3.7.4; `TCP_NODELAY`).
+    pub fn set_nagle(&mut self, on: bool) {
+        self.cfg.nagle = on;
+    }
+    /// Whether the peer's FIN has arrived in order: once the buffered bytes are
+    /// read, the stream has ended.
+    pub fn peer_closed(&self) -> bool {
+        self.fin_received
+    }
     /// The state.
     pub fn state(&self) -> State {
         self.state
@@ -791,14 +827,15 @@ impl Connection {
         }
     }
 
-    /// Closes this end's side (RFC 9293 §3.10.4): FIN follows the buffered data.
-    /// Reading goes on until the peer closes too. In LISTEN and SYN-SENT the
-    /// connection is simply deleted ([`Event::Closed`]); once this end has closed,
-    /// closing again does nothing.
+    /// Closes the sending side only (RFC 9293 §3.10.4, the socket API's
+    /// `shutdown(SHUT_WR)`): FIN follows the buffered data, and reading goes on
+    /// until the peer closes too. In LISTEN and SYN-SENT the connection is simply
+    /// deleted ([`Event::Closed`]); once this end has closed, closing again does
+    /// nothing.
     ///
     /// # Errors
     /// `NotConnected` when already CLOSED; `Lost` after the connection was lost.
-    pub fn close(&mut self) -> Result<(), CallError> {
+    pub fn shutdown(&mut self) -> Result<(), CallError> {
         self.lost()?;
         match self.state {
             State::Closed => return Err(CallError::NotConnected),
@@ -816,6 +853,37 @@ impl Connection {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Closes the connection for good (RFC 9293 §3.10.4 CLOSE, as the socket
+    /// API's `close`): the user will neither send nor read any more. What the
+    /// peer sees says whether data was lost (RFC 1122 §4.2.2.13, RFC 9293
+    /// §3.6.1): with no unread data this is [`shutdown`](Self::shutdown), a FIN
+    /// after the buffered data, and data the peer sends afterwards is answered
+    /// with RST; with received data still unread, the connection is reset
+    /// at once, as [`abort`](Self::abort) does.
+    ///
+    /// ```
+    /// # use wirestate_tcp_conn::{Close, Config, Connection, IsnKey};
+    /// # use wirestate_wire::Instant;
+    /// let cfg = Config::new(IsnKey::new([9; 16]));
+    /// let mut c = Connection::connect(Instant::ZERO, cfg, "10.0.0.1:4000".parse().unwrap(), "10.0.0.2:80".parse().unwrap());
+    /// assert_eq!(c.close(), Ok(Close::Fin)); // SYN-SENT: deleted, nothing lost
+    /// assert!(c.close().is_err()); // CLOSED now
+    /// ```
+    ///
+    /// # Errors
+    /// `NotConnected` when already CLOSED; `Lost` after the connection was lost.
+    pub fn close(&mut self) -> Result<Close, CallError> {
+        self.lost()?;
+        let unread = self.recv_buf.readable();
+        if unread > 0 && self.state != State::Closed {
+            self.abort();
+            return Ok(Close::Reset { unread });
+        }
+        self.shutdown()?;
+        self.read_closed = true;
+        Ok(Close::Fin)
     }
 
     /// Aborts (RFC 9293 §3.10.5): a reset goes to the peer when the connection was

@@ -5,7 +5,7 @@
 
 use core::net::SocketAddr;
 
-use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber, HEADER_LEN, MAX_HEADER_LEN};
+use wirestate_tcp::{Flags, Repr, Segment, SeqNumber, HEADER_LEN, MAX_HEADER_LEN};
 use wirestate_wire::Instant;
 
 use super::{ms_clock, Connection, State, Timer};
@@ -337,6 +337,8 @@ impl Connection {
         if let Some(ack) = r.ack_number {
             self.last_ack_sent = ack;
             self.ack_now = false;
+            // A D-SACK block is reported once (RFC 2883 §4).
+            self.dsack = None;
             self.timers.clear(Timer::DelayedAck);
             self.unacked_bytes = 0;
             if edge.gt(self.rcv_adv) {
@@ -422,21 +424,6 @@ impl Connection {
         if self.unacked_since.is_none() && awaits_ack {
             self.unacked_since = Some(now);
         }
-    }
-
-    /// The SACK blocks to report (RFC 2018 §4): the newest first, then the others.
-    fn sack_blocks(&self) -> SackRanges {
-        let mut out = SackRanges::new();
-        if let Some(first) = self.last_ooo {
-            out.push(first.0, first.1);
-        }
-        for &(s, e) in self.recv_buf.ooo.ranges() {
-            let block = (self.rcv_nxt + s as usize, self.rcv_nxt + e as usize);
-            if Some(block) != self.last_ooo && !out.push(block.0, block.1) {
-                break;
-            }
-        }
-        out
     }
 
     #[inline(always)]

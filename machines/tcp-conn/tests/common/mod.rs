@@ -279,7 +279,7 @@ impl Pair {
                 }
             }
             if x.a_sent == a_data.len() && !x.a_closed && self.a.state() != State::SynSent {
-                let _ = self.a.close();
+                let _ = self.a.shutdown();
                 x.a_closed = true;
             }
             if self.b.state() != State::Listen && self.b.state() != State::SynReceived {
@@ -289,7 +289,7 @@ impl Pair {
                     }
                 }
                 if x.b_sent == b_data.len() && !x.b_closed {
-                    let _ = self.b.close();
+                    let _ = self.b.shutdown();
                     x.b_closed = true;
                 }
             }
