@@ -211,6 +211,16 @@ impl Profile {
         SysctlEffect::Applied
     }
 
+    /// The settings a socket made with `cfg` connects or listens with: FreeBSD
+    /// rounds the receive buffer up to a multiple of the MSS then.
+    pub fn connection_config(&self, cfg: &Config) -> Config {
+        let mut cfg = *cfg;
+        if self.round_rcvbuf_to_mss {
+            cfg.recv_buffer = self.reported_rcvbuf(cfg.recv_buffer, usize::from(cfg.mss));
+        }
+        cfg
+    }
+
     /// `SO_RCVBUF` as the stack reports it for a connection with send MSS `mss`
     /// (0 before the handshake).
     pub fn reported_rcvbuf(&self, buffer: usize, mss: usize) -> usize {

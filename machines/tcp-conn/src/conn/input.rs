@@ -63,7 +63,42 @@ impl Connection {
         self.state = State::SynReceived;
         self.syn_due = true;
         self.unacked_since = Some(now);
-        // Segment text in a SYN is not accepted here: the peer sends it again.
+        self.queue_syn_text(seg);
+    }
+
+    /// RFC 9293 §3.10.7.2 and §3.10.7.3: text on a SYN "should be queued for
+    /// processing later", once the connection is ESTABLISHED. It waits in the
+    /// receive buffer, unread and unacknowledged, and
+    /// [`deliver_syn_text`](Self::deliver_syn_text) makes it readable.
+    fn queue_syn_text(&mut self, seg: &Repr<'_>) {
+        let take = seg.payload.len().min(self.recv_buf.window());
+        let text = seg.payload.get(..take).unwrap_or_default();
+        if !text.is_empty() && self.recv_buf.stage_in_order(text).is_some() {
+            self.syn_text = take;
+            if seg.flags.contains(Flags::FIN) {
+                // A FIN after the text (SYN,FIN): processed with it.
+                self.syn_fin = true;
+            }
+        } else if seg.flags.contains(Flags::FIN) {
+            self.syn_fin = true;
+        }
+    }
+
+    /// The text (and FIN) a SYN carried, now that the connection is ESTABLISHED.
+    fn deliver_syn_text(&mut self, now: Instant) {
+        let n = core::mem::take(&mut self.syn_text);
+        if n > 0 {
+            let advanced = self.recv_buf.commit_staged(n);
+            self.rcv_nxt += advanced;
+            self.stats.bytes_received += advanced as u64;
+            self.unacked_bytes += advanced;
+            self.raise(Event::Readable);
+            self.schedule_ack(now);
+        }
+        if core::mem::take(&mut self.syn_fin) {
+            let fin = self.rcv_nxt;
+            self.on_fin(now, fin);
+        }
     }
 
     /// Reads the options of the peer's SYN (RFC 9293 §3.7.1, RFC 7323 §1.3, RFC 2018
@@ -121,17 +156,21 @@ impl Connection {
         }
         self.irs = seg.seq_number;
         self.rcv_nxt = seg.seq_number + 1;
-        self.rcv_adv = self.rcv_nxt;
+        // Our SYN advertised a window (unscaled): its right edge starts here.
+        let (_, edge) = self.window_to_advertise(true);
+        self.rcv_adv = edge;
         self.negotiate(now, seg);
         if let Some(ack) = seg.ack_number {
             self.established_from_syn_sent(now, seg, ack);
         } else {
-            // Simultaneous open: SYN-RECEIVED, send SYN,ACK with our ISS.
+            // Simultaneous open: SYN-RECEIVED, send SYN,ACK with our ISS; text
+            // on the SYN waits for ESTABLISHED.
             self.state = State::SynReceived;
             self.snd_wnd = usize::from(seg.window_len);
             self.max_snd_wnd = self.snd_wnd;
             self.snd_nxt = self.iss;
             self.syn_due = true;
+            self.queue_syn_text(seg);
         }
     }
 
@@ -175,7 +214,16 @@ impl Connection {
 
     /// The window this end advertised last: RCV.WND.
     pub(super) fn rcv_wnd(&self) -> u32 {
-        self.rcv_adv.offset_from(self.rcv_nxt)
+        // What was advertised, or more when the buffer has room for more (as
+        // BSD does): bytes past the advertised edge that fit are kept, not
+        // dropped for the peer to send again.
+        // A handshake from LISTEN holds no buffer yet: only what it advertised.
+        let advertised = self.rcv_adv.offset_from(self.rcv_nxt);
+        if self.state == State::SynReceived && self.passive {
+            return advertised;
+        }
+        let room = u32::try_from(self.recv_buf.window()).unwrap_or(u32::MAX);
+        advertised.max(room)
     }
 
     /// RFC 9293 §3.10.7.4, for SYN-RECEIVED and every synchronized state, in the
@@ -197,12 +245,17 @@ impl Connection {
         if self.paws_rejects(now, seg) {
             return;
         }
-        // first: sequence number acceptability.
+        // first: sequence number acceptability. A SYN gets its challenge ACK
+        // "irrespective of the sequence number" (RFC 5961 §4.2, RFC 9293
+        // §3.10.7.4 fourth step), rate limited, in or out of the window.
         if !self.acceptable(seq, seg_len) {
+            if syn && !rst {
+                self.challenge_ack(now);
+                return;
+            }
             self.on_unacceptable(now, seg);
             return;
         }
-        self.update_ts_recent(now, seg);
         // second: RST (RFC 5961 §3.2).
         if rst {
             self.on_rst(now, seg);
@@ -213,8 +266,16 @@ impl Connection {
             self.challenge_ack(now);
             return;
         }
-        // fifth: ACK.
+        // fifth: ACK. Without one the segment is dropped; with one that is not
+        // acceptable too (RFC 5961 §5.2, SND.NXT < SEG.ACK): TS.Recent moves
+        // only for a segment that is kept (RFC 7323 §4.3, §5.3 R3), or a forged
+        // or stray ACK would make every later good segment fail PAWS.
         let Some(ack) = seg.ack_number else { return };
+        if !self.ack_acceptable(ack) {
+            self.challenge_ack(now);
+            return;
+        }
+        self.update_ts_recent(now, seg);
         if !self.on_ack_field(now, seg, ack) {
             return;
         }
@@ -225,7 +286,8 @@ impl Connection {
     }
 
     /// The segment's sequence number, length and SYN flag as the checks see them.
-    /// The peer's SYN,ACK again (simultaneous open, RFC 9293 §3.5 figure 7): the SYN
+    /// The peer's SYN,ACK in SYN-RECEIVED (simultaneous open, RFC 9293 §3.5
+    /// figure 7; in a synchronized state any SYN draws a challenge ACK): the SYN
     /// lies before the window and is trimmed off (§3.10.7.4: "trimming off any
     /// portions that lie outside the window (including SYN and FIN)"); the rest is
     /// processed.
@@ -233,7 +295,12 @@ impl Connection {
         let seg_len = seg.segment_len() as u32;
         let seq = seg.seq_number;
         let syn = seg.flags.contains(Flags::SYN);
-        if syn && seq == self.irs && self.rcv_nxt == self.irs + 1 {
+        if syn
+            && self.state == State::SynReceived
+            && seg.ack_number.is_some()
+            && seq == self.irs
+            && self.rcv_nxt == self.irs + 1
+        {
             return (seq + 1, seg_len - 1, false);
         }
         (seq, seg_len, syn)
@@ -305,6 +372,13 @@ impl Connection {
             // RFC 9293 §3.10.7.4: a connection that came from LISTEN
             // returns to LISTEN; the user need not be informed.
             self.return_to_listen();
+        } else if self.state == State::SynReceived {
+            // From an active open: "the user should be informed that the
+            // connection was refused" (RFC 9293 §3.10.7.4).
+            self.lose(ConnectionError::Refused);
+        } else if self.state == State::TimeWait && self.cfg.rfc1337 {
+            // RFC 1337 TIME-WAIT assassination protection: the RST is ignored
+            // and TIME-WAIT runs its course.
         } else {
             self.lose(ConnectionError::Reset);
         }
@@ -313,14 +387,6 @@ impl Connection {
     /// The fifth step, the ACK field; `false` when the segment is done with.
     fn on_ack_field(&mut self, now: Instant, seg: &Repr<'_>, ack: SeqNumber) -> bool {
         if self.state == State::SynReceived && !self.on_syn_received_ack(now, seg, ack) {
-            return false;
-        }
-        // RFC 5961 §5.2: an ACK outside SND.UNA - MAX.SND.WND ..= SND.NXT is
-        // answered with an ACK and dropped.
-        let max_wnd = self.max_snd_wnd.min(1 << 30);
-        let lowest = self.snd_una - max_wnd;
-        if ack.lt(lowest) || ack.gt(self.snd_max) {
-            self.challenge_ack(now);
             return false;
         }
         self.on_ack(now, seg, ack);
@@ -340,16 +406,36 @@ impl Connection {
                 return false;
             }
             State::TimeWait => {
-                // Only a retransmitted FIN can arrive: acknowledge it, restart 2 MSL.
+                // Only a retransmitted FIN should arrive: acknowledge it, restart
+                // 2 MSL. Anything else but an exact duplicate ACK is answered
+                // with an ACK too (as BSD does), so a peer that lost our last
+                // ACK, or is confused, learns where we stand.
                 if seg.flags.contains(Flags::FIN) {
                     self.ack_now = true;
                     self.restart_time_wait(now);
+                } else if !seg.payload.is_empty()
+                    || seg.seq_number != self.rcv_nxt
+                    || ack != self.snd_max
+                {
+                    self.ack_now = true;
                 }
                 return false;
             }
             _ => {}
         }
         true
+    }
+
+    /// RFC 5961 §5.2: an ACK outside SND.UNA - MAX.SND.WND ..= SND.NXT is
+    /// answered with an ACK and dropped. (In SYN-RECEIVED the ACK must
+    /// acknowledge our SYN; `on_syn_received_ack` answers one that does not.)
+    fn ack_acceptable(&self, ack: SeqNumber) -> bool {
+        if self.state == State::SynReceived {
+            return true;
+        }
+        let max_wnd = self.max_snd_wnd.min(1 << 30);
+        let lowest = self.snd_una - max_wnd;
+        !(ack.lt(lowest) || ack.gt(self.snd_max))
     }
 
     /// SYN-RECEIVED's ACK: one of our SYN makes the connection ESTABLISHED (and
@@ -374,6 +460,7 @@ impl Connection {
             // close() was called in SYN-RECEIVED: the FIN is on its way.
             self.state = State::FinWait1;
         }
+        self.deliver_syn_text(now);
         true
     }
 
@@ -483,8 +570,8 @@ impl Connection {
             self.timers.clear(Timer::Retransmit);
             self.unacked_since = None;
         } else {
-            self.arm_rto(now);
             self.unacked_since = Some(now);
+            self.arm_rto(now);
         }
     }
 

@@ -295,6 +295,10 @@ pub struct Connection {
     /// The user called [`close`](Connection::close): nothing more will be read,
     /// so new data from the peer is answered with RST (RFC 1122 §4.2.2.13).
     read_closed: bool,
+    /// Text a SYN carried, staged in the receive buffer until ESTABLISHED.
+    syn_text: usize,
+    /// A FIN that came with the SYN, processed once ESTABLISHED.
+    syn_fin: bool,
     /// Effective send MSS: the payload of a full segment, options allowed for.
     smss: usize,
 
@@ -417,6 +421,8 @@ impl Connection {
             pending_fin: None,
             fin_received: false,
             read_closed: false,
+            syn_text: 0,
+            syn_fin: false,
             sack_reported: sack::ReportedBlocks::default(),
             dsack: None,
             rcv_up: None,

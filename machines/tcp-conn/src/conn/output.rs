@@ -418,11 +418,11 @@ impl Connection {
         if end.gt(self.snd_max) {
             self.snd_max = end;
         }
-        if self.timers.get(Timer::Retransmit).is_none() {
-            self.arm_rto(now);
-        }
         if self.unacked_since.is_none() && awaits_ack {
             self.unacked_since = Some(now);
+        }
+        if self.timers.get(Timer::Retransmit).is_none() {
+            self.arm_rto(now);
         }
     }
 
@@ -467,7 +467,7 @@ impl Connection {
     }
 
     /// The window field to send, and the right edge it advertises.
-    fn window_to_advertise(&self, syn: bool) -> (u16, SeqNumber) {
+    pub(super) fn window_to_advertise(&self, syn: bool) -> (u16, SeqNumber) {
         let edge = self.advertisable_edge();
         let grown = edge.offset_from(self.rcv_adv) as usize;
         let edge = if edge.gt(self.rcv_adv)

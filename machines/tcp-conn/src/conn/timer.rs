@@ -188,7 +188,11 @@ impl Connection {
 
     /// (Re)starts the retransmission timer with the current RTO.
     pub(super) fn arm_rto(&mut self, now: Instant) {
-        self.timers.set(Timer::Retransmit, now + self.rtt.rto());
+        // Never later than the user timeout (RFC 9293 §3.8.3, RFC 5482): the
+        // connection is given up when it runs out, not at the next backoff.
+        let at = now + self.rtt.rto();
+        let give_up = self.unacked_since.map(|t| t + self.cfg.user_timeout);
+        self.timers.set(Timer::Retransmit, give_up.map_or(at, |g| at.min(g.max(now))));
     }
 
     /// (Re)starts the keepalive idle time, when keepalives are on and the

@@ -193,6 +193,8 @@ pub(crate) struct Run {
     tolerance_us: i64,
     tolerance_percent: f64,
     pub(crate) tuning: Vec<Difference>,
+    /// Print every segment both ways on stderr (`PACKETDRILL_TRACE=1`).
+    pub(crate) trace: bool,
 }
 
 impl Run {
@@ -237,6 +239,7 @@ impl Run {
             tolerance_us,
             tolerance_percent,
             tuning: Vec::new(),
+            trace: std::env::var_os("PACKETDRILL_TRACE").is_some(),
         }
     }
 
@@ -297,15 +300,23 @@ impl Run {
                 self.inject(event.line, p)?;
             }
             Action::Syscall(call) => {
-                let at = match event.time.blocking_end_us {
-                    Some(end) if event.time.kind == TimeKind::Relative => {
-                        self.last.map_or(0, |l| l.0) + end
-                    }
-                    Some(end) => end,
-                    None => due,
+                self.advance_to(due);
+                let Some(end) = event.time.blocking_end_us else {
+                    self.syscall(event.line, call, None)?;
+                    self.drain();
+                    self.last = Some((self.now_us, due, false));
+                    return Ok(());
                 };
-                self.advance_to(at.max(due));
-                self.syscall(event.line, call)?;
+                // A blocking call starts now and returns by `end`; the events
+                // after it count from its start, as packetdrill runs it aside.
+                let end = match event.time.kind {
+                    TimeKind::Relative => self.last.map_or(0, |l| l.0) + end,
+                    _ => end,
+                };
+                self.syscall(event.line, call, Some(end))?;
+                self.drain();
+                self.last = Some((due, due, false));
+                return Ok(());
             }
             Action::Command(cmd) => {
                 self.advance_to(due);

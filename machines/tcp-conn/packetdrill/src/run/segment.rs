@@ -179,6 +179,9 @@ impl Run {
                 }
             }
         }
+        if self.trace {
+            eprintln!("{:>10.6} line {line}: < {}", self.now_us as f64 / 1e6, self.describe_actual_in(&r));
+        }
         self.deliver(&r);
         Ok(())
     }
@@ -227,12 +230,28 @@ impl Run {
         };
         let got = self.describe_actual(&r);
         let want = describe_expected(p);
+        if self.trace {
+            eprintln!("{:>10} line {line}: > {got}   (script: {want})", "");
+        }
         let fail = |run: &Run, field: &str| Err(run.fail(line, field, &want, &got));
         // Flags: PSH is the sender's choice (RFC 9293 §3.9.1), the rest is protocol.
         let expected_flags = flags_of(&t.flags);
         let mut actual_flags = r.flags;
         if r.ack_number.is_some() {
             actual_flags.insert(Flags::ACK);
+        }
+        // BSD repeats an unacknowledged FIN on every ACK it sends
+        // (`F. 1:1(0)` where a pure ACK would be `. 2:2(0)`): the same
+        // acknowledgment, the FIN's retransmission left to the timer here.
+        let fin_repeat = expected_flags.contains(Flags::FIN)
+            && !actual_flags.contains(Flags::FIN)
+            && t.len == 0
+            && r.payload.is_empty()
+            && t.seq.is_some_and(|s| s.wrapping_add(1) == self.seq_out(r.seq_number))
+            && t.ack.is_none_or(|a| r.ack_number.map(|x| x.0.wrapping_sub(self.remote_isn())) == Some(a));
+        if fin_repeat {
+            self.tune(line, "FIN repeated on the ACK", &want, &got);
+            return Ok(());
         }
         let mask = Flags(Flags::ALL.bits() & !Flags::PSH.bits());
         if Flags(expected_flags.bits() & mask.bits()) != Flags(actual_flags.bits() & mask.bits()) {
@@ -343,6 +362,22 @@ impl Run {
             }
         }
         Ok(())
+    }
+
+    /// The peer's segment in script terms, for traces.
+    fn describe_actual_in(&self, r: &Repr<'_>) -> String {
+        let mut flags = r.flags;
+        if r.ack_number.is_some() {
+            flags.insert(Flags::ACK);
+        }
+        let seq = r.seq_number.0.wrapping_sub(self.remote_isn());
+        let len = r.payload.len() as u32;
+        let mut s = format!("{} {}:{}({})", letters_of(flags), seq, seq.wrapping_add(len), len);
+        if let Some(a) = r.ack_number {
+            let _ = write!(s, " ack {}", self.seq_out(a));
+        }
+        let _ = write!(s, " win {}", r.window_len);
+        s
     }
 
     /// The stack's segment in script terms, for reports.

@@ -54,7 +54,9 @@ const CONNECT_PORT: u16 = 41_000;
 const LISTEN_PORT: u16 = 8080;
 
 impl Run {
-    pub(super) fn syscall(&mut self, line: usize, call: &Syscall) -> Step {
+    /// Runs a system call; a blocking one (`until` its return time) waits on
+    /// the virtual clock for its outcome.
+    pub(super) fn syscall(&mut self, line: usize, call: &Syscall, until: Option<i64>) -> Step {
         let fd = int(call.args.first());
         if call.name != "socket" {
             self.last_fd = fd.or(self.last_fd);
@@ -68,7 +70,10 @@ impl Run {
             "setsockopt" => self.setsockopt(line, call)?,
             "getsockopt" => return self.getsockopt(line, call),
             "listen" => self.listen(fd, int(call.args.get(1)).unwrap_or(1)),
-            "connect" => self.connect(fd),
+            "connect" => match (self.connect(fd), until) {
+                (Ret::Errno("EINPROGRESS"), Some(end)) => self.wait_connected(fd, end),
+                (r, _) => r,
+            },
             "accept" => self.accept(fd, &call.ret),
             "close" => self.close(fd),
             "shutdown" => self.shutdown(fd, sym(call.args.get(1)).unwrap_or("SHUT_RDWR")),
@@ -124,7 +129,13 @@ impl Run {
             return Err(Stop::Skip(format!("line {line}: only SOCK_STREAM sockets are modelled")));
         }
         let fd = int(Some(&call.ret)).unwrap_or(3);
-        let cfg = Box::new(self.profile.config);
+        let mut cfg = self.profile.config;
+        if self.local_ip.is_ipv6() {
+            // The MSS follows the link's 1500-octet MTU less the IP and TCP
+            // headers: 20 octets less over IPv6.
+            cfg.mss = cfg.mss.saturating_sub(20);
+        }
+        let cfg = Box::new(cfg);
         self.sockets.insert(fd, Socket::Fresh { cfg });
         self.last_fd = Some(fd);
         Ok(Ret::Value(fd))
@@ -167,15 +178,9 @@ impl Run {
                 Some(c) => c.mss = value.unwrap_or(536).clamp(64, 65_535) as u16,
                 None => return skip("changing the MSS of an open connection is not modelled"),
             },
-            "TCP_NOOPT" => match self.config_mut(fd) {
-                Some(c) => {
-                    let on = value != Some(0);
-                    c.window_scaling = !on;
-                    c.timestamps = !on;
-                    c.sack = !on;
-                }
-                None => return skip("TCP_NOOPT on an open connection"),
-            },
+            "TCP_NOOPT" => {
+                return skip("no options at all, not even the MSS, is not a knob of this API")
+            }
             "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT" | "TCP_KEEPINIT" => {
                 let Some(c) = self.config_mut(fd) else {
                     return skip("keepalive settings on an open connection are not modelled");
@@ -274,7 +279,8 @@ impl Run {
         };
         let local = SocketAddr::new(self.local_ip, LISTEN_PORT);
         let backlog = usize::try_from(backlog).unwrap_or(1).max(1);
-        let l = Listener::new(**cfg, local, backlog, self.profile.syn_cookies);
+        let cfg = self.profile.connection_config(cfg);
+        let l = Listener::new(cfg, local, backlog, self.profile.syn_cookies);
         self.listeners.push(l);
         self.sockets.insert(fd, Socket::Listening(self.listeners.len() - 1));
         Ret::Value(0)
@@ -286,10 +292,34 @@ impl Run {
             return Ret::Errno("EISCONN");
         };
         let local = SocketAddr::new(self.local_ip, CONNECT_PORT);
-        let c = Connection::connect(self.now(), **cfg, local, self.remote());
+        let cfg = self.profile.connection_config(cfg);
+        let c = Connection::connect(self.now(), cfg, local, self.remote());
         self.conns.push(c);
         self.sockets.insert(fd, Socket::Conn(self.conns.len() - 1));
         Ret::Errno("EINPROGRESS")
+    }
+
+    /// A blocking connect: waits until the handshake ends or `end` passes.
+    fn wait_connected(&mut self, fd: Option<i64>, end: i64) -> Ret {
+        let tol = 4_000;
+        loop {
+            self.drain();
+            if let Some(c) = self.conn(fd) {
+                if let Some(e) = c.error() {
+                    return Ret::Errno(errno_name(e));
+                }
+                if c.state().is_synchronized() {
+                    return Ret::Value(0);
+                }
+            }
+            match self.next_deadline() {
+                Some(at) if at <= end + tol => self.advance_to(at),
+                _ => {
+                    self.advance_to(end);
+                    return Ret::Errno("EINPROGRESS");
+                }
+            }
+        }
     }
 
     fn accept(&mut self, fd: Option<i64>, want: &Expr) -> Ret {
