@@ -157,6 +157,7 @@ impl Connection {
         self.irs = seg.seq_number;
         self.rcv_nxt = seg.seq_number + 1;
         // Our SYN advertised a window (unscaled): its right edge starts here.
+        self.rcv_adv = self.rcv_nxt;
         let (_, edge) = self.window_to_advertise(true);
         self.rcv_adv = edge;
         self.negotiate(now, seg);
@@ -582,6 +583,13 @@ impl Connection {
         let mut seq = seg.seq_number;
         if seg.flags.contains(Flags::SYN) {
             seq += 1;
+        }
+        let new_data = (seq + seg.payload.len()).gt(self.rcv_nxt);
+        if self.read_closed && !seg.payload.is_empty() && new_data {
+            // The user closed and will read nothing more: the peer learns its
+            // data was lost (RFC 1122 §4.2.2.13).
+            self.abort();
+            return;
         }
         if can_receive && !seg.payload.is_empty() {
             self.on_text(now, seq, seg.payload);

@@ -180,7 +180,11 @@ impl Run {
             }
         }
         if self.trace {
-            eprintln!("{:>10.6} line {line}: < {}", self.now_us as f64 / 1e6, self.describe_actual_in(&r));
+            eprintln!(
+                "{:>10.6} line {line}: < {}",
+                self.now_us as f64 / 1e6,
+                self.describe_actual_in(&r)
+            );
         }
         self.deliver(&r);
         Ok(())
@@ -248,7 +252,9 @@ impl Run {
             && t.len == 0
             && r.payload.is_empty()
             && t.seq.is_some_and(|s| s.wrapping_add(1) == self.seq_out(r.seq_number))
-            && t.ack.is_none_or(|a| r.ack_number.map(|x| x.0.wrapping_sub(self.remote_isn())) == Some(a));
+            && t.ack.is_none_or(|a| {
+                r.ack_number.map(|x| x.0.wrapping_sub(self.remote_isn())) == Some(a)
+            });
         if fin_repeat {
             self.tune(line, "FIN repeated on the ACK", &want, &got);
             return Ok(());
