@@ -326,17 +326,13 @@ impl Run {
         }
         for o in expected {
             match o {
-                TcpOption::Mss(m) => {
-                    if r.max_seg_size != Some(*m) {
-                        let got = r.max_seg_size.map_or("none".into(), |v| v.to_string());
-                        self.tune(line, "mss", &m.to_string(), &got);
-                    }
+                TcpOption::Mss(m) if r.max_seg_size != Some(*m) => {
+                    let got = r.max_seg_size.map_or("none".into(), |v| v.to_string());
+                    self.tune(line, "mss", &m.to_string(), &got);
                 }
-                TcpOption::WindowScale(s) => {
-                    if r.window_scale != Some(*s) {
-                        let got = r.window_scale.map_or("none".into(), |v| v.to_string());
-                        self.tune(line, "wscale", &s.to_string(), &got);
-                    }
+                TcpOption::WindowScale(s) if r.window_scale != Some(*s) => {
+                    let got = r.window_scale.map_or("none".into(), |v| v.to_string());
+                    self.tune(line, "wscale", &s.to_string(), &got);
                 }
                 TcpOption::Timestamp { val, ecr } => {
                     let Some((aval, aecr)) = r.timestamps else { continue };
