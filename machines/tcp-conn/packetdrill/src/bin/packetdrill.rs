@@ -76,9 +76,11 @@ fn main() -> ExitCode {
 
 fn write_between_markers(file: &Path, report: &str) -> std::io::Result<()> {
     let old = std::fs::read_to_string(file).unwrap_or_default();
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(b), Some(e)) if b < e => {
-            format!("{}{BEGIN}\n\n{report}\n{}", &old[..b], &old[e..])
+    let before = old.find(BEGIN).and_then(|b| old.get(..b));
+    let after = old.find(END).and_then(|e| old.get(e..));
+    let new = match (before, after) {
+        (Some(before), Some(after)) if before.len() < old.len() - after.len() => {
+            format!("{before}{BEGIN}\n\n{report}\n{after}")
         }
         _ => format!("{old}\n{BEGIN}\n\n{report}\n{END}\n"),
     };

@@ -195,6 +195,8 @@ pub(crate) struct Run {
     pub(crate) tuning: Vec<Difference>,
     /// Print every segment both ways on stderr (`PACKETDRILL_TRACE=1`).
     pub(crate) trace: bool,
+    /// Where connections write their segments (the largest a segment can be).
+    buf: Vec<u8>,
 }
 
 impl Run {
@@ -240,6 +242,7 @@ impl Run {
             tolerance_percent,
             tuning: Vec::new(),
             trace: std::env::var_os("PACKETDRILL_TRACE").is_some(),
+            buf: vec![0u8; 70_000],
         }
     }
 
@@ -374,16 +377,16 @@ impl Run {
     /// Collects every segment the connections and listeners owe.
     pub(crate) fn drain(&mut self) {
         let now = self.now();
-        let mut buf = vec![0u8; 70_000];
+        let buf = &mut self.buf;
         let mut sent: Vec<Vec<u8>> = Vec::new();
         for c in &mut self.conns {
-            while let Ok(Some(t)) = c.poll_transmit(now, &mut buf) {
+            while let Ok(Some(t)) = c.poll_transmit(now, buf) {
                 sent.push(buf.get(..t.len).unwrap_or_default().to_vec());
             }
             while c.poll_event().is_some() {}
         }
         for l in &mut self.listeners {
-            while let Ok(Some(t)) = l.poll_transmit(now, &mut buf) {
+            while let Ok(Some(t)) = l.poll_transmit(now, buf) {
                 sent.push(buf.get(..t.len).unwrap_or_default().to_vec());
             }
         }

@@ -366,60 +366,55 @@ impl Run {
         Ok(())
     }
 
-    /// The peer's segment in script terms, for traces.
-    fn describe_actual_in(&self, r: &Repr<'_>) -> String {
-        let mut flags = r.flags;
-        if r.ack_number.is_some() {
-            flags.insert(Flags::ACK);
-        }
-        let seq = r.seq_number.0.wrapping_sub(self.remote_isn());
-        let len = r.payload.len() as u32;
-        let mut s = format!("{} {}:{}({})", letters_of(flags), seq, seq.wrapping_add(len), len);
-        if let Some(a) = r.ack_number {
-            let _ = write!(s, " ack {}", self.seq_out(a));
-        }
-        let _ = write!(s, " win {}", r.window_len);
-        s
-    }
-
     /// The stack's segment in script terms, for reports.
     fn describe_actual(&self, r: &Repr<'_>) -> String {
-        let mut flags = r.flags;
-        if r.ack_number.is_some() {
-            flags.insert(Flags::ACK);
-        }
-        let seq = self.seq_out(r.seq_number);
-        let len = r.payload.len() as u32;
-        let mut s = format!("{} {}:{}({})", letters_of(flags), seq, seq.wrapping_add(len), len);
-        if let Some(a) = r.ack_number {
-            let _ = write!(s, " ack {}", a.0.wrapping_sub(self.remote_isn()));
-        }
-        let _ = write!(s, " win {}", r.window_len);
-        let mut opts = Vec::new();
-        if let Some(m) = r.max_seg_size {
-            opts.push(format!("mss {m}"));
-        }
-        if r.sack_permitted {
-            opts.push("sackOK".into());
-        }
-        if let Some((v, e)) = r.timestamps {
-            opts.push(format!("TS val {v} ecr {e}"));
-        }
-        if let Some(w) = r.window_scale {
-            opts.push(format!("wscale {w}"));
-        }
-        if !r.sack_ranges.is_empty() {
-            let base = self.remote_isn();
-            let blocks: Vec<String> = r
-                .sack_ranges
-                .iter()
-                .map(|(a, b)| format!("{}:{}", a.0.wrapping_sub(base), b.0.wrapping_sub(base)))
-                .collect();
-            opts.push(format!("sack {}", blocks.join(" ")));
-        }
-        if !opts.is_empty() {
-            let _ = write!(s, " <{}>", opts.join(","));
-        }
-        s
+        describe(r, self.local_iss.unwrap_or(0), self.remote_isn())
     }
+
+    /// The peer's segment in script terms, for traces.
+    fn describe_actual_in(&self, r: &Repr<'_>) -> String {
+        describe(r, self.remote_isn(), self.local_iss.unwrap_or(0))
+    }
+}
+
+/// A segment as a script writes it: sequence numbers relative to `seq_base`
+/// (the sender's ISN), acknowledgments and SACK blocks to `ack_base`.
+fn describe(r: &Repr<'_>, seq_base: u32, ack_base: u32) -> String {
+    let mut flags = r.flags;
+    if r.ack_number.is_some() {
+        flags.insert(Flags::ACK);
+    }
+    let seq = r.seq_number.0.wrapping_sub(seq_base);
+    let len = r.payload.len() as u32;
+    let mut s = format!("{} {}:{}({})", letters_of(flags), seq, seq.wrapping_add(len), len);
+    if let Some(a) = r.ack_number {
+        let _ = write!(s, " ack {}", a.0.wrapping_sub(ack_base));
+    }
+    let _ = write!(s, " win {}", r.window_len);
+    let mut opts = Vec::new();
+    if let Some(m) = r.max_seg_size {
+        opts.push(format!("mss {m}"));
+    }
+    if r.sack_permitted {
+        opts.push("sackOK".into());
+    }
+    if let Some((v, e)) = r.timestamps {
+        opts.push(format!("TS val {v} ecr {e}"));
+    }
+    if let Some(w) = r.window_scale {
+        opts.push(format!("wscale {w}"));
+    }
+    if !r.sack_ranges.is_empty() {
+        let base = ack_base;
+        let blocks: Vec<String> = r
+            .sack_ranges
+            .iter()
+            .map(|(a, b)| format!("{}:{}", a.0.wrapping_sub(base), b.0.wrapping_sub(base)))
+            .collect();
+        opts.push(format!("sack {}", blocks.join(" ")));
+    }
+    if !opts.is_empty() {
+        let _ = write!(s, " <{}>", opts.join(","));
+    }
+    s
 }
