@@ -91,6 +91,11 @@ pub struct Config {
     pub offered_window_shift: Option<u8>,
     /// Explicit Congestion Notification (RFC 3168).
     pub ecn: EcnMode,
+    /// SYN retransmissions that still ask for ECN; later ones do not (RFC 3168
+    /// §6.1.1.1: the SYN may be lost because it asks).
+    pub ecn_syn_retries: u32,
+    /// Limited transmit (RFC 3042): new data on the first two duplicate ACKs.
+    pub limited_transmit: bool,
     /// Report duplicate segments with D-SACK (RFC 2883) when SACK is on.
     pub dsack: bool,
     /// TIME-WAIT assassination protection (RFC 1337): a RST in TIME-WAIT is
@@ -140,6 +145,8 @@ impl Config {
             hystart: true,
             offered_window_shift: None,
             ecn: EcnMode::Passive,
+            ecn_syn_retries: 1,
+            limited_transmit: true,
             dsack: true,
             rfc1337: false,
             isn_key,

@@ -39,6 +39,7 @@ mod cc;
 mod config;
 #[cfg(feature = "alloc")]
 mod conn;
+mod ecn;
 mod error;
 mod isn;
 #[cfg(feature = "alloc")]
@@ -51,6 +52,7 @@ pub use cc::{Algorithm, CongestionControl, Controller, Cubic, NewReno};
 pub use config::{Config, EcnMode, Keepalive};
 #[cfg(feature = "alloc")]
 pub use conn::{reset_for, Close, Connection, Event, State, Stats, Timer, Transmit};
+pub use ecn::Ecn;
 pub use error::{CallError, ConnectionError};
 pub use isn::{IsnGenerator, IsnKey};
 #[cfg(feature = "alloc")]

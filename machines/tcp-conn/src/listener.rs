@@ -283,6 +283,6 @@ impl Listener {
         let len = r.buffer_len();
         let Some(bytes) = buf.get_mut(..len) else { return Ok(None) };
         r.emit(&mut Segment::new_unchecked(&mut bytes[..]), self.local.ip(), remote.ip());
-        Ok(Some(Transmit { len, local: self.local, remote }))
+        Ok(Some(Transmit { len, local: self.local, remote, ecn: crate::Ecn::NotEct }))
     }
 }

@@ -46,10 +46,13 @@ fn goodput_table_and_sack_beats_plain_newreno_under_loss() {
         max_retransmits: 40,
         ..Config::new(key())
     };
+    let no_lt = Config { limited_transmit: false, ..base };
     let variants = [
         ("NewReno", Config { sack: false, congestion: Algorithm::NewReno, ..base }),
         ("NewReno+SACK", Config { sack: true, congestion: Algorithm::NewReno, ..base }),
         ("CUBIC+SACK", Config { sack: true, congestion: Algorithm::Cubic, ..base }),
+        ("NewReno, no LT", Config { sack: false, congestion: Algorithm::NewReno, ..no_lt }),
+        ("+SACK, no LT", Config { sack: true, congestion: Algorithm::NewReno, ..no_lt }),
     ];
     let losses = [0.0, 0.001, 0.01, 0.05];
     println!("goodput, Mbit/s (100 Mbit/s, 40 ms RTT, 4 MB, {SEEDS} seeds)");
@@ -61,8 +64,13 @@ fn goodput_table_and_sack_beats_plain_newreno_under_loss() {
         table.push(row);
     }
     // SACK recovers several holes per window; NewReno one per round trip.
-    assert!(table[1][2] > table[0][2], "1%: {:?}", table);
+    // (At 1% both reach the same ceiling once limited transmit is on, so the
+    // 1% comparison is made without it.)
+    assert!(table[4][2] > table[3][2], "1%, no LT: {:?}", table);
     assert!(table[1][3] > table[0][3], "5%: {:?}", table);
+    // RFC 3042: limited transmit keeps small windows out of timeouts.
+    assert!(table[0][2] > table[3][2], "1%, NewReno with and without LT: {:?}", table);
+    assert!(table[1][2] > table[4][2], "1%, SACK with and without LT: {:?}", table);
 }
 
 /// RFC 9406: with HyStart++ the first slow start ends on the RTT growing as the

@@ -182,6 +182,7 @@ impl Profile {
                     _ => EcnMode::Passive,
                 };
             }
+            ("net.inet.tcp.ecn.maxretries", Some(n)) => c.ecn_syn_retries = n as u32,
             ("net.inet.tcp.drop_synfin", Some(1)) => {
                 return SysctlEffect::Skip(
                     "drop_synfin: dropping SYN,FIN is a FreeBSD filter, not RFC 9293",

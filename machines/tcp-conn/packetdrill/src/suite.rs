@@ -23,14 +23,6 @@ pub const RFC_DEVIATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Scripts that fail because this TCP lacks a feature they test, not because
-/// it breaks a rule: ECN (RFC 3168) negotiation is not implemented yet.
-pub const KNOWN_GAPS: &[(&str, &str)] = &[
-    ("snd-syn-with-ecn", "ECN (RFC 3168) is not implemented"),
-    ("syn-rcvd-via-syn-sent-ipv4-ecn", "ECN (RFC 3168) is not implemented"),
-    ("socket-api-getsockopt-tcpinfo", "ECN (RFC 3168) is not implemented"),
-];
-
 /// Scripts that are not valid packetdrill (packetdrill refuses them too).
 pub const INVALID_SCRIPTS: &[&str] =
     &["fast-open/client/client-handle-cookie-update-of-length-17.pkt"];

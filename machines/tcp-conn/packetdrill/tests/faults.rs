@@ -157,3 +157,33 @@ fn the_runner_fails_a_wrong_expectation_at_its_line() {
     let out = run_script(&parse(&silent).unwrap(), &Profile::new(ProfileName::Rfc));
     assert!(matches!(out.verdict, Verdict::Fail(ref d) if d.got == "nothing sent"), "{out}");
 }
+
+#[test]
+fn rfc3042_section_2_new_data_goes_out_on_the_first_two_duplicate_acks() {
+    // The initial window is ten segments (RFC 6928); each of the first two
+    // duplicate ACKs lets one more new segment out; the third starts fast
+    // retransmit.
+    let mut script = String::from(SERVER);
+    script.push_str("+0 write(4, ..., 20000) = 20000\n");
+    for i in 0..10u32 {
+        let (a, b) = (1 + i * 1460, 1 + (i + 1) * 1460);
+        script.push_str(&format!("+0 > P. {a}:{b}(1460) ack 1\n"));
+    }
+    script.push_str(
+        "\
++0.05 < . 1:1(0) ack 1 win 65535 <nop,nop,sack 1461:2921>
++0 > P. 14601:16061(1460) ack 1
++0 < . 1:1(0) ack 1 win 65535 <nop,nop,sack 1461:4381>
++0 > P. 16061:17521(1460) ack 1
++0 < . 1:1(0) ack 1 win 65535 <nop,nop,sack 1461:5841>
++0 > P. 1:1461(1460) ack 1
+",
+    );
+    run(&script);
+    // Without it the first duplicate ACK draws nothing, and the script fails
+    // at the segment limited transmit sends.
+    let mut profile = Profile::new(ProfileName::Rfc);
+    profile.config.limited_transmit = false;
+    let out = run_script(&parse(&script).unwrap(), &profile);
+    assert!(matches!(out.verdict, Verdict::Fail(ref d) if d.line == 20), "{out}");
+}

@@ -81,7 +81,7 @@ impl Connection {
     /// Whether [`predicted`](Self::predicted) takes the segment.
     #[inline]
     fn predictable(&self, seg: &Fast<'_>) -> bool {
-        let unusual = Flags::SYN | Flags::FIN | Flags::RST | Flags::URG;
+        let unusual = Flags::SYN | Flags::FIN | Flags::RST | Flags::URG | Flags::ECE | Flags::CWR;
         let len = seg.payload.len();
         if self.state != State::Established
             || seg.flags.intersects(unusual)

@@ -11,6 +11,7 @@ use wirestate_wire::Instant;
 use super::output::PendingRst;
 use super::{default_mss, Connection, Event, State, Timer, PAWS_IDLE, TS_LEN};
 use crate::cc::CongestionControl;
+use crate::ecn::Ecn;
 use crate::error::ConnectionError;
 
 impl Connection {
@@ -19,6 +20,19 @@ impl Connection {
     /// [`handle_segment_bytes`](Self::handle_segment_bytes) does the parsing and
     /// the checksum too.
     pub fn handle_segment(&mut self, now: Instant, remote_ip: IpAddr, seg: &Repr<'_>) {
+        self.handle_segment_ecn(now, remote_ip, Ecn::NotEct, seg);
+    }
+
+    /// [`handle_segment`](Self::handle_segment) with the ECN field of the IP
+    /// header it came in (RFC 3168): a CE mark is echoed to the peer once ECN
+    /// is negotiated.
+    pub fn handle_segment_ecn(
+        &mut self,
+        now: Instant,
+        remote_ip: IpAddr,
+        ecn: Ecn,
+        seg: &Repr<'_>,
+    ) {
         self.stats.segments_received += 1;
         let from = SocketAddr::new(remote_ip, seg.src_port);
         match self.state {
@@ -29,8 +43,8 @@ impl Connection {
             State::Listen => self.on_listen(now, remote_ip, seg),
             State::SynSent => self.on_syn_sent(now, seg),
             _ => {
-                if !self.predicted(now, seg) {
-                    self.on_synchronized(now, seg);
+                if ecn == Ecn::Ce || !self.predicted(now, seg) {
+                    self.on_synchronized(now, ecn, seg);
                 }
             }
         }
@@ -63,6 +77,7 @@ impl Connection {
         self.state = State::SynReceived;
         self.syn_due = true;
         self.unacked_since = Some(now);
+        self.ecn_on_syn(seg);
         self.queue_syn_text(seg);
     }
 
@@ -162,6 +177,7 @@ impl Connection {
         self.rcv_adv = edge;
         self.negotiate(now, seg);
         if let Some(ack) = seg.ack_number {
+            self.ecn_on_syn_ack(seg);
             self.established_from_syn_sent(now, seg, ack);
         } else {
             // Simultaneous open: SYN-RECEIVED, send SYN,ACK with our ISS; text
@@ -171,6 +187,7 @@ impl Connection {
             self.max_snd_wnd = self.snd_wnd;
             self.snd_nxt = self.iss;
             self.syn_due = true;
+            self.ecn_on_syn(seg);
             self.queue_syn_text(seg);
         }
     }
@@ -229,7 +246,7 @@ impl Connection {
 
     /// RFC 9293 §3.10.7.4, for SYN-RECEIVED and every synchronized state, in the
     /// RFC's order of steps.
-    pub(super) fn on_synchronized(&mut self, now: Instant, seg: &Repr<'_>) {
+    pub(super) fn on_synchronized(&mut self, now: Instant, ecn: Ecn, seg: &Repr<'_>) {
         let rst = seg.flags.contains(Flags::RST);
         if self.state == State::SynReceived
             && seg.flags.contains(Flags::SYN)
@@ -267,6 +284,7 @@ impl Connection {
             self.challenge_ack(now);
             return;
         }
+        self.ecn_on_arrival(ecn, seg);
         // fifth: ACK. Without one the segment is dropped; with one that is not
         // acceptable too (RFC 5961 §5.2, SND.NXT < SEG.ACK): TS.Recent moves
         // only for a segment that is kept (RFC 7323 §4.3, §5.3 R3), or a forged
@@ -507,6 +525,7 @@ impl Connection {
                 }
             }
         }
+        let flight = self.snd_max.offset_from(self.snd_una) as usize;
         if ack.gt(self.snd_una) {
             self.on_new_ack(now, seg, ack);
         } else if ack == self.snd_una {
@@ -519,6 +538,7 @@ impl Connection {
                 self.on_dup_ack(now);
             }
         }
+        self.ecn_on_ece(now, seg, ack, flight);
         self.detect_lost_retransmission();
         // RFC 9293 §3.10.7.4: window update if the segment is newer.
         if self.snd_wl1.lt(seg.seq_number)

@@ -21,6 +21,7 @@ use crate::isn::IsnGenerator;
 use crate::rtt::{RttEstimator, RttTimer};
 use crate::scoreboard::Scoreboard;
 
+mod ecn;
 mod event;
 mod fast;
 mod input;
@@ -114,6 +115,10 @@ pub struct Stats {
     pub bytes_received: u64,
     /// Challenge ACKs sent (RFC 5961).
     pub challenge_acks: u64,
+    /// Segments that arrived marked Congestion Experienced (RFC 3168).
+    pub ce_received: u64,
+    /// Window reductions in answer to ECE (RFC 3168 §6.1.2), at most one a window.
+    pub ecn_reductions: u64,
 }
 
 /// The RFC 7323 state of a connection with timestamps.
@@ -295,6 +300,10 @@ pub struct Connection {
     /// The user called [`close`](Connection::close): nothing more will be read,
     /// so new data from the peer is answered with RST (RFC 1122 §4.2.2.13).
     read_closed: bool,
+    /// ECN (RFC 3168) once negotiated.
+    ecn: ecn::EcnState,
+    /// SYNs sent again (the later ones stop asking for ECN).
+    syn_retransmits: u32,
     /// Text a SYN carried, staged in the receive buffer until ESTABLISHED.
     syn_text: usize,
     /// A FIN that came with the SYN, processed once ESTABLISHED.
@@ -421,6 +430,8 @@ impl Connection {
             pending_fin: None,
             fin_received: false,
             read_closed: false,
+            ecn: ecn::EcnState::default(),
+            syn_retransmits: 0,
             syn_text: 0,
             syn_fin: false,
             sack_reported: sack::ReportedBlocks::default(),
@@ -643,6 +654,10 @@ impl Connection {
     /// Whether SACK was negotiated.
     pub fn sack_enabled(&self) -> bool {
         self.sack_ok
+    }
+    /// Whether ECN (RFC 3168) was negotiated.
+    pub fn ecn_enabled(&self) -> bool {
+        self.ecn.on
     }
     /// Whether timestamps were negotiated.
     pub fn timestamps_enabled(&self) -> bool {

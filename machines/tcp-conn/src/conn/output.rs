@@ -9,6 +9,7 @@ use wirestate_tcp::{Flags, Repr, Segment, SeqNumber, HEADER_LEN, MAX_HEADER_LEN}
 use wirestate_wire::Instant;
 
 use super::{ms_clock, Connection, State, Timer};
+use crate::ecn::Ecn;
 use crate::error::CallError;
 
 /// A segment [`Connection::poll_transmit`] wrote: `buf[..len]` is the TCP segment,
@@ -21,6 +22,9 @@ pub struct Transmit {
     pub local: SocketAddr,
     /// Destination address and port.
     pub remote: SocketAddr,
+    /// The ECN field for the IP header (RFC 3168): ECT(0) on new data once ECN
+    /// was negotiated, Not-ECT otherwise.
+    pub ecn: Ecn,
 }
 
 /// A reset to send: RFC 9293 §3.10.7.1's two forms.
@@ -208,13 +212,16 @@ impl Connection {
         let wnd_edge = self.snd_una + self.snd_wnd;
         let by_peer = wnd_edge.offset_from(seq) as usize;
         let by_peer = if wnd_edge.gt(seq) { by_peer } else { 0 };
-        let cwnd = self.congestion_window();
+        let retransmitting = seq.lt(self.snd_max);
+        let mut cwnd = self.congestion_window();
+        if !retransmitting {
+            cwnd += self.limited_transmit_allowance();
+        }
         let pipe = if self.recovery.is_some() { self.pipe() } else { in_flight };
         let by_cc = cwnd.saturating_sub(pipe);
         let usable = by_peer.min(by_cc);
         let avail = if seq.lt(data_end) { data_end.offset_from(seq) as usize } else { 0 };
         let mut len = avail.min(self.smss).min(usable);
-        let retransmitting = seq.lt(self.snd_max);
         if retransmitting {
             if let Some(next) = self.scoreboard.next_sacked(seq) {
                 len = len.min(next.offset_from(seq) as usize);
@@ -282,6 +289,7 @@ impl Connection {
         self.syn_due = false;
         if self.snd_max.gt(self.iss) {
             self.stats.retransmits += 1;
+            self.syn_retransmits += 1;
         } else {
             self.rtt_timer.on_send(self.iss + 1, now);
         }
@@ -313,7 +321,9 @@ impl Connection {
     ) -> Option<Transmit> {
         let remote = self.remote?;
         let syn = extra.contains(Flags::SYN);
-        let (r, edge) = self.header(now, remote, seq, extra, len, fin);
+        let (ecn_flags, ecn) = self.ecn_marks(seq, syn, len);
+        let flags = Flags(extra.bits() | ecn_flags.bits());
+        let (r, edge) = self.header(now, remote, seq, flags, len, fin);
         let header_len = r.header_len();
         let total = header_len + len;
         if buf.len() < total {
@@ -332,7 +342,8 @@ impl Connection {
             }
         }
         let end = seq + (len + usize::from(syn) + usize::from(fin));
-        let t = self.emit(buf, &r, len, payload_sum, remote)?;
+        let mut t = self.emit(buf, &r, len, payload_sum, remote)?;
+        t.ecn = ecn;
         self.on_sent(now, end, syn || len > 0 || fin, len > 0 || fin);
         if let Some(ack) = r.ack_number {
             self.last_ack_sent = ack;
@@ -451,7 +462,7 @@ impl Connection {
             }
         }
         self.stats.segments_sent += 1;
-        Some(Transmit { len: total, local: self.local, remote })
+        Some(Transmit { len: total, local: self.local, remote, ecn: Ecn::NotEct })
     }
 
     // ---------------------------------------------------------------- the window

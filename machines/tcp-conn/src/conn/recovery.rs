@@ -215,6 +215,18 @@ impl Connection {
         true
     }
 
+    /// Limited transmit (RFC 3042 §2): on each of the first two duplicate ACKs
+    /// outside recovery, one more segment of new data may go beyond cwnd, so
+    /// that a small window still draws the third duplicate ACK fast
+    /// retransmit needs. cwnd itself does not change.
+    pub(super) fn limited_transmit_allowance(&self) -> usize {
+        if !self.cfg.limited_transmit || self.recovery.is_some() {
+            return 0;
+        }
+        let dups = (self.dup_acks as usize).min(DUP_THRESH - 1);
+        dups * self.smss
+    }
+
     /// The usable congestion window: cwnd, plus NewReno's inflation in recovery.
     pub(super) fn congestion_window(&self) -> usize {
         self.cc.window() + self.recovery.map_or(0, |r| r.inflation)

@@ -97,7 +97,7 @@ proptest! {
         }
         let (mut fast, mut full) = (b.clone(), b);
         if fast.predicted(now, &seg) {
-            full.on_synchronized(now, &seg);
+            full.on_synchronized(now, crate::Ecn::NotEct, &seg);
             prop_assert_eq!(format!("{fast:?}"), format!("{full:?}"));
         }
     }

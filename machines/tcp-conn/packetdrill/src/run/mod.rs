@@ -32,7 +32,7 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
 use wirestate_tcp::{Repr, Segment, SeqNumber};
-use wirestate_tcp_conn::{Connection, Listener, State};
+use wirestate_tcp_conn::{Connection, Ecn, Listener, State};
 use wirestate_wire::Instant;
 
 use crate::ast::{Action, Event, Script, TimeKind};
@@ -184,7 +184,7 @@ pub(crate) struct Run {
     /// The descriptor the last system call used (for `tcpi_state`).
     pub(crate) last_fd: Option<i64>,
     /// Segments the stack sent and the script has not matched yet.
-    pub(crate) outbound: VecDeque<(i64, Vec<u8>)>,
+    pub(crate) outbound: VecDeque<(i64, Vec<u8>, Ecn)>,
     pub(crate) local_iss: Option<u32>,
     /// TSval mapping: the script's first outbound TSval and the stack's, and
     /// every exact pair seen.
@@ -378,21 +378,21 @@ impl Run {
     pub(crate) fn drain(&mut self) {
         let now = self.now();
         let buf = &mut self.buf;
-        let mut sent: Vec<Vec<u8>> = Vec::new();
+        let mut sent: Vec<(Vec<u8>, Ecn)> = Vec::new();
         for c in &mut self.conns {
             while let Ok(Some(t)) = c.poll_transmit(now, buf) {
-                sent.push(buf.get(..t.len).unwrap_or_default().to_vec());
+                sent.push((buf.get(..t.len).unwrap_or_default().to_vec(), t.ecn));
             }
             while c.poll_event().is_some() {}
         }
         for l in &mut self.listeners {
             while let Ok(Some(t)) = l.poll_transmit(now, buf) {
-                sent.push(buf.get(..t.len).unwrap_or_default().to_vec());
+                sent.push((buf.get(..t.len).unwrap_or_default().to_vec(), t.ecn));
             }
         }
-        for bytes in sent {
+        for (bytes, ecn) in sent {
             self.learn_iss(&bytes);
-            self.outbound.push_back((self.now_us, bytes));
+            self.outbound.push_back((self.now_us, bytes, ecn));
         }
     }
 
@@ -455,11 +455,11 @@ impl Run {
                 }
             }
         }
-        let Some((at, bytes)) = self.outbound.pop_front() else {
+        let Some((at, bytes, ecn)) = self.outbound.pop_front() else {
             self.now_us = self.now_us.max(due);
             return Err(self.fail(line, "packet", &segment::describe_expected(p), "nothing sent"));
         };
-        self.check_outbound(line, p, &bytes)?;
+        self.check_outbound(line, p, &bytes, ecn)?;
         if !any {
             let early = due - tol;
             if at < early || at > latest {
@@ -534,7 +534,7 @@ impl Run {
     /// Hands a segment from the peer to the connection it belongs to, the
     /// listener on its port, or, when there is neither, answers as a closed
     /// port does (RFC 9293 §3.10.7.1).
-    pub(crate) fn deliver(&mut self, repr: &Repr<'_>) {
+    pub(crate) fn deliver(&mut self, repr: &Repr<'_>, ecn: Ecn) {
         let now = self.now();
         let from = SocketAddr::new(self.remote_ip, repr.src_port);
         let conn = self.conns.iter_mut().rev().find(|c| {
@@ -543,7 +543,7 @@ impl Run {
                 && !matches!(c.state(), State::Closed | State::Listen)
         });
         if let Some(c) = conn {
-            c.handle_segment(now, self.remote_ip, repr);
+            c.handle_segment_ecn(now, self.remote_ip, ecn, repr);
             return;
         }
         if let Some(l) = self.listeners.iter_mut().find(|l| l.local().port() == repr.dst_port) {
@@ -556,7 +556,7 @@ impl Run {
             r.ack_number = ack;
             let mut bytes = vec![0u8; r.buffer_len()];
             r.emit(&mut Segment::new_unchecked(&mut bytes[..]), self.local_ip, self.remote_ip);
-            self.outbound.push_back((self.now_us, bytes));
+            self.outbound.push_back((self.now_us, bytes, Ecn::NotEct));
         }
     }
 

@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 
 use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber};
+use wirestate_tcp_conn::Ecn;
 
 use super::{Run, Step, Stop};
-use crate::ast::{Packet, PacketBody, TcpOption, TcpOptions, TcpSegment};
+use crate::ast::{EcnMark, Packet, PacketBody, TcpOption, TcpOptions, TcpSegment};
 
 /// The flags a script's letters stand for.
 fn flags_of(letters: &str) -> Flags {
@@ -26,6 +27,17 @@ fn flags_of(letters: &str) -> Flags {
         });
     }
     f
+}
+
+/// The codepoint a script's `[ect0]`-style mark stands for (`[ect01]`, either
+/// ECT codepoint, is sent as ECT(0)).
+fn ecn_of(mark: EcnMark) -> Ecn {
+    match mark {
+        EcnMark::NotEct => Ecn::NotEct,
+        EcnMark::Ect0 | EcnMark::Ect01 => Ecn::Ect0,
+        EcnMark::Ect1 => Ecn::Ect1,
+        EcnMark::Ce => Ecn::Ce,
+    }
 }
 
 /// Flags as packetdrill writes them.
@@ -186,7 +198,7 @@ impl Run {
                 self.describe_actual_in(&r)
             );
         }
-        self.deliver(&r);
+        self.deliver(&r, p.ecn.map_or(Ecn::NotEct, ecn_of));
         Ok(())
     }
 
@@ -213,7 +225,13 @@ impl Run {
     }
 
     /// Checks a segment the stack sent against a `>` line.
-    pub(super) fn check_outbound(&mut self, line: usize, p: &Packet, bytes: &[u8]) -> Step {
+    pub(super) fn check_outbound(
+        &mut self,
+        line: usize,
+        p: &Packet,
+        bytes: &[u8],
+        ecn: Ecn,
+    ) -> Step {
         let t = match &p.body {
             PacketBody::Tcp(t) => t,
             PacketBody::Other { kind, .. } => {
@@ -265,6 +283,20 @@ impl Run {
         }
         if expected_flags.contains(Flags::PSH) != actual_flags.contains(Flags::PSH) {
             self.tune(line, "tcp_psh", &t.flags, &letters_of(actual_flags));
+        }
+        if let Some(mark) = p.ecn {
+            let ok = match mark {
+                EcnMark::Ect01 => matches!(ecn, Ecn::Ect0 | Ecn::Ect1),
+                other => ecn_of(other) == ecn,
+            };
+            if !ok {
+                return Err(self.fail(
+                    line,
+                    "IP ECN field",
+                    &format!("{mark:?}"),
+                    &format!("{ecn:?}"),
+                ));
+            }
         }
         if let Some(seq) = t.seq {
             if self.seq_out(r.seq_number) != seq {
