@@ -7,7 +7,7 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use wirestate_tcp::{Repr, Segment};
-use wirestate_tcp_conn::{Config, Connection, Event, IsnKey, State};
+use wirestate_tcp_conn::{Config, Connection, Ecn, Event, IsnKey, State};
 use wirestate_wire::Instant;
 
 /// The key of the tests' configurations (any key will do; a real one comes from
@@ -57,6 +57,9 @@ pub struct LinkConfig {
     pub rate: u64,
     /// Queue limit in segments (drop-tail), 0 for none.
     pub queue: usize,
+    /// At the queue limit, mark ECN-capable packets Congestion Experienced
+    /// instead of dropping them (RFC 3168 §5); others are still dropped.
+    pub mark_ce: bool,
 }
 
 impl Default for LinkConfig {
@@ -68,6 +71,7 @@ impl Default for LinkConfig {
             duplicate: 0.0,
             rate: 0,
             queue: 0,
+            mark_ce: false,
         }
     }
 }
@@ -77,6 +81,7 @@ struct InFlight {
     order: u64,
     to_b: bool,
     bytes: Vec<u8>,
+    ecn: Ecn,
 }
 
 /// Two endpoints, A (the client) and B (the server), and the link between them.
@@ -95,6 +100,12 @@ pub struct Pair {
     pub a_events: Vec<Event>,
     pub b_events: Vec<Event>,
     pub segments: u64,
+    /// Packets each side sent with an ECT codepoint: [A, B].
+    pub ect_sent: [u64; 2],
+    /// Packets the link marked CE instead of dropping.
+    pub ce_marked: u64,
+    /// A's congestion window each time it changed.
+    pub a_cwnd: Vec<(Instant, usize)>,
 }
 
 /// What each side writes, and what it got.
@@ -127,11 +138,17 @@ impl Pair {
             a_events: Vec::new(),
             b_events: Vec::new(),
             segments: 0,
+            ect_sent: [0; 2],
+            ce_marked: 0,
+            a_cwnd: Vec::new(),
         }
     }
 
-    fn send(&mut self, to_b: bool, bytes: &[u8]) {
+    fn send(&mut self, to_b: bool, bytes: &[u8], mut ecn: Ecn) {
         self.segments += 1;
+        if ecn != Ecn::NotEct {
+            self.ect_sent[usize::from(!to_b)] += 1;
+        }
         let dir = usize::from(to_b);
         let mut at = self.now;
         if let Some(nanos) = (bytes.len() as u64 * 1_000_000_000).checked_div(self.link.rate) {
@@ -144,7 +161,11 @@ impl Pair {
                     .filter(|f| f.to_b == to_b && f.at > self.now + self.link.delay)
                     .count();
                 if waiting >= self.link.queue {
-                    return; // drop-tail
+                    if !(self.link.mark_ce && matches!(ecn, Ecn::Ect0 | Ecn::Ect1)) {
+                        return; // drop-tail
+                    }
+                    ecn = Ecn::Ce;
+                    self.ce_marked += 1;
                 }
             }
             self.busy_until[dir] = start + tx;
@@ -166,6 +187,7 @@ impl Pair {
                 order: self.order,
                 to_b,
                 bytes: bytes.to_vec(),
+                ecn,
             });
         }
     }
@@ -177,16 +199,19 @@ impl Pair {
             let mut any = false;
             while let Some(t) = self.a.poll_transmit(self.now, &mut buf).unwrap() {
                 let bytes = buf[..t.len].to_vec();
-                self.send(true, &bytes);
+                self.send(true, &bytes, t.ecn);
                 any = true;
             }
             while let Some(t) = self.b.poll_transmit(self.now, &mut buf).unwrap() {
                 let bytes = buf[..t.len].to_vec();
-                self.send(false, &bytes);
+                self.send(false, &bytes, t.ecn);
                 any = true;
             }
             check(&self.a);
             check(&self.b);
+            if self.a_cwnd.last().is_none_or(|&(_, w)| w != self.a.cwnd()) {
+                self.a_cwnd.push((self.now, self.a.cwnd()));
+            }
             if !any {
                 break;
             }
@@ -237,10 +262,10 @@ impl Pair {
                 );
             }
             if f.to_b {
-                self.b.handle_segment(self.now, src.ip(), &repr);
+                self.b.handle_segment_ecn(self.now, src.ip(), f.ecn, &repr);
                 check(&self.b);
             } else {
-                self.a.handle_segment(self.now, src.ip(), &repr);
+                self.a.handle_segment_ecn(self.now, src.ip(), f.ecn, &repr);
                 check(&self.a);
             }
         }
