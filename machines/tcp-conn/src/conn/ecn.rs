@@ -73,6 +73,7 @@ impl Connection {
     /// of data and not during loss recovery (which has reduced it already).
     /// Called after the ACK's own processing, with the flight before it, so the
     /// reduction has the last word over any growth from this ACK.
+    #[inline(never)]
     pub(super) fn ecn_on_ece(
         &mut self,
         now: Instant,
@@ -98,6 +99,7 @@ impl Connection {
     /// first new data after a reduction; ECT(0) on new data only (§6.1.5: never
     /// on retransmissions, §6.1.6: nor on window probes, nor on SYNs and pure
     /// ACKs).
+    #[inline(never)]
     pub(super) fn ecn_marks(&mut self, seq: SeqNumber, syn: bool, len: usize) -> (Flags, Ecn) {
         let mut flags = Flags::EMPTY;
         if syn {

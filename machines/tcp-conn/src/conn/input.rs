@@ -538,7 +538,9 @@ impl Connection {
                 self.on_dup_ack(now);
             }
         }
-        self.ecn_on_ece(now, seg, ack, flight);
+        if self.ecn.on {
+            self.ecn_on_ece(now, seg, ack, flight);
+        }
         self.detect_lost_retransmission();
         // RFC 9293 §3.10.7.4: window update if the segment is newer.
         if self.snd_wl1.lt(seg.seq_number)

@@ -321,7 +321,12 @@ impl Connection {
     ) -> Option<Transmit> {
         let remote = self.remote?;
         let syn = extra.contains(Flags::SYN);
-        let (ecn_flags, ecn) = self.ecn_marks(seq, syn, len);
+        // ECN costs nothing on a connection without it (the bulk path).
+        let (ecn_flags, ecn) = if syn || self.ecn.on {
+            self.ecn_marks(seq, syn, len)
+        } else {
+            (Flags::EMPTY, Ecn::NotEct)
+        };
         let flags = Flags(extra.bits() | ecn_flags.bits());
         let (r, edge) = self.header(now, remote, seq, flags, len, fin);
         let header_len = r.header_len();
