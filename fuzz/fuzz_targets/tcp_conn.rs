@@ -9,7 +9,7 @@ use core::net::SocketAddr;
 use core::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use wirestate_tcp::{Flags, Repr, SackRanges, Segment, SeqNumber};
-use wirestate_tcp_conn::{Algorithm, Config, Connection, IsnKey};
+use wirestate_tcp_conn::{Algorithm, Config, Connection, Ecn, EcnMode, IsnKey};
 use wirestate_wire::Instant;
 
 #[derive(Debug, Arbitrary)]
@@ -31,6 +31,8 @@ struct Seg {
     /// octet at this index, modulo the length, XORed with this value: 0 keeps
     /// it valid) instead of as a repr through `handle_segment`.
     wire: Option<(u16, u8)>,
+    /// The IP ECN field it arrived with (low two bits).
+    ecn: u8,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -41,6 +43,7 @@ enum Op {
     SendUrgent(u16),
     Recv(u16),
     Close,
+    Shutdown,
     Abort,
 }
 
@@ -50,6 +53,7 @@ struct Input {
     small_buffers: bool,
     cubic: bool,
     delayed_ack: bool,
+    ecn: bool,
     ops: Vec<Op>,
 }
 
@@ -63,6 +67,7 @@ fuzz_target!(|input: Input| {
         congestion: if input.cubic { Algorithm::Cubic } else { Algorithm::NewReno },
         delayed_ack: input.delayed_ack.then(|| Duration::from_millis(40)),
         keepalive: Some(Default::default()),
+        ecn: if input.ecn { EcnMode::On } else { EcnMode::Passive },
         ..Config::new(IsnKey::new(*b"wirestate fuzzer"))
     };
     let mut now = Instant::ZERO;
@@ -107,7 +112,7 @@ fuzz_target!(|input: Input| {
                     .collect();
                 r.sack_ranges = SackRanges::from_slice(&blocks);
                 match s.wire {
-                    None => c.handle_segment(now, peer.ip(), &r),
+                    None => c.handle_segment_ecn(now, peer.ip(), Ecn::from_bits(s.ecn), &r),
                     Some((at, flip)) => {
                         let mut bytes = vec![0u8; r.buffer_len()];
                         r.emit(&mut Segment::new_unchecked(&mut bytes[..]), peer.ip(), local.ip());
@@ -142,6 +147,9 @@ fuzz_target!(|input: Input| {
             Op::Close => {
                 let _ = c.close();
             }
+            Op::Shutdown => {
+                let _ = c.shutdown();
+            }
             Op::Abort => c.abort(),
         }
         if let Err(e) = c.check_invariants() {
@@ -153,7 +161,12 @@ fuzz_target!(|input: Input| {
                 break;
             };
             let seg = Segment::new_checked(&out[..t.len]).expect("a whole segment");
-            Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()).expect("a valid segment");
+            let r =
+                Repr::parse_verified(&seg, t.local.ip(), t.remote.ip()).expect("a valid segment");
+            // RFC 3168 §6.1.5: ECT only on new data of a connection that negotiated it.
+            if t.ecn != Ecn::NotEct {
+                assert!(c.ecn_enabled() && !r.payload.is_empty(), "ECT on {r:?}");
+            }
             if let Err(e) = c.check_invariants() {
                 panic!("invariant broken after transmit: {e}");
             }

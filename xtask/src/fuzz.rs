@@ -119,6 +119,9 @@ fn collect_labels(v: &serde_json::Value, out: &mut BTreeSet<String>) {
 }
 
 fn seed_corpus(target: &str, corpus: &Path) -> Result<(), String> {
+    if target == "packetdrill_script" {
+        return seed_scripts(&root().join("machines/tcp-conn/packetdrill/tcp-testsuite"), corpus);
+    }
     let formats = SEEDS.iter().find(|(t, _)| *t == target).map(|(_, f)| *f).unwrap_or(&[]);
     for path in json_files(&root().join("spec-vectors")) {
         let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
@@ -132,6 +135,23 @@ fn seed_corpus(target: &str, corpus: &Path) -> Result<(), String> {
         };
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         std::fs::write(corpus.join(format!("vector-{name}")), bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The packetdrill target starts from the vendored suite's scripts.
+fn seed_scripts(dir: &Path, corpus: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            seed_scripts(&path, corpus)?;
+        } else if path.extension().is_some_and(|x| x == "pkt") {
+            let name =
+                path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            std::fs::copy(&path, corpus.join(format!("script-{name}")))
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
 }
