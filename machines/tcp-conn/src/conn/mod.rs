@@ -135,12 +135,16 @@ struct Timestamps {
 /// driven by its caller and touching no socket, clock or thread.
 ///
 /// What goes in: segments ([`handle_segment`](Self::handle_segment) with a parsed,
-/// checksum-verified [`Repr`], or [`handle_segment_bytes`](Self::handle_segment_bytes)
-/// with the segment's wire bytes), the passing of time
+/// checksum-verified [`Repr`], [`handle_segment_ecn`](Self::handle_segment_ecn)
+/// with the IP header's ECN field too, or
+/// [`handle_segment_bytes`](Self::handle_segment_bytes) with the segment's wire
+/// bytes), the passing of time
 /// ([`handle_timeout`](Self::handle_timeout)) and the user calls
 /// ([`send`](Self::send), [`send_urgent`](Self::send_urgent), [`recv`](Self::recv),
-/// [`recv_with`](Self::recv_with), [`close`](Self::close), [`abort`](Self::abort)).
-/// What comes out: segments ([`poll_transmit`](Self::poll_transmit)), events
+/// [`recv_with`](Self::recv_with), [`shutdown`](Self::shutdown),
+/// [`close`](Self::close), [`abort`](Self::abort)).
+/// What comes out: segments ([`poll_transmit`](Self::poll_transmit), with the ECN
+/// field for their IP header in [`Transmit::ecn`]), events
 /// ([`poll_event`](Self::poll_event)) and the next deadline
 /// ([`poll_timeout`](Self::poll_timeout)).
 ///
@@ -200,14 +204,17 @@ struct Timestamps {
 ///   SND.NXT - 1 (RFC 9293 §3.10.7.4, RFC 1122 §4.2.3.6): after a timeout SND.NXT
 ///   goes back to resend, while the peer may already hold everything up to
 ///   SND.MAX and would find SND.NXT outside its window. BSD does the same.
-/// - Text on a SYN received in LISTEN is not kept for later (RFC 9293 §3.10.7.2
-///   queues it): the peer sends it again once the handshake is done.
 /// - A copy of the peer's SYN (same ISN, no ACK) arriving in SYN-RECEIVED is
 ///   answered with this end's SYN,ACK again, not with a bare ACK after the
 ///   sequence check.
-/// - A RST that closes a SYN-RECEIVED connection this end opened actively
-///   (simultaneous open) is reported as [`ConnectionError::Reset`]; RFC 9293
-///   §3.10.7.4 calls it "connection refused".
+/// - Text past the right edge this end advertised is kept when the receive
+///   buffer has room for it (RCV.WND is taken as the larger of the two, as BSD
+///   does), except in a SYN-RECEIVED that came from LISTEN, which holds only
+///   what it advertised.
+/// - In TIME-WAIT every segment but an exact duplicate ACK is answered with an
+///   ACK (RFC 9293 expects only the retransmitted FIN there), as BSD does.
+/// - A segment marked CE is acknowledged at once when it starts an ECE echo
+///   (RFC 3168 allows a delayed ACK), so the sender hears of congestion soonest.
 /// - After a retransmission timeout, the resending from SND.UNA skips what the
 ///   peer SACKed; only a second timeout in a row forgets the SACK information
 ///   (RFC 2018 §8 says to forget it after the first, as the receiver may have
