@@ -187,3 +187,29 @@ fn rfc3042_section_2_new_data_goes_out_on_the_first_two_duplicate_acks() {
     let out = run_script(&parse(&script).unwrap(), &profile);
     assert!(matches!(out.verdict, Verdict::Fail(ref d) if d.line == 20), "{out}");
 }
+
+#[test]
+fn rfc9293_3_10_7_4_a_retransmitted_fin_in_time_wait_and_closing_is_acknowledged() {
+    // TIME-WAIT: our FIN acknowledged, the peer's FIN sent again.
+    run(&format!(
+        "{SERVER}\
++0 close(4) = 0
++0 > F. 1:1(0) ack 1
++0.1 < F. 1:1(0) ack 2 win 65535
++0 > . 2:2(0) ack 2
++0.5 < F. 1:1(0) ack 2 win 65535
++0 > . 2:2(0) ack 2
+"
+    ));
+    // CLOSING: both FINs crossed; the peer's comes again before it acknowledges ours.
+    run(&format!(
+        "{SERVER}\
++0 close(4) = 0
++0 > F. 1:1(0) ack 1
++0.1 < F. 1:1(0) ack 1 win 65535
++0 > . 2:2(0) ack 2
++0.05 < F. 1:1(0) ack 1 win 65535
++0 > . 2:2(0) ack 2
+"
+    ));
+}
