@@ -85,12 +85,53 @@ def rfc_examples():
     write('relay-agent-information', 'DHCPDISCOVER relayed with option 82: circuit id 00010007, remote id c0a80001',
           'RFC 3046 §2.0, built by spec-vectors/dhcp/make_vectors.py', pad(m))
 
+def bootp_header(op=2, xid=0x0badcafe, yiaddr=bytes([192, 0, 2, 10]), siaddr=bytes([192, 0, 2, 1]),
+                 chaddr=b'\x02\x00\x00\x00\x00\x09', sname=b'bootserver', file=b'/tftpboot/vmunix'):
+    """The 236-octet BOOTP header (RFC 951 §3), without a cookie."""
+    h = bytes([op, 1, len(chaddr), 0]) + struct.pack('>IHH', xid, 3, 0)
+    h += b'\0' * 4 + yiaddr + siaddr + b'\0' * 4
+    h += chaddr.ljust(16, b'\0') + sname.ljust(64, b'\0') + file.ljust(128, b'\0')
+    assert len(h) == 236
+    return h
+
+def lenient():
+    # RFC 2131 §4.1 wants the end option; real senders leave it out and tshark
+    # decodes such messages ("End option missing"). Accepted, and reported.
+    ok = header() + bytes([53, 1, 1])
+    write('lenient-missing-end', 'DHCPDISCOVER whose options stop after the message type without the end option (255): accepted, "end_option": false (RFC 2131 §4.1 asks for it; senders omit it, tshark accepts)',
+          'hand-made', ok)
+    # A DHCPOFFER of exactly 300 octets (RFC 1542 §2.1) whose last option, the
+    # domain name, ends at the last octet of the UDP payload: no end, no pad.
+    m = header(op=2, yiaddr=bytes([10, 0, 0, 10])) + bytes([53, 1, 2, 54, 4, 10, 0, 0, 1, 51, 4, 0, 0, 14, 16,
+                                                           1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 0, 1])
+    domain = b'dhcp-vectors.lab01.example.test'
+    m += bytes([15, len(domain)]) + domain
+    assert len(m) == 300
+    write('lenient-options-fill-payload', 'DHCPOFFER of 300 octets whose options run to the last octet of the UDP payload (the domain name ends there): no end option, no padding; accepted, "end_option": false',
+          'hand-made', m)
+    # RFC 2131 §4.1 / RFC 2132 §9.3: the overloaded file field holds a subnet mask
+    # and a router, then pad to its end, without an end option.
+    file = bytes([1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 0, 1])
+    m = header(op=2, yiaddr=bytes([10, 0, 0, 10]), file=file) + bytes([53, 1, 2, 52, 1, 1, 255])
+    write('lenient-overload-file-missing-end', 'DHCPOFFER whose option 52 (value 1) continues the options in file (subnet mask, router), which ends in pad without the end option: accepted, "end_option": false',
+          'hand-made', pad(m))
+
+def bootp():
+    # RFC 951 §3: the 64-octet vendor area may hold anything; RFC 1497 vendor
+    # extensions and DHCP options start it with 99.130.83.99, a BOOTP reply need not.
+    vend = b'ACME' + bytes([1, 4, 255, 255, 255, 0]) + b'\0' * 54
+    write('bootp-reply-vendor-area', 'BOOTREPLY (RFC 951) with server name, boot file, yiaddr and siaddr, whose 64-octet vendor area starts with a vendor magic number ("ACME") instead of the magic cookie: header decoded, "magic_cookie": false, the vendor area as hex, no options',
+          'RFC 951 §3, built by spec-vectors/dhcp/make_vectors.py', bootp_header() + vend)
+    ok = header() + bytes([53, 1, 1])
+    bad = bytearray(pad(ok + b'\xff')); bad[236] = 0x63; bad[239] = 0x64
+    write('bootp-bad-cookie', 'BOOTREQUEST whose vendor area starts 99.130.83.100, one off the magic cookie: a BOOTP message (RFC 951), so no options; "magic_cookie": false and the 64 octets as vendor hex',
+          'hand-made', bytes(bad))
+    write('bootp-header-only', 'BOOTREPLY of 236 octets: the header with no vendor area at all; "magic_cookie": false, "vendor": "" (tshark 4.0 reads a fixed 64-octet vendor area and calls this malformed)',
+          'hand-made', bootp_header())
+
 def invalid():
     ok = header() + bytes([53, 1, 1])
     write('invalid-short-header', 'invalid: 100 octets, shorter than the 236-octet BOOTP header', 'hand-made', ok[:100])
-    bad = bytearray(pad(ok + b'\xff')); bad[236] = 0x63; bad[239] = 0x64
-    write('invalid-bad-cookie', 'invalid: magic cookie 99.130.83.100 instead of 99.130.83.99', 'hand-made', bytes(bad))
-    write('invalid-missing-end', 'invalid: options end without the end option (255)', 'hand-made', ok)
     write('invalid-option-past-end', 'invalid: host name option says 10 octets, 3 remain', 'hand-made', ok + bytes([12, 10, 97, 98, 99]))
     write('invalid-option-length-missing', 'invalid: the last octet is an option code without its length', 'hand-made', ok + bytes([12]))
     write('invalid-overload-reused', 'invalid: option 52 inside the overloaded file field points at a field already used',
@@ -101,4 +142,6 @@ def invalid():
 if __name__ == '__main__':
     from_captures(sys.argv[1:] or [os.path.join(HERE, '../captures/real-traffic.pcap')])
     rfc_examples()
+    lenient()
+    bootp()
     invalid()

@@ -64,9 +64,20 @@ fn value(opt: &DhcpOption<'_>) -> Value {
     }
 }
 
-/// The `dhcp` layer of one message.
+/// The `dhcp` layer of one DHCP or BOOTP message.
+///
+/// Besides the fields decode-json.md lists, every `dhcp` layer has:
+/// - `magic_cookie`: whether 99.130.83.99 follows the 236-octet header (RFC 2131
+///   §3). Without it the message is plain BOOTP (RFC 951): the header is decoded,
+///   `options` is empty and `vendor` holds the vendor area (every octet after the
+///   header) as hex; tshark shows such a message as BOOTP with
+///   `dhcp.vendor_specific_options`. With it, `vendor` is null.
+/// - `end_option`: false if the options, or an overloaded `file` or `sname`, ran to
+///   their end without the end option RFC 2131 §4.1 asks for (accepted, as tshark
+///   does, which flags `dhcp.end_option_missing` or `*_end_missing`); true when
+///   every field read had one; null without the cookie.
 pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
-    let m = Message::new_checked(bytes)?;
+    let m = Message::new_checked_bootp(bytes)?;
     let mut o = layer("dhcp");
     o.insert("op", m.op().into());
     o.insert("htype", m.htype().into());
@@ -88,7 +99,8 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     // RFC 2131 §4.1: with option 52 the overloaded fields hold options, not names.
     let mut options = Vec::new();
     let mut overload = 0;
-    for opt in m.options() {
+    let mut walk = m.options();
+    for opt in walk.by_ref() {
         let opt = opt?;
         if let DhcpOption::Overload(o) = opt {
             overload = o.to_u8();
@@ -104,6 +116,11 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     };
     o.insert("sname", cstr(m.sname(), overload & 2 != 0));
     o.insert("file", cstr(m.file(), overload & 1 != 0));
+    let cookie = m.has_magic_cookie();
+    o.insert("magic_cookie", cookie.into());
+    // RFC 951 §3: without the cookie the vendor area is the vendor's, not options.
+    o.insert("vendor", if cookie { Value::Null } else { hex(m.vendor_area()).into() });
     o.insert("options", Value::Array(options));
+    o.insert("end_option", if cookie { (!walk.end_missing()).into() } else { Value::Null });
     Ok(o)
 }

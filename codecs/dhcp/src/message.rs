@@ -1,4 +1,5 @@
-//! The BOOTP fixed header and magic cookie as a view over a buffer (RFC 2131 §2, §3).
+//! The BOOTP fixed header and magic cookie as a view over a buffer (RFC 951 §3,
+//! RFC 2131 §2, §3).
 
 use core::net::Ipv4Addr;
 
@@ -6,7 +7,7 @@ use wirestate_wire::bytes::{read_array, read_u16, read_u32, write_u16, write_u32
 use wirestate_wire::{Error, Result};
 
 use crate::field;
-use crate::options::Options;
+use crate::options::{Options, RawOptions};
 
 /// The magic cookie that starts the options field: 99.130.83.99 (RFC 2131 §3).
 pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
@@ -17,8 +18,27 @@ pub const MIN_MESSAGE_LEN: usize = 300;
 
 const RULE_COOKIE: &str = "RFC 2131 §3: the options field starts with 99.130.83.99";
 
-/// A DHCP message over `T`: the 236-octet BOOTP header and the magic cookie are in
-/// bounds, and the cookie is right. The options field is the rest of the buffer.
+/// Checks that `b` holds the 236-octet header and the magic cookie after it.
+pub(crate) fn check_cookie(b: &[u8]) -> Result<()> {
+    if b.len() < HEADER_LEN {
+        return Err(Error::truncated("header", 0, HEADER_LEN, b.len()));
+    }
+    if b.len() < field::OPTIONS {
+        return Err(Error::truncated("magic cookie", field::COOKIE, 4, b.len() - field::COOKIE));
+    }
+    if read_array::<4>(b, field::COOKIE) != MAGIC_COOKIE {
+        return Err(Error::malformed("magic cookie", field::COOKIE, RULE_COOKIE));
+    }
+    Ok(())
+}
+
+/// A DHCP or BOOTP message over `T`.
+///
+/// From [`Message::new_checked`], a DHCP message: the 236-octet BOOTP header and
+/// the magic cookie are in bounds, and the cookie is right; the options field is
+/// the rest of the buffer. From [`Message::new_checked_bootp`], a BOOTP message
+/// (RFC 951): only the header is in bounds, and the vendor area after it may hold
+/// anything; [`Message::has_magic_cookie`] says whether it holds options.
 ///
 /// ```
 /// use wirestate_dhcp::Message;
@@ -40,32 +60,56 @@ pub struct Message<T: AsRef<[u8]>> {
 }
 
 impl<T: AsRef<[u8]>> Message<T> {
-    /// Wraps `buf` without checks; getters may panic on a short buffer.
+    /// Wraps `buf` without checks; getters may panic on a buffer shorter than the
+    /// 236-octet header.
     pub const fn new_unchecked(buf: T) -> Self {
         Message { buf }
     }
 
-    /// Wraps `buf` after checking what every getter relies on.
+    /// Wraps `buf`, a DHCP message, after checking the header and the magic
+    /// cookie (RFC 2131 §3).
     ///
     /// # Errors
     /// `Truncated` ("header" at 0, or "magic cookie" at 236) if the buffer is
     /// shorter than 240 octets; `Malformed` ("magic cookie" at 236) if the cookie
-    /// is not 99.130.83.99.
+    /// is not 99.130.83.99. [`Message::new_checked_bootp`] accepts those.
     pub fn new_checked(buf: T) -> Result<Self> {
-        let b = buf.as_ref();
-        if b.len() < HEADER_LEN {
-            return Err(Error::truncated("header", 0, HEADER_LEN, b.len()));
-        }
-        if b.len() < field::OPTIONS {
-            return Err(Error::truncated(
-                "magic cookie",
-                field::COOKIE,
-                4,
-                b.len() - field::COOKIE,
-            ));
-        }
-        if read_array::<4>(b, field::COOKIE) != MAGIC_COOKIE {
-            return Err(Error::malformed("magic cookie", field::COOKIE, RULE_COOKIE));
+        check_cookie(buf.as_ref())?;
+        Ok(Message { buf })
+    }
+
+    /// Wraps `buf`, a BOOTP or DHCP message, after checking only the 236-octet
+    /// header that every getter relies on.
+    ///
+    /// RFC 951 §3 ends a BOOTP message with `vend`, an "optional vendor-specific
+    /// area" of 64 octets that may hold anything; the vendor extensions of
+    /// RFC 1497, and the DHCP options after them (RFC 2131 §3), begin it with the
+    /// magic cookie. So a reply from a BOOTP server need not have one. Without
+    /// it, [`Message::has_magic_cookie`] is false, [`Message::options`] yields
+    /// nothing and [`Message::vendor_area`] has the raw octets. A DHCP client
+    /// should still check for the cookie before it trusts the options.
+    ///
+    /// ```
+    /// use wirestate_dhcp::Message;
+    /// let mut buf = [0u8; 300];
+    /// buf[0] = 2; // BOOTREPLY
+    /// buf[236..240].copy_from_slice(b"ACME"); // a vendor's own magic number
+    /// let msg = Message::new_checked_bootp(&buf[..]).unwrap();
+    /// assert!(!msg.has_magic_cookie());
+    /// assert_eq!((msg.op(), msg.options().count()), (2, 0));
+    /// assert_eq!(&msg.vendor_area()[..4], b"ACME");
+    ///
+    /// // Shorter than the header is an error.
+    /// let err = Message::new_checked_bootp(&buf[..235]).unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), ("header", 0));
+    /// ```
+    ///
+    /// # Errors
+    /// `Truncated` ("header" at 0) if the buffer is shorter than 236 octets.
+    pub fn new_checked_bootp(buf: T) -> Result<Self> {
+        let len = buf.as_ref().len();
+        if len < HEADER_LEN {
+            return Err(Error::truncated("header", 0, HEADER_LEN, len));
         }
         Ok(Message { buf })
     }
@@ -75,9 +119,54 @@ impl<T: AsRef<[u8]>> Message<T> {
         self.buf
     }
 
-    /// The fixed header and cookie length, 240.
+    /// The fixed header and cookie length, 240: where the options start in a
+    /// message with the cookie (see [`Message::has_magic_cookie`]).
     pub const fn header_len(&self) -> usize {
         field::OPTIONS
+    }
+
+    /// True if the magic cookie 99.130.83.99 follows the 236-octet header
+    /// (RFC 2131 §3), so the rest of the message is options. Always true for a
+    /// message from [`Message::new_checked`].
+    pub fn has_magic_cookie(&self) -> bool {
+        self.b().get(field::COOKIE..field::OPTIONS) == Some(&MAGIC_COOKIE[..])
+    }
+
+    /// The BOOTP vendor area (RFC 951 §3 `vend`): every octet after the
+    /// 236-octet header, to the end of the buffer, cookie included when there
+    /// is one. RFC 951 fixes it at 64 octets; a message may be shorter (this is
+    /// then empty for a bare header) or longer (DHCP made the field variable in
+    /// length, RFC 2131 §2). Meant for a
+    /// message without the cookie, whose vendor area is not options: read a
+    /// DHCP message through [`Message::options`].
+    pub fn vendor_area(&self) -> &[u8] {
+        self.b().get(HEADER_LEN..).unwrap_or_default()
+    }
+
+    /// True if the options field, or an overloaded `file` or `sname`, runs to its
+    /// last octet without the end option that RFC 2131 §4.1 asks for. Such a
+    /// message is accepted on purpose: real senders omit the end option, and
+    /// tshark decodes the message (with an "End option missing" note).
+    ///
+    /// Walks the option instances without decoding them. An error in the options
+    /// (see [`RawOptions`]) stops the walk, and fields after it are not looked
+    /// at; [`Message::options`] reports the error. False without the cookie.
+    ///
+    /// ```
+    /// use wirestate_dhcp::Message;
+    /// let mut buf = [0u8; 244];
+    /// buf[236..240].copy_from_slice(&[99, 130, 83, 99]);
+    /// buf[240..243].copy_from_slice(&[53, 1, 1]);
+    /// buf[243] = 255; // end
+    /// assert!(!Message::new_checked(&buf[..]).unwrap().end_option_missing());
+    /// let msg = Message::new_checked(&buf[..243]).unwrap();
+    /// assert!(msg.end_option_missing());
+    /// assert_eq!(msg.options().count(), 1); // message type, decoded
+    /// ```
+    pub fn end_option_missing(&self) -> bool {
+        let mut raw = RawOptions::new(self.b());
+        raw.by_ref().for_each(drop);
+        raw.end_missing()
     }
 
     fn b(&self) -> &[u8] {
@@ -149,12 +238,18 @@ impl<T: AsRef<[u8]>> Message<T> {
     pub fn file(&self) -> &[u8] {
         &self.b()[field::FILE..field::FILE + field::FILE_LEN]
     }
-    /// The options field after the cookie: the rest of the buffer.
+    /// The options field after the cookie: the rest of the buffer. Empty without
+    /// the cookie (see [`Message::vendor_area`] for those octets).
     pub fn payload(&self) -> &[u8] {
-        &self.b()[field::OPTIONS..]
+        if self.has_magic_cookie() {
+            self.b().get(field::OPTIONS..).unwrap_or_default()
+        } else {
+            &[]
+        }
     }
     /// The options of the message, in RFC 2131 §4.1 order (options, then `file`,
     /// then `sname` when option 52 overloads them), long options concatenated.
+    /// Without the magic cookie there are none: the iterator yields nothing.
     pub fn options(&self) -> Options<'_> {
         Options::new(self.b())
     }
@@ -225,12 +320,16 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Message<T> {
     pub fn set_file(&mut self, v: &[u8; 128]) {
         self.m()[field::FILE..field::FILE + field::FILE_LEN].copy_from_slice(v);
     }
-    /// Writes the magic cookie.
+    /// Writes the magic cookie; does nothing to a buffer shorter than 240 octets
+    /// (which only [`Message::new_checked_bootp`] or `new_unchecked` wraps).
     pub fn set_cookie(&mut self) {
-        self.m()[field::COOKIE..field::OPTIONS].copy_from_slice(&MAGIC_COOKIE);
+        if let Some(c) = self.m().get_mut(field::COOKIE..field::OPTIONS) {
+            c.copy_from_slice(&MAGIC_COOKIE);
+        }
     }
-    /// The options field, writable.
+    /// The octets after the cookie, writable (empty if the buffer is shorter
+    /// than 240 octets); the cookie is not checked, so a builder may write it after.
     pub fn payload_mut(&mut self) -> &mut [u8] {
-        &mut self.m()[field::OPTIONS..]
+        self.m().get_mut(field::OPTIONS..).unwrap_or_default()
     }
 }

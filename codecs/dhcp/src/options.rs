@@ -4,9 +4,9 @@
 use wirestate_wire::{Error, Result};
 
 use crate::field;
+use crate::message::MAGIC_COOKIE;
 use crate::option::{code, DhcpOption};
 
-const RULE_END: &str = "RFC 2131 §4.1: the options end with the end option (255)";
 const RULE_OVERLOAD_USED: &str =
     "RFC 2131 §4.1: option overload points at a field already used for options";
 const RULE_OVERLOAD_LEN: &str = "RFC 2132 §9.3: option overload has length 1";
@@ -34,14 +34,38 @@ enum Area {
 
 /// Every option instance of a message in RFC 2131 §4.1 order: the options field,
 /// then `file`, then `sname` when option 52 overloads them. Pad is skipped; each
-/// field ends at its end option.
+/// field ends at its end option, or at its last octet.
+///
+/// A field without an end option is accepted on purpose. RFC 2131 §4.1 says the
+/// options end with one ("The last option must always be the 'end' option"), but
+/// real senders leave it out when the options fill the message, and tshark
+/// decodes such messages (flagging "End option missing"). The walk records it:
+/// [`RawOptions::end_missing`] once the walk is over.
+///
+/// A message without the magic cookie has no options (RFC 951 §3: a BOOTP
+/// message's vendor area may hold anything); the walk yields nothing.
 ///
 /// Errors (then the iterator stops), offsets from the start of the message:
 /// - `Truncated` "option length": a code octet is the last octet of its field;
 /// - `Truncated` "option data": the length runs past the end of the field;
-/// - `Malformed` "end option": a field ends without an end option (offset = field end);
 /// - `Malformed` "option overload": a length other than 1, a value other than 1-3,
 ///   or a second overload (it would point at a field already used).
+///
+/// ```
+/// use wirestate_dhcp::{Message, RawOptions};
+/// let mut buf = [0u8; 243];
+/// buf[236..240].copy_from_slice(&[99, 130, 83, 99]);
+/// buf[240..243].copy_from_slice(&[53, 1, 1]); // message type, no end option
+/// let mut raw = RawOptions::new(&buf);
+/// assert_eq!(raw.next().unwrap().unwrap().code, 53);
+/// assert!(raw.next().is_none());
+/// assert!(raw.end_missing());
+///
+/// // A length past the end of the message is still an error.
+/// buf[241] = 2;
+/// let err = RawOptions::new(&buf).next().unwrap().unwrap_err();
+/// assert_eq!((err.field(), err.offset()), ("option data", 242));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RawOptions<'a> {
     msg: &'a [u8],
@@ -50,21 +74,26 @@ pub struct RawOptions<'a> {
     end: usize,
     overload: u8,
     done: bool,
+    /// A field the walk finished ended without an end option.
+    end_missing: bool,
     /// The error that ended the walk, until it is handed out.
     error: Option<Error>,
 }
 
 impl<'a> RawOptions<'a> {
-    /// Walks the options of `msg`, a whole message whose header was checked by
-    /// [`crate::Message::new_checked`] (shorter buffers yield nothing).
+    /// Walks the options of `msg`, a whole message (as checked by
+    /// [`crate::Message::new_checked`]). A buffer shorter than 240 octets, or one
+    /// without the magic cookie at 236 (a BOOTP message, RFC 951), yields nothing.
     pub fn new(msg: &'a [u8]) -> Self {
+        let cookie = msg.get(field::COOKIE..field::OPTIONS) == Some(&MAGIC_COOKIE[..]);
         RawOptions {
             msg,
             area: Area::Options,
             pos: field::OPTIONS,
             end: msg.len(),
             overload: 0,
-            done: msg.len() < field::OPTIONS,
+            done: !cookie,
+            end_missing: false,
             error: None,
         }
     }
@@ -72,6 +101,15 @@ impl<'a> RawOptions<'a> {
     /// The overload value (1 = `file`, 2 = `sname`, 3 = both) seen so far, 0 if none.
     pub fn overload(&self) -> u8 {
         self.overload
+    }
+
+    /// True if a field the walk has finished (the options field, or `file` or
+    /// `sname` when overloaded) ran to its last octet without an end option
+    /// (RFC 2131 §4.1 asks for one; see the type's doc for why this is accepted).
+    /// Meaningful once the iterator has returned `None`; an error stops the walk
+    /// before the fields after it are looked at.
+    pub fn end_missing(&self) -> bool {
+        self.end_missing
     }
 
     /// Moves to the next field after an end option, in RFC 2131 §4.1 order.
@@ -131,12 +169,15 @@ impl<'a> RawOptions<'a> {
         self.error.take()
     }
 
-    /// Pad, end and the framing errors at `at`, where the in-line path stopped.
+    /// Pad, end, a field's end without an end option and the framing errors at
+    /// `at`, where the in-line path stopped.
     #[cold]
     #[inline(never)]
     fn slow(&mut self, at: usize) {
         let Some(&c) = self.msg.get(at).filter(|_| at < self.end) else {
-            return self.fail(Error::malformed("end option", self.end, RULE_END));
+            // RFC 2131 §4.1 wants an end option here; accepted (see the type's doc).
+            self.end_missing = true;
+            return self.next_area();
         };
         match c {
             code::PAD => self.pos = at + 1,
@@ -329,6 +370,12 @@ impl<'a> Options<'a> {
     /// The instances, one by one, not joined.
     pub fn raw(&self) -> RawOptions<'a> {
         self.raw
+    }
+
+    /// True if a field walked so far ended without an end option (see
+    /// [`RawOptions::end_missing`]); meaningful once the iterator has returned `None`.
+    pub fn end_missing(&self) -> bool {
+        self.raw.end_missing
     }
 
     /// Checks every option and returns how many there are (long options once).

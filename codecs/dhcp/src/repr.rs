@@ -6,12 +6,18 @@ use wirestate_wire::bytes::read_array;
 use wirestate_wire::Result;
 
 use crate::field;
-use crate::message::Message;
+use crate::message::{check_cookie, Message};
 use crate::options::Options;
 
 /// A checked DHCP message: the fixed fields, and the options field (after the
 /// cookie, end option and trailing pad included) kept as octets so `emit` writes
 /// back exactly what was parsed. Decode options with [`Message::options`].
+///
+/// Only a DHCP message has a `Repr`: `emit` always writes the magic cookie, so a
+/// BOOTP message without it (see [`Message::new_checked_bootp`]) does not parse.
+/// Options that run to the end of a field without an end option do (see
+/// [`crate::RawOptions`]); `options` keeps them as they are, so the round trip is
+/// exact either way.
 ///
 /// ```
 /// use wirestate_dhcp::{Message, Repr};
@@ -23,10 +29,10 @@ use crate::options::Options;
 /// repr.emit(&mut Message::new_unchecked(&mut out[..]));
 /// assert_eq!(out, buf);
 ///
-/// // Without an end option the options are malformed.
-/// buf[240] = 0;
-/// let err = Repr::parse(&Message::new_checked(&buf[..]).unwrap()).unwrap_err();
-/// assert_eq!((err.field(), err.offset()), ("end option", 241));
+/// // A BOOTP message without the magic cookie is not a DHCP message.
+/// buf[236] = 0;
+/// let err = Repr::parse(&Message::new_checked_bootp(&buf[..]).unwrap()).unwrap_err();
+/// assert_eq!((err.field(), err.offset()), ("magic cookie", 236));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -64,12 +70,16 @@ pub struct Repr<'a> {
 }
 
 impl<'a> Repr<'a> {
-    /// Reads the fixed fields and checks every option (see [`Options`]).
+    /// Reads the fixed fields and checks the magic cookie and every option (see
+    /// [`Options`]).
     ///
     /// # Errors
-    /// The first error of [`Options`] (framing, overload, typed decoding).
+    /// As [`Message::new_checked`] for a message without the cookie (one from
+    /// [`Message::new_checked_bootp`]); then the first error of [`Options`]
+    /// (framing, overload, typed decoding).
     pub fn parse(msg: &Message<&'a [u8]>) -> Result<Self> {
         let b: &'a [u8] = msg.into_inner();
+        check_cookie(b)?;
         Options::new(b).validate()?;
         Ok(Repr {
             op: msg.op(),
@@ -86,7 +96,7 @@ impl<'a> Repr<'a> {
             chaddr: read_array(b, field::CHADDR),
             sname: read_array(b, field::SNAME),
             file: read_array(b, field::FILE),
-            options: &b[field::OPTIONS..],
+            options: b.get(field::OPTIONS..).unwrap_or_default(),
         })
     }
 

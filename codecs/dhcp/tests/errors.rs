@@ -1,7 +1,7 @@
 //! Every error path, with its kind, field and offset from the start of the message.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
-use wirestate_dhcp::{Builder, DhcpOption, Error, Message, MessageType, Options, RawOptions};
+use wirestate_dhcp::{Builder, DhcpOption, Error, Message, MessageType, Options, RawOptions, Repr};
 
 /// A message: header with the given `file` and `sname` contents, then `opts`.
 fn msg(opts: &[u8], file: &[u8], sname: &[u8]) -> Vec<u8> {
@@ -35,6 +35,16 @@ fn header_and_cookie() {
     let e = Message::new_checked(&b[..]).unwrap_err();
     assert!(matches!(e, Error::Malformed { .. }));
     assert_eq!(at(&e), ("magic cookie", 236));
+    // The BOOTP constructor wants the header only; Repr still wants the cookie.
+    let e = Message::new_checked_bootp(&[0u8; 235][..]).unwrap_err();
+    assert!(matches!(e, Error::Truncated { need: 236, have: 235, .. }));
+    assert_eq!(at(&e), ("header", 0));
+    let e = Repr::parse(&Message::new_checked_bootp(&b[..]).unwrap()).unwrap_err();
+    assert!(matches!(e, Error::Malformed { .. }));
+    assert_eq!(at(&e), ("magic cookie", 236));
+    let e = Repr::parse(&Message::new_checked_bootp(&b[..238]).unwrap()).unwrap_err();
+    assert!(matches!(e, Error::Truncated { need: 4, have: 2, .. }));
+    assert_eq!(at(&e), ("magic cookie", 236));
 }
 
 #[test]
@@ -45,14 +55,23 @@ fn framing() {
     let e = first_error(&msg(&[12, 5, b'a'], &[], &[]));
     assert!(matches!(e, Error::Truncated { need: 5, have: 1, .. }));
     assert_eq!(at(&e), ("option data", 242));
-    let e = first_error(&msg(&[53, 1, 1, 0, 0], &[], &[]));
-    assert!(matches!(e, Error::Malformed { .. }));
-    assert_eq!(at(&e), ("end option", 245));
-    // An empty options field has no end option either.
-    assert_eq!(at(&first_error(&msg(&[], &[], &[]))), ("end option", 240));
-    // An overloaded file field must end too; the option runs to its end at 236.
-    let e = first_error(&msg(&[52, 1, 1, 255], &[0; 128], &[]));
-    assert_eq!(at(&e), ("end option", 236));
+    // A field without an end option is no error (tests/rfc2131_4_1.rs), but an
+    // option running past its end still is, in the options field and in file.
+    let e = first_error(&msg(&[53, 1, 1, 12, 3, b'a', b'b'], &[], &[]));
+    assert!(matches!(e, Error::Truncated { need: 3, have: 2, .. }));
+    assert_eq!(at(&e), ("option data", 245));
+    let e = first_error(&msg(
+        &[52, 1, 1, 255],
+        &[0; 126].iter().chain(&[12, 2]).copied().collect::<Vec<_>>(),
+        &[],
+    ));
+    assert_eq!(at(&e), ("option data", 236));
+    let e = first_error(&msg(
+        &[52, 1, 1, 255],
+        &[0; 127].iter().chain(&[12]).copied().collect::<Vec<_>>(),
+        &[],
+    ));
+    assert_eq!(at(&e), ("option length", 236));
     // An option in sname may not run into file.
     let e = first_error(&msg(
         &[52, 1, 2, 255],

@@ -30,6 +30,20 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = common::drain::drain(&bytes);
+        let _ = common::drain::drain_bootp(&bytes);
+    }
+
+    /// Lengths around the header and cookie, with or without a cookie, through
+    /// the BOOTP constructor and every getter.
+    #[test]
+    fn short_and_cookieless_messages_never_panic(
+        mut bytes in proptest::collection::vec(any::<u8>(), 230..320),
+        cookie in any::<bool>(),
+    ) {
+        if cookie && bytes.len() >= 240 {
+            bytes[236..240].copy_from_slice(&[99, 130, 83, 99]);
+        }
+        let _ = common::drain::drain_bootp(&bytes);
     }
 
     #[test]
@@ -86,7 +100,7 @@ proptest! {
 #[test]
 fn real_messages_are_canonical() {
     for (name, bytes) in common::vectors() {
-        if name.starts_with("invalid-") {
+        if name.starts_with("invalid-") || name.starts_with("bootp-") {
             continue;
         }
         let msg = Message::new_checked(&bytes[..]).unwrap();
