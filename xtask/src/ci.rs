@@ -4,7 +4,8 @@ use std::process::Command;
 
 use crate::util::{cargo, has, sh};
 
-/// The codec crates that must build without std.
+/// The crates that must build without std: the codecs, and the machines that
+/// need only `alloc`.
 const NO_STD_CRATES: &[&str] = &[
     "wirestate-wire",
     "wirestate-ethernet",
@@ -17,6 +18,7 @@ const NO_STD_CRATES: &[&str] = &[
     "wirestate-dns",
     "wirestate-dhcp",
     "wirestate-http1",
+    "wirestate-dhcp-server",
 ];
 
 const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";

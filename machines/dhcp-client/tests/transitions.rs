@@ -1,5 +1,6 @@
 //! Every transition of RFC 2131 figure 5, against scripted server replies, each
 //! test named for the clause it checks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

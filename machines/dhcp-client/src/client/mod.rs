@@ -280,7 +280,11 @@ impl<R: Entropy> Client<R> {
     pub fn start(&mut self, now: Instant) -> Result<(), CallError> {
         self.check_idle()?;
         let most = self.config.startup_delay_max.as_millis().min(u128::from(u32::MAX)) as u32;
-        let delay = Duration::from_millis(u64::from(below(&mut self.rng, most.saturating_add(1))));
+        // No draw when there is no delay, so the first draw is the first xid.
+        let delay = match most {
+            0 => Duration::ZERO,
+            _ => Duration::from_millis(u64::from(below(&mut self.rng, most.saturating_add(1)))),
+        };
         self.enter_init(now, delay);
         Ok(())
     }

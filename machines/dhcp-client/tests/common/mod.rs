@@ -1,7 +1,9 @@
 //! Scripted servers for the client tests: replies built with the codec's
 //! builder, a harness that drains the client after every input, and a reader for
 //! what the client sent.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod link;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -217,7 +219,7 @@ impl H {
         gap
     }
     pub fn advance(&mut self, d: Duration) {
-        self.now = self.now + d;
+        self.now += d;
         self.c.handle_timeout(self.now);
     }
     /// DISCOVER, OFFER, REQUEST, ACK with the given ACK; returns the REQUEST.
