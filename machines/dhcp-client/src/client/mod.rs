@@ -204,7 +204,7 @@ pub(crate) struct Acd {
 /// assert!(again >= now + core::time::Duration::from_secs(3));
 /// assert!(again <= now + core::time::Duration::from_secs(5));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Client<R: Entropy = SeededRandom> {
     config: Config,
     rng: R,

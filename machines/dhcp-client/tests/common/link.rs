@@ -54,6 +54,8 @@ pub struct Net {
     /// Addresses another host already uses (it answers probes for them).
     pub occupied: Vec<Ipv4Addr>,
     pub log: Vec<(Instant, Seen)>,
+    /// Every message the client sent: when, its type and its xid.
+    pub client_tx: Vec<(Instant, u8, u32)>,
     rng: SeededRandom,
     queue: BinaryHeap<Reverse<InFlight>>,
     seq: u64,
@@ -101,6 +103,7 @@ impl Net {
             server_down: false,
             occupied: Vec::new(),
             log: Vec::new(),
+            client_tx: Vec::new(),
             rng: SeededRandom::new(seed ^ 0x5eed),
             queue: BinaryHeap::new(),
             seq: 0,
@@ -137,6 +140,8 @@ impl Net {
                 let bytes = self.cbuf[..t.len].to_vec();
                 let (mt, _) = message_type(&bytes);
                 self.log.push((self.now, Seen::ClientSent(mt, t.dst)));
+                let xid = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+                self.client_tx.push((self.now, mt, xid));
                 if t.dst.is_broadcast() || t.dst == SERVER_ID {
                     self.send(Dir::ToServer, bytes, t.src);
                 }
