@@ -58,11 +58,22 @@ send dhcp-max-message-size 1400;
 request subnet-mask, broadcast-address, routers, domain-name-servers, domain-name,
   domain-search, interface-mtu, ntp-servers, classless-static-routes, vendor-encapsulated-options;
 DHC
+# A stub script (-sf): `ip netns exec` does not isolate /etc, so dhclient's own
+# script would rewrite the host's /etc/resolv.conf and run its exit hooks there.
+# The stub only puts the address on the interface (in the namespace), which the
+# unicast RELEASE needs.
+cat > "$work/dhclient-script" <<'STUB'
+#!/bin/sh
+case "$reason" in
+  BOUND|RENEW|REBIND|REBOOT) ip addr replace "$new_ip_address/$new_subnet_mask" dev "$interface" ;;
+esac
+STUB
+chmod +x "$work/dhclient-script"
 timeout 20 ip netns exec $CLI dhclient -1 -v -cf "$work/dhclient.conf" -lf "$work/dhclient.leases" \
-  -pf "$work/dhclient.pidfile" ws-dcli0 2>/dev/null || true
+  -sf "$work/dhclient-script" -pf "$work/dhclient.pidfile" ws-dcli0 2>/dev/null || true
 sleep 0.5
 ip netns exec $CLI dhclient -r -cf "$work/dhclient.conf" -lf "$work/dhclient.leases" \
-  -pf "$work/dhclient.pidfile" ws-dcli0 2>/dev/null || true
+  -sf "$work/dhclient-script" -pf "$work/dhclient.pidfile" ws-dcli0 2>/dev/null || true
 sleep 1
 kill "$(cat "$work/tcpdump.pid")"; rm "$work/tcpdump.pid"
 sleep 0.5

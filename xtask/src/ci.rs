@@ -19,6 +19,7 @@ const NO_STD_CRATES: &[&str] = &[
     "wirestate-dhcp",
     "wirestate-http1",
     "wirestate-dhcp-server",
+    "wirestate-dhcp-client",
 ];
 
 const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";
