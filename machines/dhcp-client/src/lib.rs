@@ -54,6 +54,19 @@
 //! assert_eq!((lease.address, lease.prefix_len()), (mine, Some(24)));
 //! ```
 //!
+//! # On a real network
+//!
+//! The machine does no IO, so a host drives it the same way on a real link as in
+//! the simulator: it hands over every UDP payload that arrives on port 68 (before
+//! the interface has an address that takes a packet socket or a UDP socket bound
+//! to 0.0.0.0:68 on the interface, with `SO_BROADCAST`), sends each [`Transmit`]
+//! from port 68 to port 67 at its `dst` (255.255.255.255 as a link-layer
+//! broadcast), feeds ARP packets to [`Client::handle_arp`] while an address is
+//! probed or held, sends the ARP probes and announcements the events ask for,
+//! and configures the address, routes and resolver from the [`Lease`]. The
+//! tests replay dnsmasq's recorded replies (`tests/dnsmasq.rs`); a live run
+//! against dnsmasq in a network namespace is the host's job.
+//!
 //! [`Instant`]: wirestate_wire::Instant
 #![no_std]
 #![forbid(unsafe_code)]

@@ -227,12 +227,17 @@ impl<R: Entropy> Client<R> {
             return None;
         }
         let ms = whole.as_millis() as u64;
-        let fuzz = u64::from(below(&mut self.rng, (ms / 32).min(u64::from(u32::MAX)) as u32 + 1));
-        let default_t1 = Duration::from_millis(ms / 2 - fuzz);
-        let default_t2 = Duration::from_millis(ms / 8 * 7);
         let secs_of = |v: Option<u32>| v.map(|s| Duration::from_secs(u64::from(s)));
+        let default_t2 = Duration::from_millis(ms / 8 * 7);
         let t2 = secs_of(reply.rebinding_secs).filter(|&t| t < whole).unwrap_or(default_t2);
-        let t1 = secs_of(reply.renewal_secs).filter(|&t| t < t2).unwrap_or(default_t1.min(t2));
+        let t1 = match secs_of(reply.renewal_secs).filter(|&t| t < t2) {
+            Some(t1) => t1,
+            None => {
+                let most = (ms / 32).min(u64::from(u32::MAX - 1)) as u32;
+                let fuzz = u64::from(below(&mut self.rng, most + 1));
+                Duration::from_millis(ms / 2 - fuzz).min(t2)
+            }
+        };
         lease.lease_time = Some(whole);
         lease.renewal_time = Some(t1);
         lease.rebinding_time = Some(t2);

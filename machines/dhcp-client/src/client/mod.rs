@@ -161,7 +161,12 @@ pub(crate) struct Acd {
 ///   octets (at least 300); a shorter one is `CallError::BufferTooSmall` and the
 ///   message stays owed.
 /// - **Randomness** (xids, jitter, probe spacing) comes from the [`Entropy`]
-///   given to [`new`](Self::new), so a run replays from its seed.
+///   given to [`new`](Self::new), so a run replays from its seed. It is drawn
+///   once per new exchange (its xid), once per message sent in SELECTING,
+///   REQUESTING, REBOOTING or INFORMING (the jitter of its retransmission), once
+///   per lease with default T1 (the fuzz), once per
+///   probe wait, once for a DECLINE's or RELEASE's xid, and once at `start` when
+///   `Config::startup_delay_max` is not zero.
 /// - **Memory** is bounded: at most `Config::max_offers` offers, one message of
 ///   each kind owed, one event of each kind queued.
 /// - **Replies** are taken only with this client's `xid` for the exchange in
