@@ -18,9 +18,6 @@ pub enum LossReason {
     /// Another host uses the address, and it could not be defended
     /// (RFC 5227 §2.4).
     Conflict,
-    /// The server bound a different address on rebinding; the new one is probed
-    /// and then reported with [`Event::Bound`].
-    Replaced,
 }
 
 /// What the host must do or know. A new event of a kind already queued replaces
@@ -50,8 +47,10 @@ pub enum Event {
         /// Why.
         reason: LossReason,
     },
-    /// ARP showed another host on the offered address while probing; it was
-    /// declined (RFC 2131 §3.1 step 5) and the client starts again.
+    /// ARP showed another host on the address, while probing it (RFC 5227
+    /// §2.1.1) or at a second claim within ten seconds once it was in use
+    /// (§2.4 (b), after [`Event::Lost`] with `Conflict`); it was declined
+    /// (RFC 2131 §3.1 step 5) and the client starts again.
     Conflict(Ipv4Addr),
     /// The answer to DHCPINFORM: parameters for the host's own address
     /// (RFC 2131 §3.4).

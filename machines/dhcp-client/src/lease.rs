@@ -112,6 +112,8 @@ pub(crate) struct Reply {
     pub lease_secs: Option<u32>,
     pub renewal_secs: Option<u32>,
     pub rebinding_secs: Option<u32>,
+    /// `siaddr`, which names a BOOTP server (RFC 951 §3).
+    pub siaddr: Ipv4Addr,
     pub lease: Lease,
 }
 
@@ -129,6 +131,7 @@ pub(crate) fn read_reply(msg: &Message<&[u8]>, src: Ipv4Addr) -> Result<Reply, M
         lease_secs: None,
         renewal_secs: None,
         rebinding_secs: None,
+        siaddr: msg.siaddr(),
         lease: Lease {
             kind: LeaseKind::Dhcp,
             address: msg.yiaddr(),

@@ -14,6 +14,9 @@ pub enum Timer {
     /// client goes back to INIT (§3.1 step 3, §3.2 step 3). In RENEWING and
     /// REBINDING the wait is half the time left to T2 or to the lease's end, at
     /// least 60 s (§4.4.5), and the timer is not armed past T2 or the end.
+    /// Once SELECTING or INFORMING has sent its six messages (0 to 124 s), each
+    /// later one, 64 s apart, takes a new xid: a lease counts from the first
+    /// message of its xid (§4.4.1), which so stays at most a minute old.
     Retransmit,
     /// The end of offer collection (`OfferPolicy::wait`): the best offer is
     /// requested (§4.4.1).

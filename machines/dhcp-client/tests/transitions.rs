@@ -30,21 +30,26 @@ fn s4_4_1_init_sends_a_broadcast_discover_with_the_configured_options() {
 }
 
 #[test]
-fn s4_1_discover_retransmits_at_4_8_16_32_64_64_seconds_plus_minus_one_with_the_same_xid() {
+fn s4_1_discover_retransmits_at_4_8_16_32_64_64_seconds_plus_minus_one() {
     let mut h = H::plain();
     h.c.start(h.now).unwrap();
     let first = h.one();
     let t0 = h.now;
+    let mut xids = vec![first.xid];
     for (i, base) in [4u64, 8, 16, 32, 64, 64, 64].into_iter().enumerate() {
         let gap = h.fire();
         assert!(gap >= secs(base - 1) && gap <= secs(base + 1), "gap {i}: {gap:?}");
         let again = h.one();
-        assert_eq!(again.xid, first.xid);
+        xids.push(again.xid);
         // `secs` counts from the start of the exchange (RFC 2131 §2).
         let elapsed = h.now.saturating_duration_since(t0).as_secs() as u16;
         assert_eq!(again.secs, elapsed);
     }
     assert_eq!(h.c.stats().retransmitted, 7);
+    // Six messages share the first xid; after the schedule each takes a new one,
+    // so a lease never counts from a DISCOVER more than a minute old.
+    assert!(xids[..6].iter().all(|&x| x == first.xid), "{xids:x?}");
+    assert!(xids[6] != first.xid && xids[7] != xids[6], "{xids:x?}");
 }
 
 #[test]

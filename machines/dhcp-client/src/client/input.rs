@@ -59,9 +59,14 @@ impl<R: Entropy> Client<R> {
     fn dispatch(&mut self, now: Instant, reply: Reply) {
         use MessageType as M;
         use State as S;
+        // Table 3: a server's OFFER, ACK and NAK carry its identifier. Without it
+        // the IP source would have to stand in, and through a relay that is the
+        // relay, whom the REQUEST would then name (systemd refuses these too).
+        if reply.message_type.is_some() && reply.server_id.is_none() {
+            self.stats.dropped_invalid += 1;
+            return;
+        }
         let from_server = |expected: Option<&Lease>, r: &Reply| {
-            // Table 3: OFFER, ACK and NAK carry option 54; a server that left it
-            // out is matched by its source address.
             expected.is_some_and(|l| l.server == r.lease.server)
         };
         match (self.state, reply.message_type) {
@@ -148,22 +153,36 @@ impl<R: Entropy> Client<R> {
 
     /// An ACK (§4.4.1 REQUESTING, §4.4.2 REBOOTING, §4.4.5 RENEWING and
     /// REBINDING, RFC 4039 in SELECTING); its times count from `base`.
+    ///
+    /// The ACK must bind the address asked for: the offered one in REQUESTING
+    /// (§4.3.2: the server commits what it offered), the remembered one in
+    /// REBOOTING (§4.3.2: a server that disagrees sends a NAK) and the one in use
+    /// in RENEWING and REBINDING (`ciaddr`). Anything else is figure 5's
+    /// "DHCPACK (not accept)": dropped and counted, and the retransmissions go
+    /// on. A lease already over by `now` is refused the same way.
     fn on_ack(&mut self, now: Instant, reply: Reply, base: Instant) {
-        let Some(lease) = self.settle(reply, base) else {
+        let asked = match self.state {
+            State::Requesting => self.selected.as_ref().map(|o| o.lease.address),
+            State::Rebooting => self.candidate.as_ref().map(|l| l.address),
+            State::Renewing | State::Rebinding => self.lease.as_ref().map(|l| l.address),
+            _ => None,
+        };
+        if asked.is_some_and(|a| a != reply.lease.address) {
+            self.stats.dropped_invalid += 1;
+            return;
+        }
+        let Some(lease) =
+            self.settle(reply, base).filter(|l| l.expires_at().is_none_or(|e| e > now))
+        else {
             self.stats.dropped_invalid += 1;
             return;
         };
-        match self.lease.as_ref() {
+        if self.lease.is_some() {
             // A renewal of the address in use: no probe (RFC 5227 §2.1 probes
             // new addresses).
-            Some(held) if held.address == lease.address => self.become_bound(now, lease),
-            Some(_) => {
-                // Rebinding brought a different address: stop using the old one
-                // and probe the new one.
-                self.lose(LossReason::Replaced);
-                self.bind(now, lease);
-            }
-            None => self.bind(now, lease),
+            self.become_bound(now, lease);
+        } else {
+            self.bind(now, lease);
         }
     }
 
@@ -171,6 +190,10 @@ impl<R: Entropy> Client<R> {
     fn on_bootp(&mut self, now: Instant, reply: Reply) {
         let mut lease = reply.lease;
         lease.kind = LeaseKind::Bootp;
+        // RFC 951 §3: `siaddr` is the server; the source may be a relay.
+        if !reply.siaddr.is_unspecified() {
+            lease.server = reply.siaddr;
+        }
         lease.acquired = now;
         if !usable_address(&lease) {
             self.stats.dropped_invalid += 1;
@@ -227,7 +250,11 @@ impl<R: Entropy> Client<R> {
             return None;
         }
         let ms = whole.as_millis() as u64;
-        let secs_of = |v: Option<u32>| v.map(|s| Duration::from_secs(u64::from(s)));
+        // A server's T1 or T2 under half of `min_lease` (zero included) is taken
+        // as absent: a T1 of zero would renew at the instant of binding, for ever.
+        let floor = self.config.min_lease / 2;
+        let secs_of =
+            |v: Option<u32>| v.map(|s| Duration::from_secs(u64::from(s))).filter(|&t| t >= floor);
         let default_t2 = Duration::from_millis(ms / 8 * 7);
         let t2 = secs_of(reply.rebinding_secs).filter(|&t| t < whole).unwrap_or(default_t2);
         let t1 = match secs_of(reply.renewal_secs).filter(|&t| t < t2) {
@@ -235,7 +262,14 @@ impl<R: Entropy> Client<R> {
             None => {
                 let most = (ms / 32).min(u64::from(u32::MAX - 1)) as u32;
                 let fuzz = u64::from(below(&mut self.rng, most + 1));
-                Duration::from_millis(ms / 2 - fuzz).min(t2)
+                let t1 = Duration::from_millis(ms / 2 - fuzz);
+                // A short T2 from the server: T1 halfway to it, so RENEWING is
+                // not skipped.
+                if t1 < t2 {
+                    t1
+                } else {
+                    t2 / 2
+                }
             }
         };
         lease.lease_time = Some(whole);

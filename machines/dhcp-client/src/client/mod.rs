@@ -122,6 +122,10 @@ pub(crate) mod acd_consts {
     pub const DEFEND_INTERVAL: Duration = Duration::from_secs(10);
 }
 
+/// Messages in one run of the §4.1 schedule: sent at 0, then 4, 8, 16, 32 and
+/// 64 s apart.
+const SCHEDULE_LEN: u32 = 6;
+
 /// A message sent once, not retransmitted (RFC 2131 §4.4.1, §4.4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OneShot {
@@ -299,6 +303,10 @@ impl<R: Entropy> Client<R> {
     /// leads to INIT. A lease already over goes straight to INIT, its address
     /// asked for in the DISCOVER.
     ///
+    /// The lease's times are [`Instant`]s in the caller's clock: a lease kept
+    /// across a reboot needs a clock with the same epoch (wall-clock time), or
+    /// its `acquired` moved into the new one before it is handed back.
+    ///
     /// # Errors
     /// [`CallError::Running`] unless the client is stopped or informed.
     pub fn start_reboot(&mut self, now: Instant, remembered: Lease) -> Result<(), CallError> {
@@ -331,10 +339,12 @@ impl<R: Entropy> Client<R> {
     /// "renew" command.
     ///
     /// # Errors
-    /// [`CallError::NotBound`] unless the client is BOUND.
+    /// [`CallError::NotBound`] unless the client is BOUND with a DHCP lease (a
+    /// BOOTP server takes no REQUEST).
     pub fn renew(&mut self, now: Instant) -> Result<(), CallError> {
         self.run_due(now);
-        if self.state != State::Bound {
+        let dhcp = self.lease.as_ref().is_some_and(|l| l.kind == crate::LeaseKind::Dhcp);
+        if self.state != State::Bound || !dhcp {
             return Err(CallError::NotBound);
         }
         self.enter_renewing(now);
@@ -438,9 +448,26 @@ impl<R: Entropy> Client<R> {
     fn fire(&mut self, now: Instant, timer: Timer) {
         use State as S;
         match (timer, self.state) {
-            (Timer::Retransmit, S::Selecting | S::Informing | S::Renewing | S::Rebinding) => {
+            // After the whole §4.1 schedule (4 to 64 s), a new xid: a lease counts
+            // from the first message of its xid (§4.4.1), so that message must
+            // stay recent, or an answer after an hour of silence would be a lease
+            // already over.
+            // (The count of messages goes on, so the wait stays at 64 s.)
+            (Timer::Retransmit, S::Selecting | S::Informing) if self.sent >= SCHEDULE_LEN => {
+                self.xid = self.rng.next_u32();
+                self.first_sent = None;
                 self.owed = true;
             }
+            (Timer::Retransmit, S::Selecting | S::Informing | S::Rebinding) => self.owed = true,
+            // An infinite lease renewed by hand: the §4.1 schedule, then BOUND again.
+            (Timer::Retransmit, S::Renewing) if self.lease_is_endless() => {
+                if self.sent >= self.config.request_attempts {
+                    self.state = State::Bound;
+                } else {
+                    self.owed = true;
+                }
+            }
+            (Timer::Retransmit, S::Renewing) => self.owed = true,
             // RFC 2131 §3.1 step 3: no ACK or NAK after the retransmissions: INIT.
             (Timer::Retransmit, S::Requesting) if self.sent >= self.config.request_attempts => {
                 self.enter_init(now, Duration::ZERO);
@@ -501,8 +528,14 @@ impl<R: Entropy> Client<R> {
 
     /// A new transaction: a new xid, `secs` counted from now, the message owed.
     fn new_exchange(&mut self, now: Instant) {
-        self.xid = self.rng.next_u32();
         self.started = now;
+        self.next_xid();
+    }
+
+    /// A new xid for the same exchange (`secs` keeps counting): on entering
+    /// REBINDING, whose `secs` count from the start of the renewal (§2).
+    fn next_xid(&mut self) {
+        self.xid = self.rng.next_u32();
         self.first_sent = None;
         self.sent = 0;
         self.owed = true;
@@ -518,10 +551,20 @@ impl<R: Entropy> Client<R> {
 
     /// → REBINDING at T2 (§4.4.5): the REQUEST broadcast.
     fn enter_rebinding(&mut self, now: Instant) {
+        let renewing = self.state == State::Renewing;
         self.state = State::Rebinding;
         self.timers.clear(Timer::Renew);
         self.timers.clear(Timer::Rebind);
-        self.new_exchange(now);
+        if renewing {
+            self.next_xid();
+        } else {
+            self.new_exchange(now);
+        }
+    }
+
+    /// True if the lease in use has no end (RFC 2131 §3.3).
+    fn lease_is_endless(&self) -> bool {
+        self.lease.as_ref().is_some_and(|l| l.expires_at().is_none())
     }
 
     /// Gives up the lease in use, telling the host why.

@@ -62,6 +62,9 @@ impl<R: Entropy> Client<R> {
         if buf.len() < need {
             return Err(CallError::BufferTooSmall { need });
         }
+        // A message owed since before a deadline that has passed (T2, the end of
+        // the lease) must not go out as if it had not.
+        self.run_due(now);
         if let Some(once) = self.once.take() {
             return Ok(self.one_shot(once, buf));
         }
@@ -83,7 +86,9 @@ impl<R: Entropy> Client<R> {
     /// The retransmission deadline after a message leaves (§4.1, §4.4.5).
     fn arm_retransmit(&mut self, now: Instant) {
         let limit = match self.state {
-            State::Renewing => self.lease.as_ref().and_then(|l| l.rebind_at()),
+            State::Renewing if !self.lease_is_endless() => {
+                self.lease.as_ref().and_then(|l| l.rebind_at())
+            }
             State::Rebinding => self.lease.as_ref().and_then(|l| l.expires_at()),
             _ => {
                 let wait = self.backoff(self.sent);
