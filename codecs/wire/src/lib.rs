@@ -9,6 +9,8 @@
 //! - [`bytes`]: big-endian reads and writes at named offsets, and the length check
 //!   every checked constructor starts with.
 //! - [`Instant`]: time as the state machines take it, a value passed in.
+//! - [`Entropy`] and [`SeededRandom`]: randomness as the state machines take it,
+//!   a source passed in.
 //!
 //! The crate is `#![no_std]`; the `std` feature only adds `std::error::Error`
 //! conformance through `core::error::Error`, which it already has.
@@ -23,9 +25,11 @@ pub mod checksum;
 mod error;
 mod ip_protocol;
 mod mac;
+pub mod random;
 mod time;
 
 pub use error::{Error, Result};
 pub use ip_protocol::IpProtocol;
 pub use mac::MacAddr;
+pub use random::{Entropy, SeededRandom};
 pub use time::Instant;
