@@ -1,0 +1,249 @@
+//! The record cache: RRsets and negative answers by (name, type), bounded, with
+//! TTL clamps (RFC 2181 §8, RFC 2308 §5) and stale entries kept for serve-stale
+//! (RFC 8767).
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use wirestate_dns::{NameBuf, RecordBuf, Type};
+use wirestate_wire::Instant;
+
+use crate::names;
+
+/// What the cache holds for one (name, type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cached {
+    /// An RRset (RFC 2181 §5), in the order received.
+    Records(Arc<[RecordBuf]>),
+    /// The name does not exist (RFC 2308 §5): every type.
+    NxDomain(Option<Arc<RecordBuf>>),
+    /// The name exists without this type (RFC 2308 §5).
+    NoData(Option<Arc<RecordBuf>>),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    data: Cached,
+    expires: Instant,
+    /// Hits so far, for rotating the RRset between answers.
+    hits: u32,
+}
+
+/// A cache hit: the data, the seconds left, whether it is past its TTL (kept
+/// for serve-stale), and the rotation to apply.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub data: Cached,
+    pub ttl: u32,
+    pub stale: bool,
+    pub rotation: usize,
+}
+
+/// Limits of the cache, from the resolver's configuration.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub max_entries: usize,
+    pub min_ttl: u32,
+    pub max_ttl: u32,
+    pub max_negative_ttl: u32,
+    /// How long past its TTL an entry is kept for serve-stale; zero keeps none.
+    pub stale_for: Duration,
+}
+
+/// The cache. Lookups do not allocate: keys are lower-cased wire names.
+#[derive(Debug, Clone)]
+pub(crate) struct Cache {
+    map: BTreeMap<Box<[u8]>, Vec<(Type, Entry)>>,
+    len: usize,
+    limits: Limits,
+}
+
+impl Cache {
+    pub fn new(limits: Limits) -> Self {
+        Cache { map: BTreeMap::new(), len: 0, limits }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The entry for (`name`, `rtype`): fresh, or stale within `stale_for`; an
+    /// NXDOMAIN for `name` answers every type.
+    pub fn get(&mut self, now: Instant, name: &NameBuf, rtype: Type) -> Option<Hit> {
+        let mut k = [0u8; 255];
+        let n = names::key_into(name, &mut k);
+        let slots = self.map.get_mut(&k[..n])?;
+        let stale_for = self.limits.stale_for;
+        let entry = slots
+            .iter_mut()
+            .find(|(t, e)| *t == rtype || matches!(e.data, Cached::NxDomain(_)))
+            .map(|(_, e)| e)?;
+        let stale = now >= entry.expires;
+        if stale && now >= entry.expires + stale_for {
+            return None;
+        }
+        entry.hits = entry.hits.wrapping_add(1);
+        let ttl = entry.expires.saturating_duration_since(now).as_secs() as u32;
+        Some(Hit { data: entry.data.clone(), ttl, stale, rotation: entry.hits as usize })
+    }
+
+    /// Stores an RRset; its TTL is the least of its records', clamped.
+    pub fn put_records(&mut self, now: Instant, records: Vec<RecordBuf>) {
+        let Some(first) = records.first() else { return };
+        let ttl = records.iter().map(|r| r.ttl).min().unwrap_or(0);
+        let ttl = ttl.clamp(self.limits.min_ttl, self.limits.max_ttl);
+        let (name, rtype) = (first.name, first.rtype);
+        self.put(now, &name, rtype, Cached::Records(records.into()), ttl);
+    }
+
+    /// Stores a negative answer with the SOA from the authority section; its TTL
+    /// is the least of the SOA's TTL and MINIMUM (RFC 2308 §3, §5), clamped.
+    pub fn put_negative(
+        &mut self,
+        now: Instant,
+        name: &NameBuf,
+        rtype: Type,
+        nxdomain: bool,
+        soa: Option<RecordBuf>,
+    ) {
+        let ttl = soa.as_ref().map_or(0, negative_ttl).min(self.limits.max_negative_ttl);
+        let soa = soa.map(Arc::new);
+        let data = if nxdomain { Cached::NxDomain(soa) } else { Cached::NoData(soa) };
+        self.put(now, name, rtype, data, ttl);
+    }
+
+    fn put(&mut self, now: Instant, name: &NameBuf, rtype: Type, data: Cached, ttl: u32) {
+        if ttl == 0 {
+            return;
+        }
+        if self.len >= self.limits.max_entries {
+            self.evict(now);
+        }
+        let expires = now + Duration::from_secs(u64::from(ttl));
+        let slots = self.map.entry(names::key(name)).or_default();
+        if matches!(data, Cached::NxDomain(_)) {
+            // The name is gone: nothing else is kept for it.
+            self.len -= slots.len();
+            slots.clear();
+        }
+        let entry = Entry { data, expires, hits: 0 };
+        match slots.iter_mut().find(|(t, _)| *t == rtype) {
+            Some(slot) => slot.1 = entry,
+            None => {
+                slots.push((rtype, entry));
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Makes room: everything past its stale window goes; if that is not an
+    /// eighth of the cache, the entries that expire soonest go until it is.
+    fn evict(&mut self, now: Instant) {
+        let stale_for = self.limits.stale_for;
+        let target = self.limits.max_entries - self.limits.max_entries / 8 - 1;
+        let mut removed = 0;
+        self.map.retain(|_, slots| {
+            let before = slots.len();
+            slots.retain(|(_, e)| now < e.expires + stale_for);
+            removed += before - slots.len();
+            !slots.is_empty()
+        });
+        self.len -= removed;
+        if self.len <= target {
+            return;
+        }
+        let mut expiries: Vec<Instant> =
+            self.map.values().flat_map(|s| s.iter().map(|(_, e)| e.expires)).collect();
+        expiries.sort_unstable();
+        let cut = expiries[self.len - target - 1];
+        let mut removed = 0;
+        self.map.retain(|_, slots| {
+            let before = slots.len();
+            slots.retain(|(_, e)| e.expires > cut);
+            removed += before - slots.len();
+            !slots.is_empty()
+        });
+        self.len -= removed;
+    }
+}
+
+/// RFC 2308 §5: the negative TTL is the SOA record's TTL or its MINIMUM,
+/// whichever is less.
+fn negative_ttl(soa: &RecordBuf) -> u32 {
+    match soa.data() {
+        Ok(wirestate_dns::RData::Soa { minimum, .. }) => soa.ttl.min(minimum),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn limits(max: usize) -> Limits {
+        Limits {
+            max_entries: max,
+            min_ttl: 0,
+            max_ttl: 86_400,
+            max_negative_ttl: 3600,
+            stale_for: Duration::ZERO,
+        }
+    }
+
+    fn a(name: &str, ttl: u32, last: u8) -> RecordBuf {
+        RecordBuf::parse_line(&alloc::format!("{name} {ttl} IN A 192.0.2.{last}")).unwrap()
+    }
+
+    #[test]
+    fn entries_expire_at_their_ttl_and_stale_ones_are_kept_only_when_asked() {
+        let mut c = Cache::new(limits(16));
+        let t0 = Instant::from_millis(1000);
+        let name = NameBuf::parse_str("www.example.test.").unwrap();
+        c.put_records(t0, vec![a("www.example.test.", 60, 1), a("www.example.test.", 30, 2)]);
+        let hit = c.get(t0 + Duration::from_secs(29), &name, Type::A).unwrap();
+        assert_eq!((hit.ttl, hit.stale), (1, false));
+        assert!(c.get(t0 + Duration::from_secs(30), &name, Type::A).is_none());
+        let mut l = limits(16);
+        l.stale_for = Duration::from_secs(100);
+        let mut c = Cache::new(l);
+        c.put_records(t0, vec![a("www.example.test.", 30, 1)]);
+        let hit = c.get(t0 + Duration::from_secs(60), &name, Type::A).unwrap();
+        assert!(hit.stale);
+        assert!(c.get(t0 + Duration::from_secs(130), &name, Type::A).is_none());
+    }
+
+    #[test]
+    fn lookups_ignore_case_and_nxdomain_answers_every_type() {
+        let mut c = Cache::new(limits(16));
+        let t0 = Instant::ZERO;
+        c.put_records(t0, vec![a("WWW.example.test.", 60, 1)]);
+        let lower = NameBuf::parse_str("www.EXAMPLE.test.").unwrap();
+        assert!(c.get(t0, &lower, Type::A).is_some());
+        let soa = RecordBuf::parse_line(
+            "example.test. 600 IN SOA ns.example.test. h.example.test. 1 2 3 4 120",
+        )
+        .unwrap();
+        let gone = NameBuf::parse_str("gone.example.test.").unwrap();
+        c.put_negative(t0, &gone, Type::A, true, Some(soa));
+        let hit = c.get(t0, &gone, Type::MX).unwrap();
+        assert!(matches!(hit.data, Cached::NxDomain(_)));
+        assert_eq!(hit.ttl, 120, "RFC 2308 §5: min(SOA TTL, MINIMUM)");
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_than_its_limit() {
+        let mut c = Cache::new(limits(64));
+        for i in 0..1000u32 {
+            let name = alloc::format!("h{i}.example.test.");
+            c.put_records(Instant::ZERO, vec![a(&name, 60 + i, 1)]);
+            assert!(c.len() <= 64);
+        }
+        // The longest-lived survive.
+        let last = NameBuf::parse_str("h999.example.test.").unwrap();
+        assert!(c.get(Instant::ZERO, &last, Type::A).is_some());
+    }
+}

@@ -1,0 +1,402 @@
+//! The resolver: queries in, messages out, answers as events.
+
+mod engine;
+mod output;
+mod reply;
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::net::{IpAddr, SocketAddr};
+use core::time::Duration;
+
+use wirestate_dns::{Message, NameBuf, Rcode, RecordBuf, Type};
+use wirestate_wire::{Entropy, Instant, SeededRandom};
+
+use crate::cache::{Cache, Cached, Limits};
+use crate::config::{Config, Mode};
+use crate::error::CallError;
+use crate::event::{Answer, Event, QueryId};
+use crate::infra::Infra;
+
+pub use output::{Transmit, Transport};
+
+/// Counters of what the resolver did and refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Queries asked by the user.
+    pub queries: u64,
+    /// Of those, answered from the cache at once.
+    pub cache_hits: u64,
+    /// Queries merged into an identical one in flight.
+    pub merged: u64,
+    /// Messages handed out by `poll_transmit`.
+    pub sent: u64,
+    /// Messages given to `handle_datagram` or `handle_stream`.
+    pub received: u64,
+    /// Dropped: no query in flight to that server, port and id, or a question
+    /// that is not the one asked (case included with 0x20), or not a response.
+    pub mismatched: u64,
+    /// Records dropped because their owner is outside the zone of the server
+    /// that sent them (the bailiwick rule).
+    pub out_of_bailiwick: u64,
+    /// Queries that drew no answer in time.
+    pub timeouts: u64,
+    /// Answers that marked a server lame for a zone (SERVFAIL, REFUSED, a
+    /// referral that does not lead down).
+    pub lame: u64,
+    /// Truncated answers retried over TCP.
+    pub tcp_retries: u64,
+    /// Servers asked again without EDNS after FORMERR.
+    pub edns_fallbacks: u64,
+    /// Answers served stale (RFC 8767).
+    pub stale_answers: u64,
+}
+
+/// One query to one server, in flight or about to be sent.
+#[derive(Debug, Clone)]
+pub(crate) struct Outstanding {
+    pub server: SocketAddr,
+    pub id: u16,
+    pub port: u16,
+    /// The name as sent (its case randomised with 0x20).
+    pub name: NameBuf,
+    pub qtype: Type,
+    pub tcp: bool,
+    pub edns: bool,
+    /// When it left; `None` until `poll_transmit` hands it out.
+    pub sent_at: Option<Instant>,
+    /// When it is given up on.
+    pub expires: Option<Instant>,
+}
+
+/// The work one query has done (the limits of `Config`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Work {
+    pub referrals: u32,
+    pub cnames: u32,
+    pub sends: u32,
+    pub ns_lookups: u32,
+}
+
+/// One resolution in progress: a user query (possibly several merged), or a
+/// lookup of a name server's address for another task.
+#[derive(Debug, Clone)]
+pub(crate) struct Task {
+    pub waiters: Vec<QueryId>,
+    /// The name asked for (the current search candidate in stub mode).
+    pub asked: NameBuf,
+    /// The name being resolved now: `asked`, or where the CNAMEs led.
+    pub qname: NameBuf,
+    pub qtype: Type,
+    pub chain: Vec<RecordBuf>,
+    pub deadline: Instant,
+    /// Stub mode: the names to try, in order, and which is being tried.
+    pub candidates: Vec<NameBuf>,
+    pub candidate: usize,
+    /// The zone cut whose servers are asked (the root in stub mode).
+    pub cut: NameBuf,
+    pub servers: Vec<IpAddr>,
+    /// Name servers of the cut without a known address.
+    pub pending_ns: Vec<NameBuf>,
+    pub tried: Vec<IpAddr>,
+    /// QNAME minimisation: labels below the cut shown to its servers (0: the
+    /// whole name).
+    pub minimise: usize,
+    pub work: Work,
+    pub out: Option<Outstanding>,
+    /// The task this one finds a name server address for.
+    pub parent: Option<u64>,
+    /// Name server lookups this task waits for.
+    pub children: u32,
+    pub depth: u8,
+    /// Stub mode: rounds through the server list.
+    pub round: u32,
+}
+
+/// A sans-IO DNS resolver, stub or iterative.
+///
+/// # Contract
+///
+/// - **Inputs**: [`query`](Self::query) (or [`query_str`](Self::query_str) with
+///   the search list), every UDP datagram that arrives on a port the resolver
+///   sent from ([`handle_datagram`](Self::handle_datagram)), every DNS message
+///   read back on a TCP stream it asked for ([`handle_stream`](Self::handle_stream)),
+///   and [`handle_timeout`](Self::handle_timeout) at [`poll_timeout`](Self::poll_timeout).
+/// - **After any input**, drain [`poll_transmit`](Self::poll_transmit) until
+///   `Ok(None)`, then [`poll_event`](Self::poll_event), then read `poll_timeout`.
+///   A [`Transmit`] says where to send, from which UDP port, and whether over
+///   TCP (then the bytes carry the two-octet length, RFC 1035 §4.2.2: open a
+///   stream to the server, write them, read one framed reply and hand it to
+///   `handle_stream` without its length).
+/// - **Time**: `now` never goes back; an early `handle_timeout` does nothing.
+/// - **Randomness** (transaction ids, source ports, 0x20 case, server choice)
+///   comes from the [`Entropy`] given to [`new`](Self::new).
+/// - **Replies** are taken only from the address and port asked, on the port
+///   the query left from, with its id, the question asked (its exact case with
+///   0x20), QR set, and only records in the bailiwick of the zone the server
+///   was asked about; everything else is counted in [`stats`](Self::stats).
+/// - **Bounded**: `Config::max_queries` resolutions at once, each bounded in
+///   time and work (`Config`'s `max_*`); the cache and the server table have
+///   fixed sizes. Every [`QueryId`] gets exactly one [`Event`].
+///
+/// # Deliberate departures
+///
+/// - Name server addresses found on the way are looked up as A records only.
+/// - DNSSEC is not validated (the DO bit is not set).
+/// - A stub tries the search list on NXDOMAIN and on NODATA alike, and reports
+///   the last candidate's answer.
+#[derive(Debug, Clone)]
+pub struct Resolver<R: Entropy = SeededRandom> {
+    pub(crate) config: Config,
+    pub(crate) rng: R,
+    pub(crate) cache: Cache,
+    pub(crate) infra: Infra,
+    pub(crate) tasks: BTreeMap<u64, Task>,
+    pub(crate) next_task: u64,
+    pub(crate) next_query: u64,
+    pub(crate) events: VecDeque<Event>,
+    /// Tasks whose outstanding query waits for `poll_transmit`.
+    pub(crate) sendq: VecDeque<u64>,
+    pub(crate) stats: Stats,
+}
+
+impl<R: Entropy> Resolver<R> {
+    /// A resolver with an empty cache.
+    pub fn new(config: Config, rng: R) -> Self {
+        let limits = Limits {
+            max_entries: config.cache_entries.max(8),
+            min_ttl: config.min_ttl,
+            max_ttl: config.max_ttl,
+            max_negative_ttl: config.max_negative_ttl,
+            stale_for: config.serve_stale.unwrap_or(Duration::ZERO),
+        };
+        Resolver {
+            cache: Cache::new(limits),
+            infra: Infra::new(config.infra_entries),
+            config,
+            rng,
+            tasks: BTreeMap::new(),
+            next_task: 0,
+            next_query: 0,
+            events: VecDeque::new(),
+            sendq: VecDeque::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Resolves (`name`, `qtype`) in class IN. A fresh cache entry answers at
+    /// once (the event is queued before this returns); an identical query in
+    /// flight is joined.
+    ///
+    /// # Errors
+    /// [`CallError::TooManyQueries`] at `Config::max_queries`.
+    pub fn query(&mut self, now: Instant, name: &NameBuf, qtype: Type) -> Result<QueryId, CallError> {
+        self.start_query(now, alloc::vec![*name], qtype)
+    }
+
+    /// Resolves a name as typed, with the search list (stub mode, resolv.conf
+    /// semantics): a name ending in a dot is absolute; one with fewer than
+    /// `Config::ndots` dots is tried with each search domain first, then as is;
+    /// otherwise as is first, then with each search domain.
+    ///
+    /// # Errors
+    /// [`CallError::BadName`] for a name that does not parse;
+    /// [`CallError::TooManyQueries`] as for [`query`](Self::query).
+    pub fn query_str(&mut self, now: Instant, name: &str, qtype: Type) -> Result<QueryId, CallError> {
+        let candidates = self.candidates(name)?;
+        self.start_query(now, candidates, qtype)
+    }
+
+    fn candidates(&self, name: &str) -> Result<Vec<NameBuf>, CallError> {
+        let parse = |s: &str| NameBuf::parse_str(s).map_err(|_| CallError::BadName);
+        if name.ends_with('.') {
+            return Ok(alloc::vec![parse(name)?]);
+        }
+        let as_is = parse(&alloc::format!("{name}."))?;
+        let with: Vec<NameBuf> = self
+            .config
+            .search
+            .iter()
+            .filter_map(|d| {
+                let joined = if d.as_wire() == [0] {
+                    alloc::format!("{name}.")
+                } else {
+                    alloc::format!("{name}.{d}")
+                };
+                NameBuf::parse_str(&joined).ok()
+            })
+            .collect();
+        let dots = name.bytes().filter(|&b| b == b'.').count();
+        Ok(if dots < usize::from(self.config.ndots) {
+            with.into_iter().chain([as_is]).collect()
+        } else {
+            [as_is].into_iter().chain(with).collect()
+        })
+    }
+
+    fn start_query(&mut self, now: Instant, candidates: Vec<NameBuf>, qtype: Type) -> Result<QueryId, CallError> {
+        self.run_due(now);
+        let first = *candidates.first().ok_or(CallError::BadName)?;
+        self.stats.queries += 1;
+        let id = QueryId(self.next_query);
+        if candidates.len() == 1 {
+            if let Some(answer) = self.from_cache(now, &first, qtype, false) {
+                self.next_query += 1;
+                self.stats.cache_hits += 1;
+                self.events.push_back(Event::Answer(id, answer));
+                return Ok(id);
+            }
+            let same = self.tasks.values_mut().find(|t| {
+                t.parent.is_none() && t.candidates.len() == 1 && t.qtype == qtype && t.asked == first
+            });
+            if let Some(task) = same {
+                self.next_query += 1;
+                self.stats.merged += 1;
+                task.waiters.push(id);
+                return Ok(id);
+            }
+        }
+        if self.tasks.len() >= self.config.max_queries {
+            return Err(CallError::TooManyQueries);
+        }
+        self.next_query += 1;
+        let deadline = now + self.config.query_timeout;
+        let tid = self.new_task(first, qtype, deadline, None, 0);
+        if let Some(t) = self.tasks.get_mut(&tid) {
+            t.waiters.push(id);
+            t.candidates = candidates;
+        }
+        self.begin(now, tid);
+        Ok(id)
+    }
+
+    /// The answer the cache gives for (`name`, `qtype`), CNAMEs followed; with
+    /// `stale`, entries past their TTL within the serve-stale window count.
+    pub(crate) fn from_cache(&mut self, now: Instant, name: &NameBuf, qtype: Type, stale: bool) -> Option<Answer> {
+        let mut current = *name;
+        let mut chain = Vec::new();
+        let mut any_stale = false;
+        let mut ttl = u32::MAX;
+        for _ in 0..=self.config.max_cname_chain {
+            let hit = self.cache.get(now, &current, qtype).filter(|h| stale || !h.stale);
+            if let Some(hit) = hit {
+                any_stale |= hit.stale;
+                ttl = ttl.min(hit.ttl);
+                let (rcode, records): (Rcode, Arc<[RecordBuf]>) = match hit.data {
+                    Cached::Records(r) => (Rcode::NOERROR, r),
+                    Cached::NxDomain(_) => (Rcode::NXDOMAIN, Arc::from(Vec::new())),
+                    Cached::NoData(_) => (Rcode::NOERROR, Arc::from(Vec::new())),
+                };
+                // RFC 8767 §4: a stale answer's TTL is 30 s.
+                let ttl = if any_stale { 30 } else { ttl };
+                return Some(Answer {
+                    name: *name,
+                    qtype,
+                    rcode,
+                    chain,
+                    records,
+                    rotation: hit.rotation,
+                    ttl,
+                    from_cache: true,
+                    stale: any_stale,
+                });
+            }
+            let cname = self.cache.get(now, &current, Type::CNAME).filter(|h| stale || !h.stale)?;
+            let Cached::Records(r) = cname.data else { return None };
+            let first = r.first()?;
+            let Ok(wirestate_dns::RData::Cname(target)) = first.data() else { return None };
+            any_stale |= cname.stale;
+            ttl = ttl.min(cname.ttl);
+            chain.push(first.clone());
+            current = NameBuf::from_name(&target);
+        }
+        None
+    }
+
+    /// The next event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest deadline: a query to give up on, or a resolution's end.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.tasks
+            .values()
+            .flat_map(|t| [Some(t.deadline), t.out.as_ref().and_then(|o| o.expires)])
+            .flatten()
+            .min()
+    }
+
+    /// Runs what is due at `now`: queries unanswered in time go to the next
+    /// server (their server's timeout backs off), resolutions past
+    /// `Config::query_timeout` fail.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.run_due(now);
+    }
+
+    /// A UDP datagram from `from` that arrived on local port `port`.
+    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, port: u16, bytes: &[u8]) {
+        self.run_due(now);
+        self.stats.received += 1;
+        self.on_message(now, from, Some(port), bytes);
+    }
+
+    /// A DNS message read from a TCP stream to `from` opened for a
+    /// [`Transport::Tcp`] transmit, without its two-octet length.
+    pub fn handle_stream(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        self.run_due(now);
+        self.stats.received += 1;
+        self.on_message(now, from, None, bytes);
+    }
+
+    fn on_message(&mut self, now: Instant, from: SocketAddr, port: Option<u16>, bytes: &[u8]) {
+        let Ok(msg) = Message::new_checked(bytes) else {
+            self.stats.mismatched += 1;
+            return;
+        };
+        let found = self.tasks.iter().find_map(|(tid, t)| {
+            let o = t.out.as_ref()?;
+            let port_ok = match port {
+                Some(p) => !o.tcp && o.port == p,
+                None => o.tcp,
+            };
+            (o.sent_at.is_some() && o.server == from && port_ok && o.id == msg.id()).then_some(*tid)
+        });
+        let Some(tid) = found else {
+            self.stats.mismatched += 1;
+            return;
+        };
+        self.on_reply(now, tid, &msg);
+    }
+
+    /// Statistics.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+    /// Resolutions in flight (user queries and name server lookups).
+    pub fn in_flight(&self) -> usize {
+        self.tasks.len()
+    }
+    /// Entries in the cache.
+    pub fn cache_len(&self) -> usize {
+        self.cache.len()
+    }
+    /// Servers remembered.
+    pub fn servers_known(&self) -> usize {
+        self.infra.len()
+    }
+    /// The smoothed RTT of a server in milliseconds (376 if never measured).
+    pub fn srtt(&self, server: IpAddr) -> u32 {
+        self.infra.srtt(server)
+    }
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// True in stub mode.
+    pub(crate) fn is_stub(&self) -> bool {
+        matches!(self.config.mode, Mode::Stub { .. })
+    }
+}

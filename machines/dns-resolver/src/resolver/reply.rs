@@ -1,0 +1,390 @@
+//! What a reply means (RFC 1034 §5.3.3 step 4, RFC 2308, RFC 9156 §3): an
+//! answer, a CNAME to follow, a referral, a negative answer, or a lame server.
+
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use wirestate_dns::{Class, Message, NameBuf, RData, Rcode, RecordBuf, Section, Type};
+use wirestate_wire::{Entropy, Instant};
+
+use super::engine::Outcome;
+use super::{Outstanding, Resolver};
+use crate::error::{Limit, ResolveError};
+use crate::names;
+
+/// The records of a reply, by section.
+struct Sections {
+    answer: Vec<RecordBuf>,
+    authority: Vec<RecordBuf>,
+    additional: Vec<RecordBuf>,
+}
+
+/// Where a chain of CNAMEs (and DNAMEs) in an answer section leads from a name.
+struct Chain {
+    /// The CNAME records, synthesized ones for DNAMEs included.
+    links: Vec<RecordBuf>,
+    /// The name at the end.
+    end: NameBuf,
+    /// The RRset of the asked type at the end, if the section has it.
+    rrset: Vec<RecordBuf>,
+}
+
+impl<R: Entropy> Resolver<R> {
+    /// A message matched to `tid`'s query by server, port and id.
+    pub(crate) fn on_reply(&mut self, now: Instant, tid: u64, msg: &Message<&[u8]>) {
+        let Some(out) = self.tasks.get(&tid).and_then(|t| t.out.clone()) else { return };
+        if !self.question_matches(msg, &out) {
+            // Not the answer to this query: whoever sent it, the query stays.
+            self.stats.mismatched += 1;
+            return;
+        }
+        if let Some(t) = self.tasks.get_mut(&tid) {
+            t.out = None;
+        }
+        let server = out.server.ip();
+        if let Some(at) = out.sent_at {
+            self.infra.sample(now, server, now.saturating_duration_since(at));
+        }
+        if msg.tc() && !out.tcp {
+            // RFC 7766 §5: a truncated answer is asked again over TCP.
+            self.stats.tcp_retries += 1;
+            return self.send(now, tid, server, true);
+        }
+        let rcode = msg.rcode().unwrap_or(Rcode::FORMERR);
+        if (rcode == Rcode::FORMERR || rcode == Rcode::NOTIMP) && out.edns {
+            // RFC 6891 §7: a server that does not know EDNS answers FORMERR;
+            // ask again without it.
+            self.stats.edns_fallbacks += 1;
+            self.infra.set_no_edns(now, server);
+            return self.send(now, tid, server, out.tcp);
+        }
+        let Some(sections) = read_sections(msg) else {
+            return self.lame(now, tid, server);
+        };
+        if rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN {
+            return self.lame(now, tid, server);
+        }
+        if self.is_stub() {
+            self.stub_reply(now, tid, rcode, sections);
+        } else {
+            self.iterative_reply(now, tid, rcode, msg.aa(), sections, &out);
+        }
+    }
+
+    /// The reply's question is the one sent: one question, same type, class
+    /// IN, the same name (with 0x20, the same case, octet for octet), QR set.
+    fn question_matches(&self, msg: &Message<&[u8]>, out: &Outstanding) -> bool {
+        let Some(Ok(q)) = msg.questions().next() else { return false };
+        let name = NameBuf::from_name(&q.name);
+        let same_name = if self.config.case_randomization {
+            name.as_wire() == out.name.as_wire()
+        } else {
+            name == out.name
+        };
+        msg.qr() && msg.qdcount() == 1 && q.qtype == out.qtype && q.qclass == Class::IN && same_name
+    }
+
+    /// The server answered badly for the task's zone: remembered, and the next
+    /// server is asked.
+    fn lame(&mut self, now: Instant, tid: u64, server: IpAddr) {
+        self.stats.lame += 1;
+        if let Some(cut) = self.tasks.get(&tid).map(|t| t.cut) {
+            let until = now + self.config.lame_ttl;
+            self.infra.set_lame(now, server, &cut, until);
+        }
+        self.advance(now, tid);
+    }
+
+    fn stub_reply(&mut self, now: Instant, tid: u64, rcode: Rcode, s: Sections) {
+        let Some(task) = self.tasks.get(&tid) else { return };
+        let (qname, qtype) = (task.qname, task.qtype);
+        let chain = follow(&s.answer, &qname, qtype, self.config.max_cname_chain);
+        let on_chain = chain.links.len() + chain.rrset.len();
+        self.stats.out_of_bailiwick += (s.answer.len() - on_chain.min(s.answer.len())) as u64;
+        if !chain.rrset.is_empty() {
+            return self.answered(now, tid, chain);
+        }
+        let more = task.candidate + 1 < task.candidates.len();
+        let soa = negative_soa(&s.authority, &chain.end);
+        self.cache.put_negative(now, &chain.end, qtype, rcode == Rcode::NXDOMAIN, soa.clone());
+        if more {
+            if let Some(t) = self.tasks.get_mut(&tid) {
+                t.candidate += 1;
+                t.asked = t.candidates[t.candidate];
+                t.qname = t.asked;
+                t.chain.clear();
+                t.tried.clear();
+                t.round = 0;
+            }
+            return self.advance(now, tid);
+        }
+        self.negative(now, tid, rcode, chain, soa);
+    }
+
+    fn iterative_reply(
+        &mut self,
+        now: Instant,
+        tid: u64,
+        rcode: Rcode,
+        aa: bool,
+        s: Sections,
+        out: &Outstanding,
+    ) {
+        let Some(task) = self.tasks.get(&tid) else { return };
+        let (cut, qname, qtype) = (task.cut, task.qname, task.qtype);
+        // The bailiwick rule: a server speaks only for names in its zone.
+        let before = s.answer.len() + s.authority.len() + s.additional.len();
+        let keep = |v: Vec<RecordBuf>| -> Vec<RecordBuf> {
+            v.into_iter().filter(|r| names::is_within(&r.name, &cut)).collect()
+        };
+        let s = Sections {
+            answer: keep(s.answer),
+            authority: keep(s.authority),
+            additional: keep(s.additional),
+        };
+        let after = s.answer.len() + s.authority.len() + s.additional.len();
+        self.stats.out_of_bailiwick += (before - after) as u64;
+        let server = out.server.ip();
+        // A referral: NS records for a zone below the cut, on the way to the
+        // name asked, and no answer.
+        let asked_name = out.name;
+        let down = s
+            .authority
+            .iter()
+            .find(|r| {
+                r.rtype == Type::NS
+                    && names::label_count(&r.name) > names::label_count(&cut)
+                    && names::is_within(&asked_name, &r.name)
+            })
+            .map(|r| r.name);
+        if s.answer.is_empty() && rcode == Rcode::NOERROR {
+            if let Some(zone) = down {
+                return self.referral(now, tid, zone, s);
+            }
+        }
+        let full = asked_name == qname && out.qtype == qtype;
+        if !full {
+            // RFC 9156 §3: a minimised query. NXDOMAIN means nothing exists
+            // below either (RFC 8020); anything else, one more label.
+            if rcode == Rcode::NXDOMAIN {
+                let soa = negative_soa(&s.authority, &asked_name);
+                let chain = Chain { links: Vec::new(), end: qname, rrset: Vec::new() };
+                self.cache.put_negative(now, &qname, qtype, true, soa.clone());
+                return self.negative(now, tid, rcode, chain, soa);
+            }
+            if let Some(t) = self.tasks.get_mut(&tid) {
+                t.minimise += 1;
+                t.tried.retain(|a| *a != server);
+            }
+            return self.send(now, tid, server, false);
+        }
+        let chain = follow(&s.answer, &qname, qtype, self.config.max_cname_chain);
+        if !chain.rrset.is_empty() {
+            return self.answered(now, tid, chain);
+        }
+        if !chain.links.is_empty() {
+            return self.cname_restart(now, tid, rcode, aa, chain, &s);
+        }
+        let soa = negative_soa(&s.authority, &qname);
+        if rcode == Rcode::NXDOMAIN || aa || soa.is_some() {
+            let nx = rcode == Rcode::NXDOMAIN;
+            self.cache.put_negative(now, &qname, qtype, nx, soa.clone());
+            return self.negative(now, tid, rcode, chain, soa);
+        }
+        // No answer, no referral down, not authoritative: lame (RFC 1034 §5.3.3
+        // step 4.d; an upward or sideways referral is the classic case).
+        self.lame(now, tid, server);
+    }
+
+    /// Follows a referral (RFC 1034 §5.3.3 step 4.b): the NS RRset and the
+    /// glue for its servers (only glue in the bailiwick, already filtered)
+    /// are cached, and the new zone's servers asked.
+    fn referral(&mut self, now: Instant, tid: u64, zone: NameBuf, s: Sections) {
+        let over = self.tasks.get_mut(&tid).is_some_and(|t| {
+            t.work.referrals += 1;
+            t.work.referrals > self.config.max_referrals
+        });
+        if over {
+            return self.fail(now, tid, ResolveError::Limit(Limit::Referrals));
+        }
+        let ns: Vec<RecordBuf> =
+            s.authority.into_iter().filter(|r| r.rtype == Type::NS && r.name == zone).collect();
+        let hosts: Vec<NameBuf> = ns
+            .iter()
+            .filter_map(|r| match r.data() {
+                Ok(RData::Ns(h)) => Some(NameBuf::from_name(&h)),
+                _ => None,
+            })
+            .collect();
+        let glue: Vec<RecordBuf> = s
+            .additional
+            .into_iter()
+            .filter(|r| (r.rtype == Type::A || r.rtype == Type::AAAA) && hosts.contains(&r.name))
+            .collect();
+        for set in rrsets(glue) {
+            self.cache.put_records(now, set);
+        }
+        self.cache.put_records(now, ns.clone());
+        let (servers, pending) = self.addresses_of(now, &ns);
+        let minimise = usize::from(self.config.qname_minimisation);
+        if let Some(t) = self.tasks.get_mut(&tid) {
+            t.cut = zone;
+            t.servers = servers;
+            t.pending_ns = pending;
+            t.tried.clear();
+            t.minimise = minimise;
+        }
+        self.advance(now, tid);
+    }
+
+    /// A CNAME chain that leaves the answer section without the records:
+    /// cached, and resolution starts again for where it leads (RFC 1034
+    /// §5.3.3 step 4.c), unless the server said that name does not exist.
+    fn cname_restart(&mut self, now: Instant, tid: u64, rcode: Rcode, aa: bool, chain: Chain, s: &Sections) {
+        for link in &chain.links {
+            self.cache.put_records(now, alloc::vec![link.clone()]);
+        }
+        let over = self.tasks.get_mut(&tid).is_some_and(|t| {
+            t.work.cnames += chain.links.len() as u32;
+            t.chain.extend(chain.links.iter().cloned());
+            t.qname = chain.end;
+            t.work.cnames > self.config.max_cname_chain
+        });
+        if over {
+            return self.fail(now, tid, ResolveError::Limit(Limit::CnameChain));
+        }
+        let Some(qtype) = self.tasks.get(&tid).map(|t| t.qtype) else { return };
+        let soa = negative_soa(&s.authority, &chain.end);
+        let in_zone = self.tasks.get(&tid).is_some_and(|t| names::is_within(&chain.end, &t.cut));
+        if rcode == Rcode::NXDOMAIN || (aa && in_zone && soa.is_some()) {
+            self.cache.put_negative(now, &chain.end, qtype, rcode == Rcode::NXDOMAIN, soa.clone());
+            let end = Chain { links: Vec::new(), end: chain.end, rrset: Vec::new() };
+            return self.negative(now, tid, rcode, end, soa);
+        }
+        self.begin(now, tid);
+    }
+
+    /// The records were found: cached, and the task answered.
+    fn answered(&mut self, now: Instant, tid: u64, chain: Chain) {
+        let mut ttl = chain.rrset.iter().map(|r| r.ttl).min().unwrap_or(0);
+        for link in &chain.links {
+            ttl = ttl.min(link.ttl);
+            self.cache.put_records(now, alloc::vec![link.clone()]);
+        }
+        let over = self.tasks.get_mut(&tid).is_some_and(|t| {
+            t.work.cnames += chain.links.len() as u32;
+            t.chain.extend(chain.links.iter().cloned());
+            ttl = t.chain.iter().map(|r| r.ttl).fold(ttl, u32::min);
+            t.work.cnames > self.config.max_cname_chain
+        });
+        if over {
+            return self.fail(now, tid, ResolveError::Limit(Limit::CnameChain));
+        }
+        self.cache.put_records(now, chain.rrset.clone());
+        let ttl = ttl.clamp(self.config.min_ttl, self.config.max_ttl);
+        self.finish(now, tid, Outcome::Answer { rcode: Rcode::NOERROR, records: chain.rrset, ttl });
+    }
+
+    /// NXDOMAIN or NODATA, with the chain that led there.
+    fn negative(&mut self, now: Instant, tid: u64, rcode: Rcode, chain: Chain, soa: Option<RecordBuf>) {
+        let ttl = soa.as_ref().map_or(0, |s| match s.data() {
+            Ok(RData::Soa { minimum, .. }) => s.ttl.min(minimum),
+            _ => 0,
+        });
+        if let Some(t) = self.tasks.get_mut(&tid) {
+            t.chain.extend(chain.links);
+        }
+        let rcode = if rcode == Rcode::NXDOMAIN { rcode } else { Rcode::NOERROR };
+        let ttl = ttl.min(self.config.max_negative_ttl);
+        self.finish(now, tid, Outcome::Answer { rcode, records: Vec::new(), ttl });
+    }
+}
+
+fn read_sections(msg: &Message<&[u8]>) -> Option<Sections> {
+    let mut s = Sections { answer: Vec::new(), authority: Vec::new(), additional: Vec::new() };
+    for r in msg.records() {
+        let r = r.ok()?;
+        if r.rtype == Type::OPT || r.class != Class::IN {
+            continue;
+        }
+        let buf = RecordBuf::from_record(&r);
+        match r.section {
+            Section::Answer => s.answer.push(buf),
+            Section::Authority => s.authority.push(buf),
+            Section::Additional => s.additional.push(buf),
+        }
+    }
+    Some(s)
+}
+
+/// Follows CNAMEs and DNAMEs (RFC 6672 §2.2) from `name` through `answer`.
+fn follow(answer: &[RecordBuf], name: &NameBuf, qtype: Type, limit: u32) -> Chain {
+    let mut chain = Chain { links: Vec::new(), end: *name, rrset: Vec::new() };
+    for _ in 0..=limit {
+        let end = chain.end;
+        let rrset: Vec<RecordBuf> =
+            answer.iter().filter(|r| r.rtype == qtype && r.name == end).cloned().collect();
+        if !rrset.is_empty() {
+            chain.rrset = rrset;
+            return chain;
+        }
+        let cname = answer.iter().find(|r| r.rtype == Type::CNAME && r.name == end);
+        if let Some(c) = cname {
+            let Ok(RData::Cname(target)) = c.data() else { return chain };
+            chain.links.push(c.clone());
+            chain.end = NameBuf::from_name(&target);
+            continue;
+        }
+        let dname = answer.iter().find(|r| {
+            r.rtype == Type::DNAME && r.name != end && names::is_within(&end, &r.name)
+        });
+        let Some(d) = dname else { return chain };
+        let Ok(RData::Dname(target)) = d.data() else { return chain };
+        let Some(synth) = substitute(&end, &d.name, &NameBuf::from_name(&target)) else {
+            return chain;
+        };
+        // RFC 6672 §2.2: the synthesized CNAME, with the DNAME's TTL.
+        let line = alloc::format!("{end} {} IN CNAME {synth}", d.ttl);
+        if let Ok(c) = RecordBuf::parse_line(&line) {
+            chain.links.push(c);
+        }
+        chain.end = synth;
+    }
+    chain
+}
+
+/// `name` with its `owner` suffix replaced by `target` (RFC 6672 §2.2); `None`
+/// if the result is too long (YXDOMAIN).
+fn substitute(name: &NameBuf, owner: &NameBuf, target: &NameBuf) -> Option<NameBuf> {
+    let keep = names::label_count(name) - names::label_count(owner);
+    let wire = name.as_wire();
+    let mut cut = 0;
+    for _ in 0..keep {
+        cut += 1 + usize::from(*wire.get(cut)?);
+    }
+    let mut out = Vec::with_capacity(cut + target.as_wire().len());
+    out.extend_from_slice(&wire[..cut]);
+    out.extend_from_slice(target.as_wire());
+    if out.len() > 255 {
+        return None;
+    }
+    wirestate_dns::Name::parse(&out, 0, "name").ok().map(|(n, _)| NameBuf::from_name(&n))
+}
+
+/// The SOA in the authority section for a negative answer about `name`: its
+/// owner must enclose the name (RFC 2308 §3).
+fn negative_soa(authority: &[RecordBuf], name: &NameBuf) -> Option<RecordBuf> {
+    authority.iter().find(|r| r.rtype == Type::SOA && names::is_within(name, &r.name)).cloned()
+}
+
+/// Records grouped into RRsets (owner, type), in order of first appearance.
+fn rrsets(records: Vec<RecordBuf>) -> Vec<Vec<RecordBuf>> {
+    let mut sets: Vec<Vec<RecordBuf>> = Vec::new();
+    for r in records {
+        match sets.iter_mut().find(|s| s[0].rtype == r.rtype && s[0].name == r.name) {
+            Some(s) => s.push(r),
+            None => sets.push(alloc::vec![r]),
+        }
+    }
+    sets
+}
