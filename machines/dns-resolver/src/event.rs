@@ -4,7 +4,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
-use wirestate_dns::{NameBuf, RData, RecordBuf, Rcode, Type};
+use wirestate_dns::{NameBuf, RData, Rcode, RecordBuf, Type};
 
 use crate::error::ResolveError;
 
@@ -64,8 +64,8 @@ impl Answer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {
-    /// The query was answered.
-    Answer(QueryId, Answer),
+    /// The query was answered (boxed: an answer carries its name inline).
+    Answer(QueryId, alloc::boxed::Box<Answer>),
     /// The query failed.
     Failed(QueryId, ResolveError),
 }

@@ -91,9 +91,18 @@ fn out_of_bailiwick_records_are_dropped_and_never_cached() {
     h.r.config();
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
     let q = h.one(); // to the root
-    h.answer(&q, &Reply::referral(&["test. 3600 IN NS a.nic.test."], &["a.nic.test. 3600 IN A 192.0.2.2"]));
+    h.answer(
+        &q,
+        &Reply::referral(&["test. 3600 IN NS a.nic.test."], &["a.nic.test. 3600 IN A 192.0.2.2"]),
+    );
     let q = h.one(); // to test.
-    h.answer(&q, &Reply::referral(&["example.test. 3600 IN NS ns1.example.test."], &["ns1.example.test. 3600 IN A 192.0.2.3"]));
+    h.answer(
+        &q,
+        &Reply::referral(
+            &["example.test. 3600 IN NS ns1.example.test."],
+            &["ns1.example.test. 3600 IN A 192.0.2.3"],
+        ),
+    );
     let q = h.one(); // to example.test.
     assert_eq!(q.server(), ip("192.0.2.3"));
     let mut r = Reply::answer(&[REAL]);
@@ -116,11 +125,17 @@ fn glue_for_a_name_outside_the_servers_zone_is_not_used() {
     let mut h = H::iterative();
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
     let q = h.one();
-    h.answer(&q, &Reply::referral(&["test. 3600 IN NS a.nic.test."], &["a.nic.test. 3600 IN A 192.0.2.2"]));
+    h.answer(
+        &q,
+        &Reply::referral(&["test. 3600 IN NS a.nic.test."], &["a.nic.test. 3600 IN A 192.0.2.2"]),
+    );
     let q = h.one();
     h.answer(
         &q,
-        &Reply::referral(&["example.test. 3600 IN NS ns.example.org."], &["ns.example.org. 3600 IN A 203.0.113.66"]),
+        &Reply::referral(
+            &["example.test. 3600 IN NS ns.example.org."],
+            &["ns.example.org. 3600 IN A 203.0.113.66"],
+        ),
     );
     // The resolver must look ns.example.org. up itself (from the root).
     let q = h.one();

@@ -28,7 +28,11 @@ const MAX_MINIMISE: u32 = 10;
 /// How a resolution ended.
 pub(crate) enum Outcome {
     /// Records (possibly none: NODATA) or NXDOMAIN.
-    Answer { rcode: Rcode, records: Vec<RecordBuf>, ttl: u32 },
+    Answer {
+        rcode: Rcode,
+        records: Vec<RecordBuf>,
+        ttl: u32,
+    },
     Failed(ResolveError),
 }
 
@@ -95,7 +99,11 @@ impl<R: Entropy> Resolver<R> {
     /// The deepest zone cut above `qname` whose name servers the cache knows,
     /// with their addresses and the names still without one; the root hints
     /// when none.
-    fn closest_cut(&mut self, now: Instant, qname: &NameBuf) -> (NameBuf, Vec<IpAddr>, Vec<NameBuf>) {
+    fn closest_cut(
+        &mut self,
+        now: Instant,
+        qname: &NameBuf,
+    ) -> (NameBuf, Vec<IpAddr>, Vec<NameBuf>) {
         for keep in (1..=names::label_count(qname)).rev() {
             let zone = names::ancestor(qname, keep);
             let Some(hit) = self.cache.get(now, &zone, Type::NS).filter(|h| !h.stale) else {
@@ -115,7 +123,11 @@ impl<R: Entropy> Resolver<R> {
 
     /// The cached addresses of the name servers in an NS RRset, and the names
     /// without one.
-    pub(crate) fn addresses_of(&mut self, now: Instant, ns: &[RecordBuf]) -> (Vec<IpAddr>, Vec<NameBuf>) {
+    pub(crate) fn addresses_of(
+        &mut self,
+        now: Instant,
+        ns: &[RecordBuf],
+    ) -> (Vec<IpAddr>, Vec<NameBuf>) {
         let (mut servers, mut pending) = (Vec::new(), Vec::new());
         for r in ns {
             let Ok(RData::Ns(host)) = r.data() else { continue };
@@ -318,19 +330,20 @@ impl<R: Entropy> Resolver<R> {
                     stale: false,
                 };
                 for w in task.waiters {
-                    self.events.push_back(Event::Answer(w, answer.clone()));
+                    self.events.push_back(Event::Answer(w, alloc::boxed::Box::new(answer.clone())));
                 }
             }
             Outcome::Failed(e) => {
                 let stale = match self.config.serve_stale {
-                    Some(_) => self.from_cache(now, &task.asked, task.qtype, true),
+                    Some(_) => self.cached_answer(now, &task.asked, task.qtype, true),
                     None => None,
                 };
                 for w in task.waiters {
                     match &stale {
                         Some(a) => {
                             self.stats.stale_answers += 1;
-                            self.events.push_back(Event::Answer(w, a.clone()));
+                            self.events
+                                .push_back(Event::Answer(w, alloc::boxed::Box::new(a.clone())));
                         }
                         None => self.events.push_back(Event::Failed(w, e)),
                     }

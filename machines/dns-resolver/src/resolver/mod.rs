@@ -192,7 +192,12 @@ impl<R: Entropy> Resolver<R> {
     ///
     /// # Errors
     /// [`CallError::TooManyQueries`] at `Config::max_queries`.
-    pub fn query(&mut self, now: Instant, name: &NameBuf, qtype: Type) -> Result<QueryId, CallError> {
+    pub fn query(
+        &mut self,
+        now: Instant,
+        name: &NameBuf,
+        qtype: Type,
+    ) -> Result<QueryId, CallError> {
         self.start_query(now, alloc::vec![*name], qtype)
     }
 
@@ -204,7 +209,12 @@ impl<R: Entropy> Resolver<R> {
     /// # Errors
     /// [`CallError::BadName`] for a name that does not parse;
     /// [`CallError::TooManyQueries`] as for [`query`](Self::query).
-    pub fn query_str(&mut self, now: Instant, name: &str, qtype: Type) -> Result<QueryId, CallError> {
+    pub fn query_str(
+        &mut self,
+        now: Instant,
+        name: &str,
+        qtype: Type,
+    ) -> Result<QueryId, CallError> {
         let candidates = self.candidates(name)?;
         self.start_query(now, candidates, qtype)
     }
@@ -236,20 +246,28 @@ impl<R: Entropy> Resolver<R> {
         })
     }
 
-    fn start_query(&mut self, now: Instant, candidates: Vec<NameBuf>, qtype: Type) -> Result<QueryId, CallError> {
+    fn start_query(
+        &mut self,
+        now: Instant,
+        candidates: Vec<NameBuf>,
+        qtype: Type,
+    ) -> Result<QueryId, CallError> {
         self.run_due(now);
         let first = *candidates.first().ok_or(CallError::BadName)?;
         self.stats.queries += 1;
         let id = QueryId(self.next_query);
         if candidates.len() == 1 {
-            if let Some(answer) = self.from_cache(now, &first, qtype, false) {
+            if let Some(answer) = self.cached_answer(now, &first, qtype, false) {
                 self.next_query += 1;
                 self.stats.cache_hits += 1;
-                self.events.push_back(Event::Answer(id, answer));
+                self.events.push_back(Event::Answer(id, alloc::boxed::Box::new(answer)));
                 return Ok(id);
             }
             let same = self.tasks.values_mut().find(|t| {
-                t.parent.is_none() && t.candidates.len() == 1 && t.qtype == qtype && t.asked == first
+                t.parent.is_none()
+                    && t.candidates.len() == 1
+                    && t.qtype == qtype
+                    && t.asked == first
             });
             if let Some(task) = same {
                 self.next_query += 1;
@@ -274,7 +292,13 @@ impl<R: Entropy> Resolver<R> {
 
     /// The answer the cache gives for (`name`, `qtype`), CNAMEs followed; with
     /// `stale`, entries past their TTL within the serve-stale window count.
-    pub(crate) fn from_cache(&mut self, now: Instant, name: &NameBuf, qtype: Type, stale: bool) -> Option<Answer> {
+    pub(crate) fn cached_answer(
+        &mut self,
+        now: Instant,
+        name: &NameBuf,
+        qtype: Type,
+        stale: bool,
+    ) -> Option<Answer> {
         let mut current = *name;
         let mut chain = Vec::new();
         let mut any_stale = false;

@@ -46,7 +46,11 @@ impl<R: Entropy> Resolver<R> {
     /// # Errors
     /// [`CallError::BufferTooSmall`] below
     /// [`transmit_buffer_len`](Self::transmit_buffer_len); nothing owed is lost.
-    pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Result<Option<Transmit>, CallError> {
+    pub fn poll_transmit(
+        &mut self,
+        now: Instant,
+        buf: &mut [u8],
+    ) -> Result<Option<Transmit>, CallError> {
         if buf.len() < QUERY_MAX {
             return Err(CallError::BufferTooSmall { need: QUERY_MAX });
         }
@@ -57,9 +61,14 @@ impl<R: Entropy> Resolver<R> {
             let Some(task) = self.tasks.get_mut(&tid) else { continue };
             let deadline = task.deadline;
             let Some(out) = task.out.as_mut().filter(|o| o.sent_at.is_none()) else { continue };
-            let header = Header { id: out.id, opcode: Opcode::QUERY, rd: stub, ..Header::default() };
+            let header =
+                Header { id: out.id, opcode: Opcode::QUERY, rd: stub, ..Header::default() };
             let built = (|| {
-                let mut b = if out.tcp { Builder::new_tcp(buf, &header)? } else { Builder::new(buf, &header)? };
+                let mut b = if out.tcp {
+                    Builder::new_tcp(buf, &header)?
+                } else {
+                    Builder::new(buf, &header)?
+                };
                 b.question(&out.name.as_name(), out.qtype, Class::IN)?;
                 if let (true, Some(size)) = (out.edns, udp_size) {
                     b.edns(size, 0, 0, false, &[])?;
@@ -69,7 +78,11 @@ impl<R: Entropy> Resolver<R> {
             let Ok(len) = built else { continue };
             out.sent_at = Some(now);
             let server = out.server;
-            let wait = if stub { stub_wait(self.config.query_timeout) } else { self.infra.rto(server.ip()) };
+            let wait = if stub {
+                stub_wait(self.config.query_timeout)
+            } else {
+                self.infra.rto(server.ip())
+            };
             // The whole resolution's deadline bounds every query's.
             let expires = (now + wait).min(deadline);
             let (src_port, tcp) = (out.port, out.tcp);

@@ -240,7 +240,15 @@ impl<R: Entropy> Resolver<R> {
     /// A CNAME chain that leaves the answer section without the records:
     /// cached, and resolution starts again for where it leads (RFC 1034
     /// §5.3.3 step 4.c), unless the server said that name does not exist.
-    fn cname_restart(&mut self, now: Instant, tid: u64, rcode: Rcode, aa: bool, chain: Chain, s: &Sections) {
+    fn cname_restart(
+        &mut self,
+        now: Instant,
+        tid: u64,
+        rcode: Rcode,
+        aa: bool,
+        chain: Chain,
+        s: &Sections,
+    ) {
         for link in &chain.links {
             self.cache.put_records(now, alloc::vec![link.clone()]);
         }
@@ -286,7 +294,14 @@ impl<R: Entropy> Resolver<R> {
     }
 
     /// NXDOMAIN or NODATA, with the chain that led there.
-    fn negative(&mut self, now: Instant, tid: u64, rcode: Rcode, chain: Chain, soa: Option<RecordBuf>) {
+    fn negative(
+        &mut self,
+        now: Instant,
+        tid: u64,
+        rcode: Rcode,
+        chain: Chain,
+        soa: Option<RecordBuf>,
+    ) {
         let ttl = soa.as_ref().map_or(0, |s| match s.data() {
             Ok(RData::Soa { minimum, .. }) => s.ttl.min(minimum),
             _ => 0,
@@ -335,9 +350,9 @@ fn follow(answer: &[RecordBuf], name: &NameBuf, qtype: Type, limit: u32) -> Chai
             chain.end = NameBuf::from_name(&target);
             continue;
         }
-        let dname = answer.iter().find(|r| {
-            r.rtype == Type::DNAME && r.name != end && names::is_within(&end, &r.name)
-        });
+        let dname = answer
+            .iter()
+            .find(|r| r.rtype == Type::DNAME && r.name != end && names::is_within(&end, &r.name));
         let Some(d) = dname else { return chain };
         let Ok(RData::Dname(target)) = d.data() else { return chain };
         let Some(synth) = substitute(&end, &d.name, &NameBuf::from_name(&target)) else {

@@ -51,7 +51,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn answer(lines: &[&str]) -> Reply {
-        Reply { aa: true, answer: lines.iter().map(|s| s.to_string()).collect(), ..Reply::default() }
+        Reply {
+            aa: true,
+            answer: lines.iter().map(|s| s.to_string()).collect(),
+            ..Reply::default()
+        }
     }
     pub fn referral(ns: &[&str], glue: &[&str]) -> Reply {
         Reply {
@@ -130,7 +134,8 @@ impl H {
         let mut out = Vec::new();
         while let Some(t) = self.r.poll_transmit(self.now, &mut self.buf).unwrap() {
             let raw = &self.buf[..t.len];
-            let bytes = if t.transport == Transport::Tcp { raw[2..].to_vec() } else { raw.to_vec() };
+            let bytes =
+                if t.transport == Transport::Tcp { raw[2..].to_vec() } else { raw.to_vec() };
             let m = Message::new_checked(&bytes[..]).unwrap();
             let q = m.questions().next().unwrap().unwrap();
             let edns = m.opt().unwrap().is_some();
@@ -182,7 +187,8 @@ impl H {
     }
 }
 
-pub const SOA_TEST: &str = "example.test. 3600 IN SOA ns1.example.test. host.example.test. 1 7200 900 1209600 300";
+pub const SOA_TEST: &str =
+    "example.test. 3600 IN SOA ns1.example.test. host.example.test. 1 7200 900 1209600 300";
 
 pub fn rcode_of(e: &Event) -> Option<Rcode> {
     match e {
