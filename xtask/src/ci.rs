@@ -20,6 +20,8 @@ const NO_STD_CRATES: &[&str] = &[
     "wirestate-http1",
     "wirestate-dhcp-server",
     "wirestate-dhcp-client",
+    "wirestate-dns-server",
+    "wirestate-dns-resolver",
 ];
 
 const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";

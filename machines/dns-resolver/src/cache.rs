@@ -4,6 +4,9 @@
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use core::hash::Hasher;
+
+use siphasher::sip::SipHasher13;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -53,17 +56,33 @@ pub(crate) struct Limits {
     pub stale_for: Duration,
 }
 
-/// The cache. Lookups do not allocate: keys are lower-cased wire names.
+/// One cached name: its lower-case wire form and its entries by type.
+#[derive(Debug, Clone)]
+struct Slot {
+    key: Box<[u8]>,
+    entries: Vec<(Type, Entry)>,
+}
+
+/// The cache, keyed by a keyed hash of the lower-case name (SipHash-1-3 with
+/// a key from the caller's random source, so names chosen to collide cannot be
+/// planned), each bucket holding the names themselves. Lookups do not allocate.
 #[derive(Debug, Clone)]
 pub(crate) struct Cache {
-    map: BTreeMap<Box<[u8]>, Vec<(Type, Entry)>>,
+    map: BTreeMap<u64, Vec<Slot>>,
     len: usize,
     limits: Limits,
+    hash_key: [u8; 16],
 }
 
 impl Cache {
-    pub fn new(limits: Limits) -> Self {
-        Cache { map: BTreeMap::new(), len: 0, limits }
+    pub fn new(limits: Limits, hash_key: [u8; 16]) -> Self {
+        Cache { map: BTreeMap::new(), len: 0, limits, hash_key }
+    }
+
+    fn hash(&self, key: &[u8]) -> u64 {
+        let mut h = SipHasher13::new_with_key(&self.hash_key);
+        h.write(key);
+        h.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -75,9 +94,11 @@ impl Cache {
     pub fn get(&mut self, now: Instant, name: &NameBuf, rtype: Type) -> Option<Hit> {
         let mut k = [0u8; 255];
         let n = names::key_into(name, &mut k);
-        let slots = self.map.get_mut(&k[..n])?;
+        let h = self.hash(&k[..n]);
+        let slot = self.map.get_mut(&h)?.iter_mut().find(|s| *s.key == k[..n])?;
         let stale_for = self.limits.stale_for;
-        let entry = slots
+        let entry = slot
+            .entries
             .iter_mut()
             .find(|(t, e)| *t == rtype || matches!(e.data, Cached::NxDomain(_)))
             .map(|(_, e)| e)?;
@@ -123,7 +144,17 @@ impl Cache {
             self.evict(now);
         }
         let expires = now + Duration::from_secs(u64::from(ttl));
-        let slots = self.map.entry(names::key(name)).or_default();
+        let key = names::key(name);
+        let h = self.hash(&key);
+        let bucket = self.map.entry(h).or_default();
+        let at = match bucket.iter().position(|s| s.key == key) {
+            Some(at) => at,
+            None => {
+                bucket.push(Slot { key, entries: Vec::new() });
+                bucket.len() - 1
+            }
+        };
+        let slots = &mut bucket[at].entries;
         if matches!(data, Cached::NxDomain(_)) {
             // The name is gone: nothing else is kept for it.
             self.len -= slots.len();
@@ -144,27 +175,31 @@ impl Cache {
     fn evict(&mut self, now: Instant) {
         let stale_for = self.limits.stale_for;
         let target = self.limits.max_entries - self.limits.max_entries / 8 - 1;
-        let mut removed = 0;
-        self.map.retain(|_, slots| {
-            let before = slots.len();
-            slots.retain(|(_, e)| now < e.expires + stale_for);
-            removed += before - slots.len();
-            !slots.is_empty()
-        });
-        self.len -= removed;
+        self.remove_where(|e| now >= e.expires + stale_for);
         if self.len <= target {
             return;
         }
-        let mut expiries: Vec<Instant> =
-            self.map.values().flat_map(|s| s.iter().map(|(_, e)| e.expires)).collect();
+        let mut expiries: Vec<Instant> = self
+            .map
+            .values()
+            .flat_map(|b| b.iter().flat_map(|s| s.entries.iter().map(|(_, e)| e.expires)))
+            .collect();
         expiries.sort_unstable();
         let cut = expiries[self.len - target - 1];
+        self.remove_where(|e| e.expires <= cut);
+    }
+
+    /// Removes every entry `gone` says, and the names and buckets left empty.
+    fn remove_where(&mut self, gone: impl Fn(&Entry) -> bool) {
         let mut removed = 0;
-        self.map.retain(|_, slots| {
-            let before = slots.len();
-            slots.retain(|(_, e)| e.expires > cut);
-            removed += before - slots.len();
-            !slots.is_empty()
+        self.map.retain(|_, bucket| {
+            bucket.retain_mut(|slot| {
+                let before = slot.entries.len();
+                slot.entries.retain(|(_, e)| !gone(e));
+                removed += before - slot.entries.len();
+                !slot.entries.is_empty()
+            });
+            !bucket.is_empty()
         });
         self.len -= removed;
     }
@@ -200,7 +235,7 @@ mod tests {
 
     #[test]
     fn entries_expire_at_their_ttl_and_stale_ones_are_kept_only_when_asked() {
-        let mut c = Cache::new(limits(16));
+        let mut c = Cache::new(limits(16), [7; 16]);
         let t0 = Instant::from_millis(1000);
         let name = NameBuf::parse_str("www.example.test.").unwrap();
         c.put_records(t0, vec![a("www.example.test.", 60, 1), a("www.example.test.", 30, 2)]);
@@ -209,7 +244,7 @@ mod tests {
         assert!(c.get(t0 + Duration::from_secs(30), &name, Type::A).is_none());
         let mut l = limits(16);
         l.stale_for = Duration::from_secs(100);
-        let mut c = Cache::new(l);
+        let mut c = Cache::new(l, [7; 16]);
         c.put_records(t0, vec![a("www.example.test.", 30, 1)]);
         let hit = c.get(t0 + Duration::from_secs(60), &name, Type::A).unwrap();
         assert!(hit.stale);
@@ -218,7 +253,7 @@ mod tests {
 
     #[test]
     fn lookups_ignore_case_and_nxdomain_answers_every_type() {
-        let mut c = Cache::new(limits(16));
+        let mut c = Cache::new(limits(16), [7; 16]);
         let t0 = Instant::ZERO;
         c.put_records(t0, vec![a("WWW.example.test.", 60, 1)]);
         let lower = NameBuf::parse_str("www.EXAMPLE.test.").unwrap();
@@ -236,7 +271,7 @@ mod tests {
 
     #[test]
     fn the_cache_never_holds_more_than_its_limit() {
-        let mut c = Cache::new(limits(64));
+        let mut c = Cache::new(limits(64), [7; 16]);
         for i in 0..1000u32 {
             let name = alloc::format!("h{i}.example.test.");
             c.put_records(Instant::ZERO, vec![a(&name, 60 + i, 1)]);

@@ -172,8 +172,13 @@ impl<R: Entropy> Resolver<R> {
             max_negative_ttl: config.max_negative_ttl,
             stale_for: config.serve_stale.unwrap_or(Duration::ZERO),
         };
+        let mut rng = rng;
+        let mut hash_key = [0u8; 16];
+        for chunk in hash_key.chunks_mut(4) {
+            chunk.copy_from_slice(&rng.next_u32().to_le_bytes());
+        }
         Resolver {
-            cache: Cache::new(limits),
+            cache: Cache::new(limits, hash_key),
             infra: Infra::new(config.infra_entries),
             config,
             rng,
@@ -198,6 +203,16 @@ impl<R: Entropy> Resolver<R> {
         name: &NameBuf,
         qtype: Type,
     ) -> Result<QueryId, CallError> {
+        // The cache first, before anything is allocated: this is the hot path.
+        if let Some(answer) = self.cached_answer(now, name, qtype, false) {
+            self.run_due(now);
+            self.stats.queries += 1;
+            self.stats.cache_hits += 1;
+            let id = QueryId(self.next_query);
+            self.next_query += 1;
+            self.events.push_back(Event::Answer(id, alloc::boxed::Box::new(answer)));
+            return Ok(id);
+        }
         self.start_query(now, alloc::vec![*name], qtype)
     }
 
