@@ -6,10 +6,10 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use core::hash::Hasher;
 
-use siphasher::sip::SipHasher13;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::time::Duration;
+use siphasher::sip::SipHasher13;
 
 use wirestate_dns::{NameBuf, RecordBuf, Type};
 use wirestate_wire::Instant;

@@ -58,7 +58,10 @@ impl<R: Entropy> Resolver<R> {
             self.infra.set_no_edns(now, server);
             return self.send(now, tid, server, out.tcp);
         }
-        let Some(sections) = read_sections(msg) else {
+        // With 0x20 the server echoes the case it was sent, owners included:
+        // those owners are given back the name's own case.
+        let plain = self.tasks.get(&tid).map(|t| self.question_for(t).0);
+        let Some(sections) = read_sections(msg, &out.name, plain.as_ref()) else {
             return self.lame(now, tid, server);
         };
         if rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN {
@@ -315,14 +318,21 @@ impl<R: Entropy> Resolver<R> {
     }
 }
 
-fn read_sections(msg: &Message<&[u8]>) -> Option<Sections> {
+fn read_sections(
+    msg: &Message<&[u8]>,
+    sent: &NameBuf,
+    plain: Option<&NameBuf>,
+) -> Option<Sections> {
     let mut s = Sections { answer: Vec::new(), authority: Vec::new(), additional: Vec::new() };
     for r in msg.records() {
         let r = r.ok()?;
         if r.rtype == Type::OPT || r.class != Class::IN {
             continue;
         }
-        let buf = RecordBuf::from_record(&r);
+        let mut buf = RecordBuf::from_record(&r);
+        if let Some(plain) = plain.filter(|_| buf.name == *sent) {
+            buf.name = *plain;
+        }
         match r.section {
             Section::Answer => s.answer.push(buf),
             Section::Authority => s.authority.push(buf),

@@ -2,6 +2,8 @@
 //! builder from zone-file lines, and a harness that drains the resolver.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod net;
+
 use std::net::{IpAddr, SocketAddr};
 
 use wirestate_dns::{Builder, Class, Header, Message, NameBuf, Rcode, RecordBuf, Section, Type};
