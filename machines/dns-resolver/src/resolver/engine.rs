@@ -16,6 +16,10 @@ use crate::error::{Limit, ResolveError};
 use crate::event::{Answer, Event};
 use crate::names;
 
+/// Rounds through a zone's servers before giving up: a stub's (resolv.conf's
+/// `attempts` default) and the iterative resolver's.
+const STUB_ROUNDS: u32 = 2;
+const ITERATIVE_ROUNDS: u32 = 3;
 /// How deep name server lookups may nest (a lookup for a lookup for ...).
 const MAX_DEPTH: u8 = 4;
 /// Servers within this much of the best smoothed RTT are chosen among at
@@ -90,6 +94,7 @@ impl<R: Entropy> Resolver<R> {
             t.servers = servers;
             t.pending_ns = pending;
             t.tried.clear();
+            t.round = 0;
             t.out = None;
             t.minimise = usize::from(minimise);
         }
@@ -171,8 +176,13 @@ impl<R: Entropy> Resolver<R> {
             .filter(|a| !task.tried.contains(a) && !self.infra.is_lame(now, *a, &task.cut))
             .collect();
         if candidates.is_empty() {
-            if self.is_stub() && task.round + 1 < 2 && !task.servers.is_empty() {
-                // resolv.conf's `attempts`: a second round through the servers.
+            // Every server was tried once: another round (resolv.conf's
+            // `attempts` for a stub; unbound retries servers likewise), lame
+            // ones still left out, each timeout having backed its server off.
+            // One lost datagram must not fail a zone with one server.
+            let rounds = if self.is_stub() { STUB_ROUNDS } else { ITERATIVE_ROUNDS };
+            let usable = task.servers.iter().any(|a| !self.infra.is_lame(now, *a, &task.cut));
+            if usable && task.round + 1 < rounds {
                 if let Some(t) = self.tasks.get_mut(&tid) {
                     t.round += 1;
                     t.tried.clear();
@@ -182,7 +192,8 @@ impl<R: Entropy> Resolver<R> {
             if task.children > 0 {
                 return; // a name server lookup will call back
             }
-            let nothing_known = task.servers.is_empty() && task.tried.is_empty();
+            let nothing_known =
+                task.servers.is_empty() && task.tried.is_empty() && task.work.ns_lookups == 0;
             if self.spawn_ns_lookup(now, tid) {
                 return;
             }

@@ -235,6 +235,7 @@ impl<R: Entropy> Resolver<R> {
             t.servers = servers;
             t.pending_ns = pending;
             t.tried.clear();
+            t.round = 0;
             t.minimise = minimise;
         }
         self.advance(now, tid);
