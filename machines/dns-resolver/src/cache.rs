@@ -97,11 +97,11 @@ impl Cache {
         let h = self.hash(&k[..n]);
         let slot = self.map.get_mut(&h)?.iter_mut().find(|s| *s.key == k[..n])?;
         let stale_for = self.limits.stale_for;
-        let entry = slot
-            .entries
-            .iter_mut()
-            .find(|(t, e)| *t == rtype || matches!(e.data, Cached::NxDomain(_)))
-            .map(|(_, e)| e)?;
+        // The type's own entry first; an NXDOMAIN stands for every type.
+        let at = slot.entries.iter().position(|(t, _)| *t == rtype).or_else(|| {
+            slot.entries.iter().position(|(_, e)| matches!(e.data, Cached::NxDomain(_)))
+        })?;
+        let entry = &mut slot.entries[at].1;
         let stale = now >= entry.expires;
         if stale && now >= entry.expires + stale_for {
             return None;
@@ -155,11 +155,15 @@ impl Cache {
             }
         };
         let slots = &mut bucket[at].entries;
+        let before = slots.len();
         if matches!(data, Cached::NxDomain(_)) {
             // The name is gone: nothing else is kept for it.
-            self.len -= slots.len();
             slots.clear();
+        } else {
+            // The name exists after all: an NXDOMAIN for it is out of date.
+            slots.retain(|(_, e)| !matches!(e.data, Cached::NxDomain(_)));
         }
+        self.len -= before - slots.len();
         let entry = Entry { data, expires, hits: 0 };
         match slots.iter_mut().find(|(t, _)| *t == rtype) {
             Some(slot) => slot.1 = entry,

@@ -200,7 +200,9 @@ impl<R: Entropy> Resolver<R> {
             let e = if nothing_known { ResolveError::NoServers } else { ResolveError::ServFail };
             return self.fail(now, tid, e);
         }
-        let server = self.pick(&candidates);
+        // A stub goes down its list in order, as resolv.conf does; the
+        // iterative resolver chooses by RTT.
+        let server = if self.is_stub() { candidates[0] } else { self.pick(&candidates) };
         self.send(now, tid, server, false);
     }
 
@@ -226,6 +228,7 @@ impl<R: Entropy> Resolver<R> {
         let id = self.rng.next_u32() as u16;
         let Some(task) = self.tasks.get(&tid) else { return };
         let (mut name, qtype) = self.question_for(task);
+        let minimised = name != task.qname;
         if self.config.case_randomization {
             name = randomise_case(&name, &mut self.rng);
         }
@@ -233,6 +236,7 @@ impl<R: Entropy> Resolver<R> {
         let _ = now;
         if let Some(t) = self.tasks.get_mut(&tid) {
             t.work.sends += 1;
+            t.work.minimised += u32::from(minimised);
             if !t.tried.contains(&server) {
                 t.tried.push(server);
             }
@@ -256,7 +260,7 @@ impl<R: Entropy> Resolver<R> {
     pub(crate) fn question_for(&self, task: &Task) -> (NameBuf, Type) {
         let total = names::label_count(&task.qname);
         let shown = names::label_count(&task.cut) + task.minimise;
-        if task.minimise == 0 || shown >= total || task.work.sends >= MAX_MINIMISE {
+        if task.minimise == 0 || shown >= total || task.work.minimised >= MAX_MINIMISE {
             (task.qname, task.qtype)
         } else {
             (names::ancestor(&task.qname, shown), Type::A)

@@ -78,6 +78,8 @@ pub(crate) struct Work {
     pub cnames: u32,
     pub sends: u32,
     pub ns_lookups: u32,
+    /// Minimised queries sent (RFC 9156 §2.3 bounds them).
+    pub minimised: u32,
 }
 
 /// One resolution in progress: a user query (possibly several merged), or a
@@ -342,7 +344,11 @@ impl<R: Entropy> Resolver<R> {
                     stale: any_stale,
                 });
             }
-            let cname = self.cache.get(now, &current, Type::CNAME).filter(|h| stale || !h.stale)?;
+            let Some(cname) =
+                self.cache.get(now, &current, Type::CNAME).filter(|h| stale || !h.stale)
+            else {
+                return self.denied_above(now, name, &current, qtype, chain);
+            };
             let Cached::Records(r) = cname.data else { return None };
             let first = r.first()?;
             let Ok(wirestate_dns::RData::Cname(target)) = first.data() else { return None };
@@ -350,6 +356,39 @@ impl<R: Entropy> Resolver<R> {
             ttl = ttl.min(cname.ttl);
             chain.push(first.clone());
             current = NameBuf::from_name(&target);
+        }
+        None
+    }
+
+    /// An NXDOMAIN cached for an ancestor of `current` answers for it too:
+    /// nothing exists below a name that does not exist (RFC 8020 §2).
+    fn denied_above(
+        &mut self,
+        now: Instant,
+        name: &NameBuf,
+        current: &NameBuf,
+        qtype: Type,
+        chain: Vec<RecordBuf>,
+    ) -> Option<Answer> {
+        let labels = crate::names::label_count(current);
+        for keep in (1..labels).rev() {
+            let above = crate::names::ancestor(current, keep);
+            let Some(hit) = self.cache.get(now, &above, qtype).filter(|h| !h.stale) else {
+                continue;
+            };
+            if let Cached::NxDomain(_) = hit.data {
+                return Some(Answer {
+                    name: *name,
+                    qtype,
+                    rcode: Rcode::NXDOMAIN,
+                    chain,
+                    records: Arc::from(Vec::new()),
+                    rotation: 0,
+                    ttl: hit.ttl,
+                    from_cache: true,
+                    stale: false,
+                });
+            }
         }
         None
     }

@@ -60,7 +60,9 @@ impl<R: Entropy> Resolver<R> {
         }
         // With 0x20 the server echoes the case it was sent, owners included:
         // those owners are given back the name's own case.
-        let plain = self.tasks.get(&tid).map(|t| self.question_for(t).0);
+        // The name sent is the query name or one of its ancestors (minimised).
+        let plain =
+            self.tasks.get(&tid).map(|t| names::ancestor(&t.qname, names::label_count(&out.name)));
         let Some(sections) = read_sections(msg, &out.name, plain.as_ref()) else {
             return self.lame(now, tid, server);
         };
@@ -89,9 +91,11 @@ impl<R: Entropy> Resolver<R> {
 
     /// The server answered badly for the task's zone: remembered, and the next
     /// server is asked.
+    /// A stub's recursive server that fails one name is not lame for the
+    /// others: it is only skipped for this query.
     fn lame(&mut self, now: Instant, tid: u64, server: IpAddr) {
         self.stats.lame += 1;
-        if let Some(cut) = self.tasks.get(&tid).map(|t| t.cut) {
+        if let Some(cut) = self.tasks.get(&tid).filter(|_| !self.is_stub()).map(|t| t.cut) {
             let until = now + self.config.lame_ttl;
             self.infra.set_lame(now, server, &cut, until);
         }
@@ -172,6 +176,10 @@ impl<R: Entropy> Resolver<R> {
             if rcode == Rcode::NXDOMAIN {
                 let soa = negative_soa(&s.authority, &asked_name);
                 let chain = Chain { links: Vec::new(), end: qname, rrset: Vec::new() };
+                // The denied name itself, which covers everything below it
+                // (RFC 8020 §2), and the name asked.
+                let denied = names::ancestor(&qname, names::label_count(&asked_name));
+                self.cache.put_negative(now, &denied, Type::A, true, soa.clone());
                 self.cache.put_negative(now, &qname, qtype, true, soa.clone());
                 return self.negative(now, tid, rcode, chain, soa);
             }
