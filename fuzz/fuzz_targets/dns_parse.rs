@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             options.iter().for_each(|o| drop(o.to_string()));
         }
     }
-    let _ = msg.rcode();
+    let _ = (msg.rcode(), msg.tsig());
     let Ok(repr) = Repr::parse(&msg) else { return };
     let mut buf = vec![0u8; repr.buffer_len()];
     let mut b = Builder::new(&mut buf, &repr.header).expect("buffer holds a header");

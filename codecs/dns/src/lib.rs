@@ -9,8 +9,15 @@
 //!   canonical order of RFC 4034 §6.1, presentation form with escapes.
 //!   [`NameBuf`] is a name of its own, parsed from presentation form.
 //! - [`RData`]: A, AAAA, NS, CNAME, DNAME, PTR, SOA, MX, TXT, HINFO, SRV, NAPTR, CAA,
-//!   SVCB, HTTPS, DS, DNSKEY, RRSIG, NSEC, NSEC3, OPT, and every other type as
-//!   [`RData::Unknown`] (RFC 3597). `Display` prints what dig prints.
+//!   SVCB, HTTPS, DS, DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, OPT, TSIG, SPF, RP,
+//!   AFSDB, KX, CERT, SSHFP, DHCID, TLSA, SMIMEA, CDS, CDNSKEY, OPENPGPKEY, CSYNC,
+//!   ZONEMD, NID, L32, L64, LP, EUI48, EUI64, URI, AVC, and every other type as
+//!   [`RData::Unknown`] (RFC 3597), under its IANA mnemonic. `Display` prints what
+//!   dig prints. In an UPDATE (RFC 2136) a record of class ANY or NONE may have no
+//!   RDATA: [`RData::Empty`].
+//! - Whole-message rules: one OPT, in the additional section (RFC 6891 §6.1.1);
+//!   one TSIG, the last record (RFC 8945 §5.1); checked by [`Repr::parse`],
+//!   [`Message::opt`] and [`Message::tsig`], not by the record walk.
 //! - [`Opt`], [`EdnsOption`]: EDNS(0) (RFC 6891), client subnet (RFC 7871), cookies
 //!   (RFC 7873), padding (RFC 7830).
 //! - [`Builder`]: writes a message into a caller's buffer, compressing names through
@@ -65,6 +72,7 @@ mod repr;
 mod section;
 #[cfg(feature = "alloc")]
 mod text;
+mod tsig;
 mod types;
 
 pub use builder::{write_name_list, Builder, MAX_MESSAGE_LEN};

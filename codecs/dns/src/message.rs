@@ -184,6 +184,43 @@ impl<T: AsRef<[u8]>> Message<T> {
         Ok(found)
     }
 
+    /// The TSIG record (RFC 8945), if any: the last record of the additional
+    /// section, as RFC 8945 §5.1 requires.
+    ///
+    /// # Errors
+    /// Any error of the record walk; `Malformed` "tsig" at a second TSIG record,
+    /// at a TSIG record outside the additional section, or at a TSIG record that
+    /// another record follows (RFC 8945 §5.1).
+    ///
+    /// ```
+    /// use wirestate_dns::{Message, Type};
+    /// // Two additional records: a TSIG owned by the root at offset 12 (algorithm
+    /// // ".", signed at 1700000000, fudge 300, no MAC, original ID 0x1234), then an
+    /// // A record.
+    /// let bytes = b"\0\x01\0\0\0\0\0\0\0\0\0\x02\
+    ///               \0\0\xfa\0\xff\0\0\0\0\0\x11\
+    ///               \0\0\0\x65\x53\xf1\0\x01\x2c\0\0\x12\x34\0\0\0\0\
+    ///               \0\0\x01\0\x01\0\0\0\0\0\x04\xc0\0\x02\x01";
+    /// let msg = Message::new_checked(&bytes[..]).unwrap();
+    /// let err = msg.tsig().unwrap_err();
+    /// assert_eq!((err.field(), err.offset()), ("tsig", 12));
+    ///
+    /// // Alone, it is the last record.
+    /// let mut one = bytes[..40].to_vec();
+    /// one[11] = 1;
+    /// let msg = Message::new_checked(&one[..]).unwrap();
+    /// let tsig = msg.tsig().unwrap().unwrap();
+    /// assert_eq!(tsig.rtype, Type::TSIG);
+    /// assert_eq!(tsig.to_string(), ". 0 ANY TSIG . 1700000000 300 0 4660 NOERROR 0");
+    /// ```
+    pub fn tsig(&self) -> Result<Option<crate::Record<'_>>> {
+        let mut place = crate::tsig::TsigPlace::default();
+        for record in self.records() {
+            place.check(&record?)?;
+        }
+        Ok(place.found)
+    }
+
     /// The whole 12-bit response code: the header's 4 bits and, with EDNS(0), the
     /// upper 8 bits from the OPT record (RFC 6891 §6.1.3).
     ///

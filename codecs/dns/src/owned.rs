@@ -74,11 +74,14 @@ impl<'a> arbitrary::Arbitrary<'a> for RecordBuf {
     /// RDATA; RDATA that does not decode as its type is canonicalised to the
     /// unknown TYPE65280, which keeps any octets, and RDATA that does is kept in its
     /// canonical form (names uncompressed: a NAPTR replacement may arrive compressed,
-    /// RFC 3597 §4, but is never sent so). OPT is never generated (its place in a
-    /// message is constrained).
+    /// RFC 3597 §4, but is never sent so). OPT and TSIG are never generated (their
+    /// places in a message are constrained, RFC 6891 §6.1.1, RFC 8945 §5.1).
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        const TYPES: &[u16] =
-            &[1, 2, 5, 6, 12, 13, 15, 16, 28, 33, 35, 39, 43, 46, 47, 48, 50, 64, 65, 257, 65280];
+        const TYPES: &[u16] = &[
+            1, 2, 5, 6, 12, 13, 15, 16, 17, 18, 28, 33, 35, 36, 37, 39, 43, 44, 46, 47, 48, 49, 50,
+            51, 52, 53, 59, 60, 61, 62, 63, 64, 65, 99, 104, 105, 106, 107, 108, 109, 256, 257,
+            258, 65280,
+        ];
         let name = NameBuf::arbitrary(u)?;
         let mut rtype = Type(*u.choose(TYPES)?);
         let len = u.int_in_range(0..=64)?;

@@ -3,6 +3,7 @@
 use wirestate_wire::{Error, Result};
 
 use crate::message::HEADER_LEN;
+use crate::tsig::TsigPlace;
 use crate::{Builder, Header, Message, Opt, Questions, Rcode, Record, Records};
 
 /// A message whose every question and record has been checked: the header, the
@@ -37,6 +38,8 @@ pub struct Repr<'a> {
     /// The OPT record's fields, if there is one.
     pub opt: Option<Opt<'a>>,
     msg: &'a [u8],
+    /// Where the TSIG record starts (kept small: `Repr` is returned by value).
+    tsig_at: Option<usize>,
     questions_end: usize,
     uncompressed_len: usize,
 }
@@ -48,8 +51,10 @@ impl<'a> Repr<'a> {
     ///
     /// # Errors
     /// Those of [`Questions`] and [`Records`]; those of [`Message::opt`] (a second
-    /// OPT, an OPT not owned by the root or outside the additional section); and
-    /// `Malformed` "message" at the first octet after the last record.
+    /// OPT, an OPT not owned by the root or outside the additional section); those
+    /// of [`Message::tsig`] (`Malformed` "tsig" for a TSIG record anywhere but
+    /// last in the additional section, RFC 8945 §5.1); and `Malformed` "message"
+    /// at the first octet after the last record.
     pub fn parse<T: AsRef<[u8]>>(msg: &'a Message<T>) -> Result<Self> {
         let bytes = msg.as_bytes();
         let mut len = HEADER_LEN;
@@ -60,8 +65,10 @@ impl<'a> Repr<'a> {
         let questions_end = questions.offset();
         let mut records = Records::after(&questions);
         let mut opt = None;
+        let mut tsig = TsigPlace::default();
         for record in &mut records {
             let record = record?;
+            tsig.check(&record)?;
             len += record.name.wire_len() + 10 + record.rdata.wire_len();
             if let Some(o) = Opt::from_record(&record)? {
                 if opt.is_some() {
@@ -74,7 +81,8 @@ impl<'a> Repr<'a> {
             return Err(Error::malformed("message", records.offset(), RULE_TRAILING));
         }
         let header = Header::parse(msg);
-        Ok(Repr { header, opt, msg: bytes, questions_end, uncompressed_len: len })
+        let tsig_at = tsig.found.map(|r| r.offset);
+        Ok(Repr { header, opt, msg: bytes, tsig_at, questions_end, uncompressed_len: len })
     }
 
     /// The questions.
@@ -88,6 +96,13 @@ impl<'a> Repr<'a> {
         questions.by_ref().for_each(drop);
         debug_assert_eq!(questions.offset(), self.questions_end);
         Records::after(&questions)
+    }
+
+    /// The TSIG record (RFC 8945), the last of the message, if there is one.
+    pub fn tsig(&self) -> Option<Record<'a>> {
+        let record = Records::one_additional(self.msg, self.tsig_at?).next()?;
+        debug_assert!(record.is_ok(), "checked by parse");
+        record.ok()
     }
 
     /// The 12-bit rcode (RFC 6891 §6.1.3).

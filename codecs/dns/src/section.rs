@@ -8,7 +8,7 @@ use wirestate_wire::bytes::{read_array, read_u16, read_u32};
 use wirestate_wire::{Error, Result};
 
 use crate::message::HEADER_LEN;
-use crate::{field, Class, Name, RData, Type};
+use crate::{field, Class, Name, Opcode, RData, Type};
 
 /// Which section a record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +29,24 @@ impl Section {
             Section::Answer => "answer",
             Section::Authority => "authority",
             Section::Additional => "additional",
+        }
+    }
+
+    /// The section's name in a message of `opcode`: for UPDATE the names of RFC 2136
+    /// §2 (`prerequisite`, `update`, `additional`; the questions are its zone
+    /// section), otherwise [`name`](Self::name).
+    ///
+    /// ```
+    /// use wirestate_dns::{Opcode, Section};
+    /// assert_eq!(Section::Answer.name_in(Opcode::UPDATE), "prerequisite");
+    /// assert_eq!(Section::Authority.name_in(Opcode::UPDATE), "update");
+    /// assert_eq!(Section::Authority.name_in(Opcode::QUERY), "authority");
+    /// ```
+    pub fn name_in(self, opcode: Opcode) -> &'static str {
+        match (opcode, self) {
+            (Opcode::UPDATE, Section::Answer) => "prerequisite",
+            (Opcode::UPDATE, Section::Authority) => "update",
+            _ => self.name(),
         }
     }
 }
@@ -72,9 +90,14 @@ pub struct Record<'a> {
 
 impl fmt::Display for Record<'_> {
     /// A zone-file line as dig prints it, spaces for tabs:
-    /// `www.example. 300 IN A 192.0.2.1`.
+    /// `www.example. 300 IN A 192.0.2.1`; without RDATA ([`RData::Empty`], in
+    /// updates) the line ends at the type: `www.example. 0 ANY A`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {} {} {}", self.name, self.ttl, self.class, self.rtype, self.rdata)
+        write!(f, "{} {} {} {}", self.name, self.ttl, self.class, self.rtype)?;
+        match self.rdata {
+            RData::Empty(_) => Ok(()),
+            rdata => write!(f, " {rdata}"),
+        }
     }
 }
 
@@ -141,6 +164,17 @@ impl<'a> Iterator for Questions<'a> {
 /// The answer, authority and additional records of a message: an iterator of
 /// `Result<Record>`, fused after an error. The questions are skipped first.
 ///
+/// In an UPDATE message (RFC 2136 §2) the three sections hold the prerequisites,
+/// the updates and the additional records; there a record of class ANY or NONE
+/// with RDLENGTH 0 (and not OPT) is [`RData::Empty`] whatever its type (RFC 2136
+/// §2.4.1, §2.4.3-§2.4.5, §2.5.2, §2.5.3).
+///
+/// The walk checks each record on its own, not where it sits: an OPT record
+/// outside the additional section, a second OPT, or a TSIG record that is not the
+/// last record (RFC 8945 §5.1) are yielded like any other. [`Repr::parse`](crate::Repr::parse),
+/// [`Message::opt`](crate::Message::opt) and [`Message::tsig`](crate::Message::tsig)
+/// refuse them.
+///
 /// Errors (offsets from the start of the message):
 /// - those of [`Questions`] while skipping them;
 /// - `Truncated` with the section's name (`answer`, `authority`, `additional`) at
@@ -158,13 +192,22 @@ pub struct Records<'a> {
     section: u8,
     /// Questions still to skip before the first record.
     skip: u16,
+    /// Whether the message is an UPDATE (RFC 2136), where RDATA may be empty.
+    update: bool,
 }
 
 impl<'a> Records<'a> {
     /// The records of `msg` (a whole message; without a header the walk is empty).
     pub fn new(msg: &'a [u8]) -> Self {
         if msg.len() < HEADER_LEN {
-            return Records { msg, pos: HEADER_LEN, left: [0; 3], section: 3, skip: 0 };
+            return Records {
+                msg,
+                pos: HEADER_LEN,
+                left: [0; 3],
+                section: 3,
+                skip: 0,
+                update: false,
+            };
         }
         Records {
             msg,
@@ -176,6 +219,7 @@ impl<'a> Records<'a> {
             ],
             section: 0,
             skip: read_u16(msg, field::QDCOUNT),
+            update: (msg[field::FLAGS_HI] & field::OPCODE_MASK) >> 3 == Opcode::UPDATE.0,
         }
     }
 
@@ -185,6 +229,16 @@ impl<'a> Records<'a> {
         let mut records = Records::new(questions.msg);
         records.skip = 0;
         records.pos = questions.pos;
+        records
+    }
+
+    /// The one additional record at `at` of `msg` (a whole message with its header).
+    pub(crate) fn one_additional(msg: &'a [u8], at: usize) -> Self {
+        let mut records = Records::new(msg);
+        records.pos = at;
+        records.left = [0, 0, 1];
+        records.section = 2;
+        records.skip = 0;
         records
     }
 
@@ -228,6 +282,9 @@ impl<'a> Records<'a> {
         let rdata = match (rtype, rdlen) {
             (Type::A, 4) => RData::A(Ipv4Addr::from(read_array::<4>(msg, start))),
             (Type::AAAA, 16) => RData::Aaaa(Ipv6Addr::from(read_array::<16>(msg, start))),
+            // RFC 2136 §2.4, §2.5: in an update, class ANY or NONE with no RDATA
+            // names an RRset (or every RRset of a name) to test for or delete.
+            (_, 0) if self.update && rdata_may_be_empty(rtype, class) => RData::Empty(rtype),
             _ => RData::parse(msg, start, rdlen, rtype)?,
         };
         self.pos = start + rdlen;
@@ -268,4 +325,10 @@ impl<'a> Iterator for Records<'a> {
             return Some(record);
         }
     }
+}
+
+/// Whether a record of `rtype` and `class` with RDLENGTH 0 in an UPDATE is the
+/// RRset-wide form of RFC 2136 §2.4 and §2.5 (OPT's class field is a size).
+pub(crate) fn rdata_may_be_empty(rtype: Type, class: Class) -> bool {
+    rtype != Type::OPT && (class == Class::ANY || class == Class::NONE)
 }

@@ -18,7 +18,7 @@ fn drain(bytes: &[u8]) {
             o.iter().for_each(|o| drop(o.to_string()));
         }
     }
-    let _ = (msg.opt(), msg.rcode());
+    let _ = (msg.opt(), msg.rcode(), msg.tsig());
     let Ok(repr) = Repr::parse(&msg) else { return };
     let mut buf = vec![0u8; repr.buffer_len()];
     let mut b = Builder::new(&mut buf, &repr.header).unwrap();
@@ -78,6 +78,53 @@ fn rdata() -> impl Strategy<Value = (String, String)> {
             .trim_end()
             .to_string()
         )),
+        (any::<[u8; 2]>(), prop::collection::vec(any::<u8>(), 1..40)).prop_map(|(v, d)| (
+            ["SSHFP", "TLSA", "SMIMEA"][usize::from(v[0] % 3)].into(),
+            format!(
+                "{} {}{} {}",
+                v[0],
+                v[1],
+                if v[0] % 3 == 0 { String::new() } else { format!(" {}", v[1] / 2) },
+                hex_upper(&d)
+            )
+        )),
+        (any::<u16>(), any::<u16>(), "[!-~]{1,30}").prop_map(|(p, w, t)| (
+            "URI".into(),
+            format!("{p} {w} \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+        )),
+        (any::<u16>(), name(), name()).prop_map(|(v, a, b)| match v % 4 {
+            0 => ("RP".into(), format!("{a} {b}")),
+            1 => ("AFSDB".into(), format!("{v} {a}")),
+            2 => ("KX".into(), format!("{v} {a}")),
+            _ => ("LP".into(), format!("{v} {a}")),
+        }),
+        (any::<[u8; 8]>(), any::<bool>()).prop_map(|(e, long)| {
+            let n = if long { 8 } else { 6 };
+            let text = e[..n].iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join("-");
+            ((if long { "EUI64" } else { "EUI48" }).into(), text)
+        }),
+        (any::<u32>(), any::<[u8; 2]>(), prop::collection::vec(any::<u8>(), 12..60)).prop_map(
+            |(s, v, d)| ("ZONEMD".into(), format!("{s} {} {} {}", v[0], v[1], hex_upper(&d)))
+        ),
+        (any::<u16>(), any::<u64>(), any::<[u8; 4]>()).prop_map(|(p, id, a)| match p % 3 {
+            0 => ("NID".into(), format!("{p} {}", ilnp64(id))),
+            1 => ("L64".into(), format!("{p} {}", ilnp64(id))),
+            _ => ("L32".into(), format!("{p} {}", std::net::Ipv4Addr::from(a))),
+        }),
+        (any::<u32>(), any::<u16>(), prop::collection::vec(any::<u16>(), 0..5)).prop_map(
+            |(s, fl, types)| (
+                "CSYNC".into(),
+                format!(
+                    "{s} {fl} {}",
+                    types.iter().map(|t| Type(*t).to_string()).collect::<Vec<_>>().join(" ")
+                )
+                .trim_end()
+                .to_string()
+            )
+        ),
+        (any::<[u16; 2]>(), any::<u8>(), prop::collection::vec(any::<u8>(), 1..30))
+            .prop_map(|(v, a, d)| ("CERT".into(), format!("{} {} {a} {}", v[0], v[1], base64(&d)))),
+        prop::collection::vec(any::<u8>(), 1..60).prop_map(|d| ("OPENPGPKEY".into(), base64(&d))),
         prop::collection::vec(any::<u8>(), 0..20).prop_map(|d| (
             "TYPE65280".into(),
             format!("\\# {} {}", d.len(), d.iter().map(|b| format!("{b:02X}")).collect::<String>())
@@ -85,6 +132,34 @@ fn rdata() -> impl Strategy<Value = (String, String)> {
                 .to_string()
         )),
     ]
+}
+
+fn hex_upper(d: &[u8]) -> String {
+    d.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+fn ilnp64(v: u64) -> String {
+    let g = |i: u32| (v >> (48 - 16 * i)) & 0xffff;
+    format!("{:04x}:{:04x}:{:04x}:{:04x}", g(0), g(1), g(2), g(3))
+}
+
+/// Padded base64 in one word (RFC 4648 §4).
+fn base64(d: &[u8]) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for g in d.chunks(3) {
+        let v = u32::from(g[0]) << 16
+            | u32::from(*g.get(1).unwrap_or(&0)) << 8
+            | u32::from(*g.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            out.push(if k <= g.len() {
+                char::from(B64[(v >> (18 - 6 * k) & 63) as usize])
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
 
 fn record() -> impl Strategy<Value = (u8, RecordBuf)> {

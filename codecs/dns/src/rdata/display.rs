@@ -5,7 +5,7 @@ use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use super::parts::svc_key;
-use super::{RData, SvcParam, SvcParams, TypeBitmaps};
+use super::{CharStrings, RData, SvcParam, SvcParams, TypeBitmaps};
 use crate::encoding::{
     write_base32hex, write_base64, write_hex, write_hex_word, write_quoted, write_time,
 };
@@ -23,14 +23,8 @@ impl fmt::Display for RData<'_> {
                 write!(f, "{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}")
             }
             RData::Mx { preference, exchange } => write!(f, "{preference} {exchange}"),
-            RData::Txt(strings) => {
-                for (i, s) in strings.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(" ")?;
-                    }
-                    write_quoted(f, s)?;
-                }
-                Ok(())
+            RData::Txt(strings) | RData::Spf(strings) | RData::Avc(strings) => {
+                write_strings(f, strings)
             }
             RData::Hinfo { cpu, os } => {
                 write_quoted(f, cpu)?;
@@ -54,11 +48,13 @@ impl fmt::Display for RData<'_> {
             }
             RData::Svcb { priority, target, params }
             | RData::Https { priority, target, params } => write_svcb(f, priority, target, params),
-            RData::Ds { key_tag, algorithm, digest_type, digest } => {
+            RData::Ds { key_tag, algorithm, digest_type, digest }
+            | RData::Cds { key_tag, algorithm, digest_type, digest } => {
                 write!(f, "{key_tag} {algorithm} {digest_type} ")?;
                 write_hex(f, digest)
             }
-            RData::Dnskey { flags, protocol, algorithm, public_key } => {
+            RData::Dnskey { flags, protocol, algorithm, public_key }
+            | RData::Cdnskey { flags, protocol, algorithm, public_key } => {
                 write!(f, "{flags} {protocol} {algorithm} ")?;
                 write_base64(f, public_key)
             }
@@ -80,6 +76,7 @@ impl fmt::Display for RData<'_> {
             }
             RData::Opt(options) => write_generic(f, options.as_bytes()),
             RData::Unknown { data, .. } => write_generic(f, data),
+            _ => self.write_more(f),
         }
     }
 }
@@ -109,6 +106,16 @@ impl RData<'_> {
     }
 }
 
+fn write_strings(f: &mut fmt::Formatter<'_>, strings: CharStrings<'_>) -> fmt::Result {
+    for (i, s) in strings.iter().enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        write_quoted(f, s)?;
+    }
+    Ok(())
+}
+
 /// RFC 3597 §5: `\# <length> <hex>`.
 fn write_generic(f: &mut fmt::Formatter<'_>, data: &[u8]) -> fmt::Result {
     write!(f, "\\# {}", data.len())?;
@@ -119,7 +126,7 @@ fn write_generic(f: &mut fmt::Formatter<'_>, data: &[u8]) -> fmt::Result {
     Ok(())
 }
 
-fn write_types(f: &mut fmt::Formatter<'_>, types: TypeBitmaps<'_>) -> fmt::Result {
+pub(super) fn write_types(f: &mut fmt::Formatter<'_>, types: TypeBitmaps<'_>) -> fmt::Result {
     for t in types {
         write!(f, " {t}")?;
     }
@@ -206,7 +213,7 @@ fn write_svc_param(f: &mut fmt::Formatter<'_>, p: SvcParam<'_>) -> fmt::Result {
 }
 
 /// Base64 without word breaks (a break would end the SvcParam).
-fn write_base64_word(f: &mut fmt::Formatter<'_>, v: &[u8]) -> fmt::Result {
+pub(super) fn write_base64_word(f: &mut fmt::Formatter<'_>, v: &[u8]) -> fmt::Result {
     // Write in chunks short enough that write_base64 never breaks them.
     for chunk in v.chunks(crate::encoding::WORD / 4 * 3) {
         write_base64(f, chunk)?;

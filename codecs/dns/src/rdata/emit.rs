@@ -57,12 +57,14 @@ impl RData<'_> {
                 b.put_name(&target, false)?;
                 b.put(params.as_bytes())
             }
-            RData::Ds { key_tag, algorithm, digest_type, digest } => {
+            RData::Ds { key_tag, algorithm, digest_type, digest }
+            | RData::Cds { key_tag, algorithm, digest_type, digest } => {
                 b.put_u16(key_tag)?;
                 b.put(&[algorithm, digest_type])?;
                 b.put(digest)
             }
-            RData::Dnskey { flags, protocol, algorithm, public_key } => {
+            RData::Dnskey { flags, protocol, algorithm, public_key }
+            | RData::Cdnskey { flags, protocol, algorithm, public_key } => {
                 b.put_u16(flags)?;
                 b.put(&[protocol, algorithm])?;
                 b.put(public_key)
@@ -81,6 +83,7 @@ impl RData<'_> {
             }
             RData::Opt(options) => b.put(options.as_bytes()),
             RData::Unknown { data, .. } => b.put(data),
+            _ => self.emit_more(b),
         }
     }
 
@@ -128,8 +131,10 @@ impl RData<'_> {
             RData::Svcb { target, params, .. } | RData::Https { target, params, .. } => {
                 2 + target.wire_len() + params.as_bytes().len()
             }
-            RData::Ds { digest, .. } => 4 + digest.len(),
-            RData::Dnskey { public_key, .. } => 4 + public_key.len(),
+            RData::Ds { digest, .. } | RData::Cds { digest, .. } => 4 + digest.len(),
+            RData::Dnskey { public_key, .. } | RData::Cdnskey { public_key, .. } => {
+                4 + public_key.len()
+            }
             RData::Rrsig { signer, signature, .. } => 18 + signer.wire_len() + signature.len(),
             RData::Nsec { next, types } => next.wire_len() + types.as_bytes().len(),
             RData::Nsec3 { salt, next_hashed, types, .. } => {
@@ -137,6 +142,7 @@ impl RData<'_> {
             }
             RData::Opt(o) => o.as_bytes().len(),
             RData::Unknown { data, .. } => data.len(),
+            _ => self.wire_len_more(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod display;
 mod emit;
+mod more;
 mod parts;
 
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -9,8 +10,10 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 use wirestate_wire::bytes::{read_array, read_u16, read_u32};
 use wirestate_wire::{Error, Result};
 
-use crate::{EdnsOptions, Name, Type};
+use crate::{EdnsOptions, Name, Rcode, Type};
 
+#[cfg(feature = "alloc")]
+pub(crate) use more::{ALGORITHMS, CERT_TYPES};
 pub use parts::{
     svc_key, CharStrings, CharStringsIter, SvcParam, SvcParams, SvcParamsIter, TypeBitmaps,
     TypeBitmapsIter,
@@ -27,8 +30,9 @@ const RULE_TXT_EMPTY: &str = "RFC 1035 §3.3.14: TXT-DATA is one or more charact
 /// `Display` is the presentation form as dig prints it.
 ///
 /// Names inside RDATA may be compressed only for NS, CNAME, SOA, PTR and MX (the
-/// RFC 1035 types, RFC 3597 §4) and SRV and NAPTR (which RFC 3597 §4 says receivers
-/// should decompress); anywhere else a pointer is `Malformed`.
+/// RFC 1035 types, RFC 3597 §4), SRV, NAPTR, RP and AFSDB (which RFC 3597 §4 says
+/// receivers should decompress) and LP (which BIND and dnspython compress); anywhere
+/// else a pointer is `Malformed`. The builder compresses only the RFC 1035 types.
 ///
 /// ```
 /// use wirestate_dns::{RData, Type};
@@ -205,6 +209,193 @@ pub enum RData<'a> {
         /// Type Bit Maps.
         types: TypeBitmaps<'a>,
     },
+    /// NSEC3PARAM (RFC 5155 §4.2).
+    Nsec3param {
+        /// Hash Algorithm.
+        hash_algorithm: u8,
+        /// Flags (0 in NSEC3PARAM, RFC 5155 §4.1.2).
+        flags: u8,
+        /// Iterations.
+        iterations: u16,
+        /// Salt.
+        salt: &'a [u8],
+    },
+    /// SPF (RFC 4408 §3.1.1, obsoleted by RFC 7208 §3.1): TXT's layout.
+    Spf(CharStrings<'a>),
+    /// RP (RFC 1183 §2.2).
+    Rp {
+        /// The responsible person's mailbox, as a name.
+        mbox: Name<'a>,
+        /// A name with TXT records about them (the root: none).
+        txt: Name<'a>,
+    },
+    /// AFSDB (RFC 1183 §1).
+    Afsdb {
+        /// Subtype (1: AFS cell database server, 2: DCE name server).
+        subtype: u16,
+        /// Hostname.
+        hostname: Name<'a>,
+    },
+    /// KX (RFC 2230 §3.1).
+    Kx {
+        /// Preference.
+        preference: u16,
+        /// Exchanger (never compressed).
+        exchanger: Name<'a>,
+    },
+    /// CERT (RFC 4398 §2).
+    Cert {
+        /// Certificate type (1: PKIX, 3: PGP, ...).
+        cert_type: u16,
+        /// Key tag.
+        key_tag: u16,
+        /// DNSSEC algorithm.
+        algorithm: u8,
+        /// Certificate or CRL.
+        certificate: &'a [u8],
+    },
+    /// SSHFP (RFC 4255 §3.1).
+    Sshfp {
+        /// Public key algorithm.
+        algorithm: u8,
+        /// Fingerprint type (1: SHA-1, 2: SHA-256, RFC 6594).
+        fp_type: u8,
+        /// Fingerprint.
+        fingerprint: &'a [u8],
+    },
+    /// DHCID (RFC 4701 §3.1): opaque to DNS.
+    Dhcid(&'a [u8]),
+    /// TLSA (RFC 6698 §2.1).
+    Tlsa {
+        /// Certificate usage.
+        usage: u8,
+        /// Selector.
+        selector: u8,
+        /// Matching type.
+        matching_type: u8,
+        /// Certificate association data.
+        data: &'a [u8],
+    },
+    /// SMIMEA (RFC 8162 §2): the TLSA layout.
+    Smimea {
+        /// Certificate usage.
+        usage: u8,
+        /// Selector.
+        selector: u8,
+        /// Matching type.
+        matching_type: u8,
+        /// Certificate association data.
+        data: &'a [u8],
+    },
+    /// CDS (RFC 7344 §3.1): the DS layout.
+    Cds {
+        /// Key Tag.
+        key_tag: u16,
+        /// Algorithm (0 with digest type 0: delete the DS RRset, RFC 8078 §4).
+        algorithm: u8,
+        /// Digest Type.
+        digest_type: u8,
+        /// Digest.
+        digest: &'a [u8],
+    },
+    /// CDNSKEY (RFC 7344 §3.2): the DNSKEY layout.
+    Cdnskey {
+        /// Flags.
+        flags: u16,
+        /// Protocol (3).
+        protocol: u8,
+        /// Algorithm.
+        algorithm: u8,
+        /// Public Key.
+        public_key: &'a [u8],
+    },
+    /// OPENPGPKEY (RFC 7929 §2.1): a transferable public key.
+    Openpgpkey(&'a [u8]),
+    /// CSYNC (RFC 7477 §2.1.1).
+    Csync {
+        /// SOA serial.
+        serial: u32,
+        /// Flags (0x01: immediate, 0x02: soaminimum).
+        flags: u16,
+        /// The types to synchronise.
+        types: TypeBitmaps<'a>,
+    },
+    /// ZONEMD (RFC 8976 §2.2).
+    Zonemd {
+        /// The SOA serial the digest is for.
+        serial: u32,
+        /// Scheme (1: SIMPLE).
+        scheme: u8,
+        /// Hash algorithm (1: SHA-384, 2: SHA-512).
+        algorithm: u8,
+        /// Digest, at least 12 octets.
+        digest: &'a [u8],
+    },
+    /// NID (RFC 6742 §2.1).
+    Nid {
+        /// Preference.
+        preference: u16,
+        /// Node identifier.
+        node_id: u64,
+    },
+    /// L32 (RFC 6742 §2.2).
+    L32 {
+        /// Preference.
+        preference: u16,
+        /// Locator.
+        locator: Ipv4Addr,
+    },
+    /// L64 (RFC 6742 §2.3).
+    L64 {
+        /// Preference.
+        preference: u16,
+        /// Locator.
+        locator: u64,
+    },
+    /// LP (RFC 6742 §2.4).
+    Lp {
+        /// Preference.
+        preference: u16,
+        /// A name with L32 or L64 records.
+        fqdn: Name<'a>,
+    },
+    /// EUI48 (RFC 7043 §3.1).
+    Eui48([u8; 6]),
+    /// EUI64 (RFC 7043 §4.1).
+    Eui64([u8; 8]),
+    /// URI (RFC 7553 §4.5).
+    Uri {
+        /// Priority.
+        priority: u16,
+        /// Weight.
+        weight: u16,
+        /// Target: the URI's octets.
+        target: &'a [u8],
+    },
+    /// TSIG (RFC 8945 §4.2): the last record of a signed message.
+    Tsig {
+        /// Algorithm Name (never compressed), e.g. `hmac-sha256.`.
+        algorithm: Name<'a>,
+        /// Time Signed: seconds since 1970, 48 bits.
+        time_signed: u64,
+        /// Fudge: the seconds of error permitted in Time Signed.
+        fudge: u16,
+        /// MAC.
+        mac: &'a [u8],
+        /// Original ID: the message ID before any forwarder changed it.
+        original_id: u16,
+        /// Error: an extended RCODE (16 is BADSIG here, RFC 8945 §5.3.2).
+        error: Rcode,
+        /// Other Data (with BADTIME, the server's time).
+        other: &'a [u8],
+    },
+    /// AVC (IANA, type 258): TXT's layout.
+    Avc(CharStrings<'a>),
+    /// No RDATA, in an UPDATE message with class ANY or NONE (RFC 2136 §2.4, §2.5):
+    /// an RRset (or with type ANY, a name) to test for or delete. Only the record
+    /// walk of an UPDATE and [`RecordBuf`](crate::RecordBuf) make it;
+    /// [`RData::parse`] never does. Prints as nothing.
+    Empty(Type),
     /// OPT (RFC 6891 §6.1.2): the EDNS options.
     Opt(EdnsOptions<'a>),
     /// Any other type, kept as octets (RFC 3597 §5).
@@ -296,12 +487,14 @@ impl<'a> RData<'a> {
     /// - `Truncated` with the field's name (e.g. "preference", "exchange",
     ///   "txt") when a field runs past RDLENGTH;
     /// - `Malformed` "rdata" at the first octet after the fields when RDLENGTH is
-    ///   longer than they are (and for A and AAAA of the wrong length);
+    ///   longer than they are (and for A, AAAA, EUI48 and EUI64 of the wrong length);
     /// - the [`Name`] errors, with the RDATA field's name ("nsdname", "cname",
     ///   "target", "signer", ...), a pointer where RFC 3597 §4 forbids one among
     ///   them, and `Malformed` when a name ends past RDLENGTH;
-    /// - `Malformed` "txt" for an empty TXT, and the errors of the type bit maps
-    ///   ("type bitmaps"), SvcParams ("svcparams") and EDNS options ("option length").
+    /// - `Malformed` "txt" ("spf", "avc") for an empty TXT (SPF, AVC), "digest" for a
+    ///   ZONEMD digest under 12 octets (RFC 8976 §2.2.4), and the errors of the type
+    ///   bit maps ("type bitmaps"), SvcParams ("svcparams") and EDNS options
+    ///   ("option length").
     pub fn parse(msg: &'a [u8], start: usize, len: usize, rtype: Type) -> Result<Self> {
         let end = start.saturating_add(len);
         if end > msg.len() {
@@ -373,7 +566,7 @@ impl<'a> RData<'a> {
                 let data = c.rest();
                 RData::Opt(EdnsOptions::parse(data, start)?)
             }
-            _ => RData::Unknown { rtype, data: c.rest() },
+            _ => more::parse(&mut c, rtype)?,
         };
         c.finish(rdata)
     }
@@ -468,6 +661,31 @@ impl RData<'_> {
             RData::Rrsig { .. } => Type::RRSIG,
             RData::Nsec { .. } => Type::NSEC,
             RData::Nsec3 { .. } => Type::NSEC3,
+            RData::Nsec3param { .. } => Type::NSEC3PARAM,
+            RData::Spf(_) => Type::SPF,
+            RData::Rp { .. } => Type::RP,
+            RData::Afsdb { .. } => Type::AFSDB,
+            RData::Kx { .. } => Type::KX,
+            RData::Cert { .. } => Type::CERT,
+            RData::Sshfp { .. } => Type::SSHFP,
+            RData::Dhcid(_) => Type::DHCID,
+            RData::Tlsa { .. } => Type::TLSA,
+            RData::Smimea { .. } => Type::SMIMEA,
+            RData::Cds { .. } => Type::CDS,
+            RData::Cdnskey { .. } => Type::CDNSKEY,
+            RData::Openpgpkey(_) => Type::OPENPGPKEY,
+            RData::Csync { .. } => Type::CSYNC,
+            RData::Zonemd { .. } => Type::ZONEMD,
+            RData::Nid { .. } => Type::NID,
+            RData::L32 { .. } => Type::L32,
+            RData::L64 { .. } => Type::L64,
+            RData::Lp { .. } => Type::LP,
+            RData::Eui48(_) => Type::EUI48,
+            RData::Eui64(_) => Type::EUI64,
+            RData::Uri { .. } => Type::URI,
+            RData::Tsig { .. } => Type::TSIG,
+            RData::Avc(_) => Type::AVC,
+            RData::Empty(rtype) => rtype,
             RData::Opt(_) => Type::OPT,
             RData::Unknown { rtype, .. } => rtype,
         }

@@ -3,7 +3,6 @@
 
 use alloc::vec::Vec;
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
 use core::str::FromStr;
 
 use wirestate_wire::{Error, Result};
@@ -11,8 +10,12 @@ use wirestate_wire::{Error, Result};
 use crate::builder::Builder;
 use crate::encoding::decode;
 use crate::name_buf::unescape;
-use crate::rdata::svc_key;
+use crate::section::rdata_may_be_empty;
 use crate::{Class, NameBuf, RData, Record, Type};
+
+mod fields;
+
+use fields::fields;
 
 const RULE_TOKEN: &str = "presentation form: a field is missing or malformed";
 const RULE_EXTRA: &str = "presentation form: more fields than the type has";
@@ -24,8 +27,9 @@ const RULE_STRING: &str = "RFC 1035 §3.3: a character-string is at most 255 oct
 /// Parses from a zone-file line `owner [ttl] [class] type rdata` (TTL and class in
 /// either order, defaults 0 and IN; names absolute, the trailing dot optional;
 /// `;` comments; no parentheses, `$ORIGIN` or `@`), with the RDATA in the form dig
-/// prints or the generic `\# len hex` of RFC 3597 §5 for any type. Prints as
-/// [`Record`] does.
+/// prints or the generic `\# len hex` of RFC 3597 §5 for any type; with class ANY
+/// or NONE the RDATA may be left out, as in an update (RFC 2136 §2.4, §2.5). Prints
+/// as [`Record`] does.
 ///
 /// ```
 /// use wirestate_dns::{RData, RecordBuf, Type};
@@ -64,11 +68,15 @@ impl RecordBuf {
         }
     }
 
-    /// The RDATA decoded.
+    /// The RDATA decoded; [`RData::Empty`] for no RDATA with class ANY or NONE.
     ///
     /// # Errors
     /// Those of [`RData::parse`] (only for a `RecordBuf` built by hand).
     pub fn data(&self) -> Result<RData<'_>> {
+        // RFC 2136 §2.4, §2.5: no RDATA with class ANY or NONE, as in an update.
+        if self.rdata.is_empty() && rdata_may_be_empty(self.rtype, self.class) {
+            return Ok(RData::Empty(self.rtype));
+        }
         RData::parse(&self.rdata, 0, self.rdata.len(), self.rtype)
     }
 
@@ -97,14 +105,13 @@ impl RecordBuf {
             }
         };
         let rest: Vec<Token<'_>> = it.cloned().collect();
-        let rdata = parse_rdata(rtype, &rest, line.len())?;
-        Ok(RecordBuf {
-            name,
-            rtype,
-            class: class.unwrap_or(Class::IN),
-            ttl: ttl.unwrap_or(0),
-            rdata,
-        })
+        let class = class.unwrap_or(Class::IN);
+        let rdata = if rest.is_empty() && rdata_may_be_empty(rtype, class) {
+            Vec::new()
+        } else {
+            parse_rdata(rtype, &rest, line.len())?
+        };
+        Ok(RecordBuf { name, rtype, class, ttl: ttl.unwrap_or(0), rdata })
     }
 }
 
@@ -118,10 +125,11 @@ impl FromStr for RecordBuf {
 impl fmt::Display for RecordBuf {
     /// `owner ttl class type rdata`, as [`Record`] prints.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {} {} ", self.name, self.ttl, self.class, self.rtype)?;
+        write!(f, "{} {} {} {}", self.name, self.ttl, self.class, self.rtype)?;
         match self.data() {
-            Ok(rdata) => write!(f, "{rdata}"),
-            Err(_) => write!(f, "{}", RData::Unknown { rtype: self.rtype, data: &self.rdata }),
+            Ok(RData::Empty(_)) => Ok(()),
+            Ok(rdata) => write!(f, " {rdata}"),
+            Err(_) => write!(f, " {}", RData::Unknown { rtype: self.rtype, data: &self.rdata }),
         }
     }
 }
@@ -240,6 +248,55 @@ impl<'a> Fields<'_, 'a> {
         self.next = self.tokens.len();
         s
     }
+    /// A mnemonic of `table` or a number, written as `width` octets.
+    fn mnemonic_or_int<T: Copy + Into<u64>>(
+        &mut self,
+        table: &[(T, &'static str)],
+        width: usize,
+    ) -> Result<()> {
+        let t = self.token()?;
+        let value = match table.iter().find(|(_, m)| m.eq_ignore_ascii_case(t.text)) {
+            Some((v, _)) => (*v).into(),
+            None => t.text.parse::<u64>().map_err(|_| self.err(t.at))?,
+        };
+        let bytes = value.to_be_bytes();
+        let octets = bytes.get(8 - width..).filter(|_| value >> (8 * width) == 0);
+        self.out.extend_from_slice(octets.ok_or(self.err(t.at))?);
+        Ok(())
+    }
+    /// `groups` groups of `width` octets in hex, joined by `sep` (EUI-48
+    /// `00-00-5e-00-53-2a`, RFC 7043 §3.2; ILNP `0014:4fff:ff20:ee64`, RFC 6742 §2.1).
+    fn separated_hex(&mut self, sep: char, groups: usize, width: usize) -> Result<()> {
+        let t = self.token()?;
+        let start = self.out.len();
+        let mut n = 0;
+        for group in t.text.split(sep) {
+            n += 1;
+            if group.len() != 2 * width || decode::hex(group, &mut self.out).is_none() {
+                return Err(self.err(t.at));
+            }
+        }
+        if n != groups {
+            self.out.truncate(start);
+            return Err(self.err(t.at));
+        }
+        Ok(())
+    }
+    /// A 16-bit size, then (unless it is 0) that many octets in one base64 word.
+    fn sized_base64(&mut self) -> Result<()> {
+        let t = self.token()?;
+        let size: u16 = t.text.parse().map_err(|_| self.err(t.at))?;
+        self.out.extend_from_slice(&size.to_be_bytes());
+        if size > 0 {
+            let t = self.token()?;
+            let start = self.out.len();
+            decode::base64(t.text, &mut self.out).ok_or(self.err(t.at))?;
+            if self.out.len() - start != usize::from(size) {
+                return Err(self.err(t.at));
+            }
+        }
+        Ok(())
+    }
     fn left(&self) -> bool {
         self.next < self.tokens.len()
     }
@@ -311,197 +368,4 @@ fn parse_rdata(rtype: Type, tokens: &[Token<'_>], end: usize) -> Result<Vec<u8>>
     let at = tokens.first().map_or(end, |t| t.at);
     RData::parse(&f.out, 0, f.out.len(), rtype).map_err(|_| f.err(at))?;
     Ok(f.out)
-}
-
-fn fields(rtype: Type, f: &mut Fields<'_, '_>) -> Result<()> {
-    match rtype {
-        Type::A => {
-            let t = f.token()?;
-            let a: Ipv4Addr = t.text.parse().map_err(|_| f.err(t.at))?;
-            f.out.extend_from_slice(&a.octets());
-        }
-        Type::AAAA => {
-            let t = f.token()?;
-            let a: Ipv6Addr = t.text.parse().map_err(|_| f.err(t.at))?;
-            f.out.extend_from_slice(&a.octets());
-        }
-        Type::NS | Type::CNAME | Type::DNAME | Type::PTR => f.name()?,
-        Type::SOA => {
-            f.name()?;
-            f.name()?;
-            for _ in 0..5 {
-                f.u32()?;
-            }
-        }
-        Type::MX => {
-            f.u16()?;
-            f.name()?;
-        }
-        Type::TXT => {
-            f.char_string()?;
-            while f.left() {
-                f.char_string()?;
-            }
-        }
-        Type::HINFO => {
-            f.char_string()?;
-            f.char_string()?;
-        }
-        Type::SRV => {
-            f.u16()?;
-            f.u16()?;
-            f.u16()?;
-            f.name()?;
-        }
-        Type::NAPTR => {
-            f.u16()?;
-            f.u16()?;
-            f.char_string()?;
-            f.char_string()?;
-            f.char_string()?;
-            f.name()?;
-        }
-        Type::CAA => {
-            f.u8()?;
-            f.char_string()?;
-            let value = f.text()?;
-            f.out.extend_from_slice(&value);
-        }
-        Type::SVCB | Type::HTTPS => {
-            f.u16()?;
-            f.name()?;
-            svc_params(f)?;
-        }
-        Type::DS => {
-            f.u16()?;
-            f.u8()?;
-            f.u8()?;
-            binary(f, decode::hex)?;
-        }
-        Type::DNSKEY => {
-            f.u16()?;
-            f.u8()?;
-            f.u8()?;
-            binary(f, decode::base64)?;
-        }
-        Type::RRSIG => rrsig(f)?,
-        Type::NSEC => {
-            f.name()?;
-            f.type_bitmaps()?;
-        }
-        Type::NSEC3 => nsec3(f)?,
-        _ => return Err(f.err(f.tokens.first().map_or(f.end, |t| t.at))),
-    }
-    Ok(())
-}
-
-fn binary(f: &mut Fields<'_, '_>, decode: fn(&str, &mut Vec<u8>) -> Option<()>) -> Result<()> {
-    let at = f.tokens.get(f.next).map_or(f.end, |t| t.at);
-    let text = f.rest_joined();
-    decode(&text, &mut f.out).ok_or(f.err(at))
-}
-
-fn rrsig(f: &mut Fields<'_, '_>) -> Result<()> {
-    let t = f.token()?;
-    let covered = t.text.parse::<Type>().map_err(|_| f.err(t.at))?;
-    f.out.extend_from_slice(&covered.0.to_be_bytes());
-    f.u8()?;
-    f.u8()?;
-    f.u32()?;
-    for _ in 0..2 {
-        let t = f.token()?;
-        let time = decode::time(t.text).ok_or(f.err(t.at))?;
-        f.out.extend_from_slice(&time.to_be_bytes());
-    }
-    f.u16()?;
-    f.name()?;
-    binary(f, decode::base64)
-}
-
-fn nsec3(f: &mut Fields<'_, '_>) -> Result<()> {
-    f.u8()?;
-    f.u8()?;
-    f.u16()?;
-    let t = f.token()?;
-    let mut salt = Vec::new();
-    if t.text != "-" {
-        decode::hex(t.text, &mut salt).ok_or(f.err(t.at))?;
-    }
-    let t = f.token()?;
-    let mut hash = Vec::new();
-    decode::base32hex(t.text, &mut hash).ok_or(f.err(t.at))?;
-    for part in [salt, hash] {
-        f.out.push(u8::try_from(part.len()).map_err(|_| f.err(t.at))?);
-        f.out.extend_from_slice(&part);
-    }
-    f.type_bitmaps()
-}
-
-/// SvcParams `key[=value]` (RFC 9460 §2.1), sorted by key on the wire.
-fn svc_params(f: &mut Fields<'_, '_>) -> Result<()> {
-    let mut params: Vec<(u16, Vec<u8>)> = Vec::new();
-    while f.left() {
-        let t = f.token()?;
-        let (key, value) = match t.text.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
-            None => (t.text, None),
-        };
-        // A quoted value is a separate token when written `key="..."`.
-        let value = match value {
-            Some("") if f.tokens.get(f.next).is_some_and(|n| n.quoted) => Some(f.token()?.text),
-            v => v,
-        };
-        let value =
-            value.map(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v));
-        let code = svc_key_code(key).ok_or(f.err(t.at))?;
-        let value = unescape_all(value.unwrap_or("")).map_err(|e| e.at(t.at))?;
-        let wire = svc_value(code, &value).ok_or(f.err(t.at))?;
-        params.push((code, wire));
-    }
-    params.sort_by_key(|p| p.0);
-    for (key, value) in params {
-        f.out.extend_from_slice(&key.to_be_bytes());
-        f.out.extend_from_slice(&(value.len() as u16).to_be_bytes());
-        f.out.extend_from_slice(&value);
-    }
-    Ok(())
-}
-
-fn svc_key_code(key: &str) -> Option<u16> {
-    (0..=6)
-        .find(|&k| svc_key::name(k) == Some(key))
-        .or_else(|| key.strip_prefix("key")?.parse().ok())
-}
-
-fn svc_value(key: u16, v: &[u8]) -> Option<Vec<u8>> {
-    let text = core::str::from_utf8(v).ok();
-    let list = || text.into_iter().flat_map(|t| t.split(','));
-    let mut out = Vec::new();
-    match key {
-        svc_key::MANDATORY => {
-            for k in list() {
-                out.extend_from_slice(&svc_key_code(k)?.to_be_bytes());
-            }
-        }
-        svc_key::ALPN => {
-            for id in list() {
-                out.push(u8::try_from(id.len()).ok()?);
-                out.extend_from_slice(id.as_bytes());
-            }
-        }
-        svc_key::PORT => out.extend_from_slice(&text?.parse::<u16>().ok()?.to_be_bytes()),
-        svc_key::IPV4HINT => {
-            for a in list() {
-                out.extend_from_slice(&a.parse::<Ipv4Addr>().ok()?.octets());
-            }
-        }
-        svc_key::IPV6HINT => {
-            for a in list() {
-                out.extend_from_slice(&a.parse::<Ipv6Addr>().ok()?.octets());
-            }
-        }
-        svc_key::ECH => decode::base64(text?, &mut out)?,
-        _ => out.extend_from_slice(v),
-    }
-    Some(out)
 }
