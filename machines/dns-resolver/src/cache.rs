@@ -16,6 +16,25 @@ use wirestate_wire::Instant;
 
 use crate::names;
 
+/// How far cached data is trusted (RFC 2181 §5.4.1): data of a lower rank
+/// never replaces fresh data of a higher one, and only answers are given to
+/// users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// Glue: addresses from a referral's additional section.
+    Glue,
+    /// A referral's NS RRset (the parent's, non-authoritative).
+    Referral,
+    /// An answer not marked authoritative, or from a recursive server (stub).
+    Answer,
+    /// An authoritative answer (AA), or a negative answer with the zone's SOA.
+    Authoritative,
+}
+
+/// The most records kept in one RRset: a larger one is answered but not
+/// cached (a 64 KB answer of A records would hold thousands).
+pub(crate) const MAX_RRSET: usize = 64;
+
 /// What the cache holds for one (name, type).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cached {
@@ -30,6 +49,7 @@ pub enum Cached {
 #[derive(Debug, Clone)]
 struct Entry {
     data: Cached,
+    rank: Rank,
     expires: Instant,
     /// Hits so far, for rotating the RRset between answers.
     hits: u32,
@@ -40,6 +60,7 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
     pub data: Cached,
+    pub rank: Rank,
     pub ttl: u32,
     pub stale: bool,
     pub rotation: usize,
@@ -108,16 +129,22 @@ impl Cache {
         }
         entry.hits = entry.hits.wrapping_add(1);
         let ttl = entry.expires.saturating_duration_since(now).as_secs() as u32;
-        Some(Hit { data: entry.data.clone(), ttl, stale, rotation: entry.hits as usize })
+        let rank = entry.rank;
+        Some(Hit { data: entry.data.clone(), rank, ttl, stale, rotation: entry.hits as usize })
     }
 
-    /// Stores an RRset; its TTL is the least of its records', clamped.
-    pub fn put_records(&mut self, now: Instant, records: Vec<RecordBuf>) {
+    /// Stores an RRset of `rank`; its TTL is the least of its records'
+    /// (one with the top bit set counts as 0, RFC 2181 §8), clamped. An RRset
+    /// over `MAX_RRSET` records is not kept.
+    pub fn put_records(&mut self, now: Instant, records: Vec<RecordBuf>, rank: Rank) {
         let Some(first) = records.first() else { return };
-        let ttl = records.iter().map(|r| r.ttl).min().unwrap_or(0);
-        let ttl = ttl.clamp(self.limits.min_ttl, self.limits.max_ttl);
+        if records.len() > MAX_RRSET {
+            return;
+        }
+        let ttl = records.iter().map(|r| if r.ttl > i32::MAX as u32 { 0 } else { r.ttl }).min();
+        let ttl = ttl.unwrap_or(0).clamp(self.limits.min_ttl, self.limits.max_ttl);
         let (name, rtype) = (first.name, first.rtype);
-        self.put(now, &name, rtype, Cached::Records(records.into()), ttl);
+        self.put(now, &name, rtype, Cached::Records(records.into()), ttl, rank);
     }
 
     /// Stores a negative answer with the SOA from the authority section; its TTL
@@ -133,11 +160,33 @@ impl Cache {
         let ttl = soa.as_ref().map_or(0, negative_ttl).min(self.limits.max_negative_ttl);
         let soa = soa.map(Arc::new);
         let data = if nxdomain { Cached::NxDomain(soa) } else { Cached::NoData(soa) };
-        self.put(now, name, rtype, data, ttl);
+        self.put(now, name, rtype, data, ttl, Rank::Authoritative);
     }
 
-    fn put(&mut self, now: Instant, name: &NameBuf, rtype: Type, data: Cached, ttl: u32) {
+    fn put(
+        &mut self,
+        now: Instant,
+        name: &NameBuf,
+        rtype: Type,
+        data: Cached,
+        ttl: u32,
+        rank: Rank,
+    ) {
         if ttl == 0 {
+            return;
+        }
+        // RFC 2181 §5.4.1: fresh data of a higher rank stays.
+        let mut k = [0u8; 255];
+        let n = names::key_into(name, &mut k);
+        let h = self.hash(&k[..n]);
+        let better = self
+            .map
+            .get(&h)
+            .and_then(|b| b.iter().find(|s| *s.key == k[..n]))
+            .is_some_and(|slot| {
+                slot.entries.iter().any(|(t, e)| *t == rtype && e.rank > rank && now < e.expires)
+            });
+        if better {
             return;
         }
         if self.len >= self.limits.max_entries {
@@ -164,7 +213,7 @@ impl Cache {
             slots.retain(|(_, e)| !matches!(e.data, Cached::NxDomain(_)));
         }
         self.len -= before - slots.len();
-        let entry = Entry { data, expires, hits: 0 };
+        let entry = Entry { data, rank, expires, hits: 0 };
         match slots.iter_mut().find(|(t, _)| *t == rtype) {
             Some(slot) => slot.1 = entry,
             None => {
@@ -242,14 +291,18 @@ mod tests {
         let mut c = Cache::new(limits(16), [7; 16]);
         let t0 = Instant::from_millis(1000);
         let name = NameBuf::parse_str("www.example.test.").unwrap();
-        c.put_records(t0, vec![a("www.example.test.", 60, 1), a("www.example.test.", 30, 2)]);
+        c.put_records(
+            t0,
+            vec![a("www.example.test.", 60, 1), a("www.example.test.", 30, 2)],
+            Rank::Answer,
+        );
         let hit = c.get(t0 + Duration::from_secs(29), &name, Type::A).unwrap();
         assert_eq!((hit.ttl, hit.stale), (1, false));
         assert!(c.get(t0 + Duration::from_secs(30), &name, Type::A).is_none());
         let mut l = limits(16);
         l.stale_for = Duration::from_secs(100);
         let mut c = Cache::new(l, [7; 16]);
-        c.put_records(t0, vec![a("www.example.test.", 30, 1)]);
+        c.put_records(t0, vec![a("www.example.test.", 30, 1)], Rank::Answer);
         let hit = c.get(t0 + Duration::from_secs(60), &name, Type::A).unwrap();
         assert!(hit.stale);
         assert!(c.get(t0 + Duration::from_secs(130), &name, Type::A).is_none());
@@ -259,7 +312,7 @@ mod tests {
     fn lookups_ignore_case_and_nxdomain_answers_every_type() {
         let mut c = Cache::new(limits(16), [7; 16]);
         let t0 = Instant::ZERO;
-        c.put_records(t0, vec![a("WWW.example.test.", 60, 1)]);
+        c.put_records(t0, vec![a("WWW.example.test.", 60, 1)], Rank::Answer);
         let lower = NameBuf::parse_str("www.EXAMPLE.test.").unwrap();
         assert!(c.get(t0, &lower, Type::A).is_some());
         let soa = RecordBuf::parse_line(
@@ -274,11 +327,30 @@ mod tests {
     }
 
     #[test]
+    fn rfc2181_5_4_1_glue_never_replaces_an_answer_and_huge_ttls_count_as_zero() {
+        let mut c = Cache::new(limits(16), [7; 16]);
+        let t0 = Instant::ZERO;
+        let ns1 = NameBuf::parse_str("ns1.example.test.").unwrap();
+        c.put_records(t0, vec![a("ns1.example.test.", 600, 20)], Rank::Authoritative);
+        c.put_records(t0, vec![a("ns1.example.test.", 600, 66)], Rank::Glue);
+        let hit = c.get(t0, &ns1, Type::A).unwrap();
+        assert_eq!(hit.rank, Rank::Authoritative);
+        // An answer replaces glue.
+        c.put_records(t0, vec![a("ns2.example.test.", 600, 1)], Rank::Glue);
+        c.put_records(t0, vec![a("ns2.example.test.", 600, 2)], Rank::Answer);
+        let ns2 = NameBuf::parse_str("ns2.example.test.").unwrap();
+        assert_eq!(c.get(t0, &ns2, Type::A).unwrap().rank, Rank::Answer);
+        c.put_records(t0, vec![a("big.example.test.", u32::MAX, 1)], Rank::Answer);
+        let big = NameBuf::parse_str("big.example.test.").unwrap();
+        assert!(c.get(t0, &big, Type::A).is_none(), "RFC 2181 §8: TTL 2^32-1 is 0");
+    }
+
+    #[test]
     fn the_cache_never_holds_more_than_its_limit() {
         let mut c = Cache::new(limits(64), [7; 16]);
         for i in 0..1000u32 {
             let name = alloc::format!("h{i}.example.test.");
-            c.put_records(Instant::ZERO, vec![a(&name, 60 + i, 1)]);
+            c.put_records(Instant::ZERO, vec![a(&name, 60 + i, 1)], Rank::Answer);
             assert!(c.len() <= 64);
         }
         // The longest-lived survive.

@@ -77,7 +77,9 @@ pub struct Config {
     /// 1 232 (the DNS flag day 2020 size).
     pub edns_udp_size: Option<u16>,
     /// Randomises the case of the name in each query and requires the answer to
-    /// echo it (draft-vixie-dnsext-dns0x20). Default on.
+    /// echo it (draft-vixie-dnsext-dns0x20). Default off, as unbound's: a server
+    /// that does not keep the case would never be understood (there is no
+    /// fallback yet).
     pub case_randomization: bool,
     /// QNAME minimisation (RFC 9156): each server is asked only about the next
     /// label under its zone. Iterative mode only. Default on.
@@ -107,7 +109,7 @@ impl Config {
             lame_ttl: Duration::from_secs(900),
             infra_entries: 1024,
             edns_udp_size: Some(1232),
-            case_randomization: true,
+            case_randomization: false,
             qname_minimisation: true,
             ports: (1024, 65_535),
         }

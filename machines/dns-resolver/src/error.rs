@@ -50,6 +50,10 @@ pub enum CallError {
     /// domain).
     #[error("not a valid name")]
     BadName,
+    /// A meta-type or QTYPE (OPT, 128-255: AXFR, ANY, ...; RFC 6895 §3.1),
+    /// which a resolver does not ask for.
+    #[error("not a type a resolver asks for")]
+    BadType,
     /// The buffer handed to `poll_transmit` is shorter than `need` octets.
     #[error("transmit buffer too small: need {need} octets")]
     BufferTooSmall {

@@ -11,6 +11,38 @@
 //! back from EDNS on FORMERR and to TCP on truncation, and minimises the names it
 //! shows (RFC 9156). Time is passed in and randomness comes through
 //! [`Entropy`](wirestate_wire::Entropy), so a run replays exactly.
+//!
+//! ```
+//! use wirestate_dns::{Builder, Class, Header, Message, NameBuf, RData, Section, Type};
+//! use wirestate_dns_resolver::{Config, Event, Resolver, SeededRandom};
+//! use wirestate_wire::Instant;
+//!
+//! let server = "192.0.2.53:53".parse().unwrap();
+//! let mut r = Resolver::new(Config::stub(vec![server]), SeededRandom::new(1));
+//! let now = Instant::ZERO;
+//! let name = NameBuf::parse_str("www.example.test.").unwrap();
+//! r.query(now, &name, Type::A).unwrap();
+//! let mut buf = vec![0u8; r.transmit_buffer_len()];
+//! let t = r.poll_transmit(now, &mut buf).unwrap().unwrap();
+//! assert_eq!(t.dst, server);
+//!
+//! // The recursive server's answer, to the port and id the query used.
+//! let query = Message::new_checked(&buf[..t.len]).unwrap();
+//! let question = query.questions().next().unwrap().unwrap();
+//! let mut reply = vec![0u8; 512];
+//! let header = Header { id: query.id(), qr: true, rd: true, ra: true, ..Header::default() };
+//! let mut b = Builder::new(&mut reply, &header).unwrap();
+//! b.question(&question.name, Type::A, Class::IN).unwrap();
+//! b.push(Section::Answer, &question.name, Class::IN, 300, &RData::A([192, 0, 2, 80].into())).unwrap();
+//! let len = b.finish();
+//! r.handle_datagram(now, server, t.src_port, &reply[..len]);
+//!
+//! let Some(Event::Answer(_, answer)) = r.poll_event() else { panic!() };
+//! assert_eq!(answer.addresses().next().unwrap().to_string(), "192.0.2.80");
+//! // Asked again, the cache answers at once.
+//! r.query(now, &name, Type::A).unwrap();
+//! assert!(matches!(r.poll_event(), Some(Event::Answer(_, a)) if a.from_cache));
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 

@@ -184,21 +184,85 @@ fn a_name_server_whose_only_name_is_inside_its_own_zone_without_glue_fails_witho
 }
 
 #[test]
-fn a_lame_server_is_skipped_and_remembered() {
+fn a_refusing_server_is_skipped_for_the_query_only() {
     let mut h = H::iterative();
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
     let q = walk(&mut h);
     let first = q.server();
-    h.answer(&q, &Reply::rcode(5)); // REFUSED: lame
+    h.answer(&q, &Reply::rcode(5)); // REFUSED
     let q = h.one();
     assert_ne!(q.server(), first);
     h.answer(&q, &Reply::answer(&["www.example.test. 300 IN A 192.0.2.80"]));
     answer_of(&mut h);
-    // An upward referral is lame too.
-    h.r.query(h.now, &name("ftp.example.test."), Type::A).unwrap();
+    assert_eq!((h.r.stats().skipped, h.r.stats().lame), (1, 0));
+    // Not remembered: one client's query must not take a server away from
+    // the others, so both servers stay candidates.
+    let mut asked = std::collections::BTreeSet::new();
+    for i in 0..8 {
+        h.r.query(h.now, &name(&format!("h{i}.example.test.")), Type::A).unwrap();
+        let q = h.one();
+        asked.insert(q.server());
+        h.answer(&q, &Reply::answer(&[&format!("h{i}.example.test. 300 IN A 192.0.2.8")]));
+        answer_of(&mut h);
+    }
+    assert!(asked.contains(&first), "{asked:?}");
+}
+
+#[test]
+fn rfc2181_5_4_1_glue_from_a_referral_is_not_given_out_as_an_answer_nor_replaces_one() {
+    let mut h = H::iterative();
+    h.r.query(h.now, &name("ns1.example.test."), Type::A).unwrap();
+    let q = walk(&mut h);
+    h.answer(&q, &Reply::answer(&["ns1.example.test. 3600 IN A 192.0.2.3"]));
+    answer_of(&mut h);
+    // A referral elsewhere glues a different address to the same name.
+    h.r.query(h.now, &name("www.evil.test."), Type::A).unwrap();
     let q = h.one();
-    assert_ne!(q.server(), first, "the lame server is avoided for the zone");
-    assert_eq!(h.r.stats().lame, 1);
+    h.answer(
+        &q,
+        &Reply::referral(
+            &["evil.test. 3600 IN NS ns1.example.test."],
+            &["ns1.example.test. 3600 IN A 203.0.113.66"],
+        ),
+    );
+    h.sent();
+    h.r.query(h.now, &name("ns1.example.test."), Type::A).unwrap();
+    let events = h.take_events();
+    let a = events.iter().find_map(|e| match e {
+        Event::Answer(_, a) if a.name == name("ns1.example.test.") => Some(a.clone()),
+        _ => None,
+    });
+    let a = a.expect("answered from the cache");
+    assert_eq!(a.addresses().map(|x| x.to_string()).collect::<Vec<_>>(), ["192.0.2.3"]);
+}
+
+#[test]
+fn only_the_records_the_name_owns_are_taken_from_an_answer() {
+    // Kaminsky's attack: an answer for a random name carrying a CNAME to a
+    // real name and an address for it. The address is not taken.
+    let mut h = H::iterative();
+    h.r.query(h.now, &name("rnd1.example.test."), Type::A).unwrap();
+    let q = walk(&mut h);
+    h.answer(
+        &q,
+        &Reply::answer(&[
+            "rnd1.example.test. 300 IN CNAME www.example.test.",
+            "www.example.test. 86400 IN A 203.0.113.66",
+        ]),
+    );
+    let q = h.one();
+    assert_eq!(lower(&q), "www.example.test.", "the target is asked for on its own");
+    h.answer(&q, &Reply::answer(&["www.example.test. 300 IN A 192.0.2.80"]));
+    let a = answer_of(&mut h);
+    assert_eq!(a.addresses().map(|x| x.to_string()).collect::<Vec<_>>(), ["192.0.2.80"]);
+}
+
+#[test]
+fn rfc6895_meta_types_are_not_asked_for() {
+    let mut h = H::iterative();
+    for t in [252u16, 255, 41, 250] {
+        assert!(h.r.query(h.now, &name("example.test."), Type(t)).is_err(), "{t}");
+    }
 }
 
 #[test]

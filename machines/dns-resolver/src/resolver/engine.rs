@@ -116,7 +116,11 @@ impl<R: Entropy> Resolver<R> {
             };
             let Cached::Records(ns) = hit.data else { continue };
             let (servers, pending) = self.addresses_of(now, &ns);
-            if !servers.is_empty() || !pending.is_empty() {
+            // A cut whose servers have no address and are named only inside
+            // it cannot be used (their lookups would start here again):
+            // the parent's is (unbound's iter_dp_is_useless).
+            let reachable = pending.iter().any(|h| !names::is_within(h, &zone));
+            if !servers.is_empty() || reachable {
                 return (zone, servers, pending);
             }
         }
@@ -166,9 +170,10 @@ impl<R: Entropy> Resolver<R> {
         if now >= task.deadline {
             return self.fail(now, tid, ResolveError::TimedOut);
         }
-        if task.work.sends >= self.config.max_sends {
+        if self.root_work(tid).sends >= self.config.max_sends {
             return self.fail(now, tid, ResolveError::Limit(Limit::Sends));
         }
+        let Some(task) = self.tasks.get(&tid) else { return };
         let candidates: Vec<IpAddr> = task
             .servers
             .iter()
@@ -196,6 +201,10 @@ impl<R: Entropy> Resolver<R> {
                 task.servers.is_empty() && task.tried.is_empty() && task.work.ns_lookups == 0;
             if self.spawn_ns_lookup(now, tid) {
                 return;
+            }
+            let blocked = self.tasks.get(&tid).is_some_and(|t| !t.pending_ns.is_empty());
+            if blocked && self.root_work(tid).ns_lookups >= self.config.max_ns_lookups {
+                return self.fail(now, tid, ResolveError::Limit(Limit::NsLookups));
             }
             let e = if nothing_known { ResolveError::NoServers } else { ResolveError::ServFail };
             return self.fail(now, tid, e);
@@ -234,6 +243,10 @@ impl<R: Entropy> Resolver<R> {
         }
         let edns = self.config.edns_udp_size.is_some() && !self.infra.no_edns(server);
         let _ = now;
+        let root = self.root_of(tid);
+        if let Some(r) = self.tasks.get_mut(&root).filter(|_| root != tid) {
+            r.work.sends += 1;
+        }
         if let Some(t) = self.tasks.get_mut(&tid) {
             t.work.sends += 1;
             t.work.minimised += u32::from(minimised);
@@ -271,8 +284,9 @@ impl<R: Entropy> Resolver<R> {
     /// there is none to start (none pending, limits, or a loop: a lookup for a
     /// name an enclosing lookup is already for).
     fn spawn_ns_lookup(&mut self, now: Instant, tid: u64) -> bool {
+        let budget = self.root_work(tid).ns_lookups;
         let Some(task) = self.tasks.get(&tid) else { return false };
-        if task.work.ns_lookups >= self.config.max_ns_lookups
+        if budget >= self.config.max_ns_lookups
             || task.depth >= MAX_DEPTH
             || self.tasks.len() >= self.config.max_queries
         {
@@ -284,9 +298,12 @@ impl<R: Entropy> Resolver<R> {
             if self.in_ancestry(tid, &host) {
                 continue;
             }
+            let root = self.root_of(tid);
+            if let Some(r) = self.tasks.get_mut(&root) {
+                r.work.ns_lookups += 1;
+            }
             if let Some(t) = self.tasks.get_mut(&tid) {
                 t.pending_ns = pending;
-                t.work.ns_lookups += 1;
                 t.children += 1;
             }
             let child = self.new_task(host, Type::A, deadline, Some(tid), depth + 1);
@@ -297,6 +314,21 @@ impl<R: Entropy> Resolver<R> {
             t.pending_ns.clear();
         }
         false
+    }
+
+    /// The user's query a task works for: itself, or the top of its chain of
+    /// name server lookups. Its `Work` is the budget of the whole tree, so one
+    /// query cannot fan out without bound (NXNS, CVE-2020-12662).
+    pub(crate) fn root_of(&self, tid: u64) -> u64 {
+        let mut at = tid;
+        while let Some(p) = self.tasks.get(&at).and_then(|t| t.parent) {
+            at = p;
+        }
+        at
+    }
+
+    fn root_work(&self, tid: u64) -> Work {
+        self.tasks.get(&self.root_of(tid)).map(|t| t.work).unwrap_or_default()
     }
 
     /// True if `tid` or a task it works for resolves `host`.

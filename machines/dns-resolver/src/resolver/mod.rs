@@ -13,7 +13,7 @@ use core::time::Duration;
 use wirestate_dns::{Message, NameBuf, Rcode, RecordBuf, Type};
 use wirestate_wire::{Entropy, Instant, SeededRandom};
 
-use crate::cache::{Cache, Cached, Limits};
+use crate::cache::{Cache, Cached, Limits, Rank};
 use crate::config::{Config, Mode};
 use crate::error::CallError;
 use crate::event::{Answer, Event, QueryId};
@@ -46,6 +46,9 @@ pub struct Stats {
     /// Answers that marked a server lame for a zone (SERVFAIL, REFUSED, a
     /// referral that does not lead down).
     pub lame: u64,
+    /// Answers with an rcode other than NOERROR or NXDOMAIN (SERVFAIL,
+    /// REFUSED, ...): the next server was asked.
+    pub skipped: u64,
     /// Truncated answers retried over TCP.
     pub tcp_retries: u64,
     /// Servers asked again without EDNS after FORMERR.
@@ -133,6 +136,10 @@ pub(crate) struct Task {
 ///   stream to the server, write them, read one framed reply and hand it to
 ///   `handle_stream` without its length).
 /// - **Time**: `now` never goes back; an early `handle_timeout` does nothing.
+///   The deadlines are per resolution (`Config::query_timeout`) and per query
+///   in flight (the server's retransmission timeout), not a fixed table of
+///   timers as in the TCP and DHCP machines: there are as many as queries.
+///   Every input runs those already due first.
 /// - **Randomness** (transaction ids, source ports, 0x20 case, server choice)
 ///   comes from the [`Entropy`] given to [`new`](Self::new).
 /// - **Replies** are taken only from the address and port asked, on the port
@@ -205,6 +212,7 @@ impl<R: Entropy> Resolver<R> {
         name: &NameBuf,
         qtype: Type,
     ) -> Result<QueryId, CallError> {
+        check_type(qtype)?;
         // The cache first, before anything is allocated: this is the hot path.
         if let Some(answer) = self.cached_answer(now, name, qtype, false) {
             self.run_due(now);
@@ -232,6 +240,7 @@ impl<R: Entropy> Resolver<R> {
         name: &str,
         qtype: Type,
     ) -> Result<QueryId, CallError> {
+        check_type(qtype)?;
         let candidates = self.candidates(name)?;
         self.start_query(now, candidates, qtype)
     }
@@ -321,7 +330,12 @@ impl<R: Entropy> Resolver<R> {
         let mut any_stale = false;
         let mut ttl = u32::MAX;
         for _ in 0..=self.config.max_cname_chain {
-            let hit = self.cache.get(now, &current, qtype).filter(|h| stale || !h.stale);
+            // Only answers are given out: glue and referral NS sets serve the
+            // resolver itself (RFC 2181 §5.4.1).
+            let hit = self
+                .cache
+                .get(now, &current, qtype)
+                .filter(|h| (stale || !h.stale) && h.rank >= Rank::Answer);
             if let Some(hit) = hit {
                 any_stale |= hit.stale;
                 ttl = ttl.min(hit.ttl);
@@ -344,8 +358,10 @@ impl<R: Entropy> Resolver<R> {
                     stale: any_stale,
                 });
             }
-            let Some(cname) =
-                self.cache.get(now, &current, Type::CNAME).filter(|h| stale || !h.stale)
+            let Some(cname) = self
+                .cache
+                .get(now, &current, Type::CNAME)
+                .filter(|h| (stale || !h.stale) && h.rank >= Rank::Answer)
             else {
                 return self.denied_above(now, name, &current, qtype, chain);
             };
@@ -477,4 +493,14 @@ impl<R: Entropy> Resolver<R> {
     pub(crate) fn is_stub(&self) -> bool {
         matches!(self.config.mode, Mode::Stub { .. })
     }
+}
+
+/// Meta-types and QTYPEs (RFC 6895 §3.1: 128-255, OPT, TKEY, TSIG, IXFR, AXFR,
+/// MAILA/B, ANY) are not asked for through a resolver: a server's refusal of one
+/// would only cost a round of servers.
+fn check_type(qtype: Type) -> Result<(), CallError> {
+    if qtype.0 == 41 || (128..=255).contains(&qtype.0) {
+        return Err(CallError::BadType);
+    }
+    Ok(())
 }

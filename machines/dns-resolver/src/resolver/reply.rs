@@ -9,6 +9,7 @@ use wirestate_wire::{Entropy, Instant};
 
 use super::engine::Outcome;
 use super::{Outstanding, Resolver};
+use crate::cache::Rank;
 use crate::error::{Limit, ResolveError};
 use crate::names;
 
@@ -51,9 +52,11 @@ impl<R: Entropy> Resolver<R> {
             return self.send(now, tid, server, true);
         }
         let rcode = msg.rcode().unwrap_or(Rcode::FORMERR);
-        if (rcode == Rcode::FORMERR || rcode == Rcode::NOTIMP) && out.edns {
-            // RFC 6891 §7: a server that does not know EDNS answers FORMERR;
-            // ask again without it.
+        let has_opt = msg.opt().ok().flatten().is_some();
+        if rcode == Rcode::FORMERR && out.edns && !has_opt {
+            // RFC 6891 §7: a server that does not know EDNS answers FORMERR
+            // without an OPT; ask again without it. (A FORMERR with an OPT is
+            // about something else.)
             self.stats.edns_fallbacks += 1;
             self.infra.set_no_edns(now, server);
             return self.send(now, tid, server, out.tcp);
@@ -67,7 +70,12 @@ impl<R: Entropy> Resolver<R> {
             return self.lame(now, tid, server);
         };
         if rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN {
-            return self.lame(now, tid, server);
+            // SERVFAIL, REFUSED, NOTIMP, ...: this server cannot answer this
+            // query; the next one is asked. Nothing is remembered: one client's
+            // odd query must not make a zone unreachable for everyone (unbound
+            // throws such answers away likewise).
+            self.stats.skipped += 1;
+            return self.advance(now, tid);
         }
         if self.is_stub() {
             self.stub_reply(now, tid, rcode, sections);
@@ -91,8 +99,10 @@ impl<R: Entropy> Resolver<R> {
 
     /// The server answered badly for the task's zone: remembered, and the next
     /// server is asked.
-    /// A stub's recursive server that fails one name is not lame for the
-    /// others: it is only skipped for this query.
+    /// The server is lame for the task's zone (a referral that does not lead
+    /// down, an empty answer without authority): remembered for
+    /// `Config::lame_ttl`. A stub's recursive server is never marked: it is
+    /// only skipped for this query.
     fn lame(&mut self, now: Instant, tid: u64, server: IpAddr) {
         self.stats.lame += 1;
         if let Some(cut) = self.tasks.get(&tid).filter(|_| !self.is_stub()).map(|t| t.cut) {
@@ -109,7 +119,7 @@ impl<R: Entropy> Resolver<R> {
         let on_chain = chain.links.len() + chain.rrset.len();
         self.stats.out_of_bailiwick += (s.answer.len() - on_chain.min(s.answer.len())) as u64;
         if !chain.rrset.is_empty() {
-            return self.answered(now, tid, chain);
+            return self.answered(now, tid, chain, Rank::Answer);
         }
         let more = task.candidate + 1 < task.candidates.len();
         let soa = negative_soa(&s.authority, &chain.end);
@@ -173,6 +183,10 @@ impl<R: Entropy> Resolver<R> {
         if !full {
             // RFC 9156 §3: a minimised query. NXDOMAIN means nothing exists
             // below either (RFC 8020); anything else, one more label.
+            if rcode == Rcode::NXDOMAIN && !aa {
+                // A denial must come from the zone's authority.
+                return self.lame(now, tid, server);
+            }
             if rcode == Rcode::NXDOMAIN {
                 let soa = negative_soa(&s.authority, &asked_name);
                 let chain = Chain { links: Vec::new(), end: qname, rrset: Vec::new() };
@@ -189,15 +203,20 @@ impl<R: Entropy> Resolver<R> {
             }
             return self.send(now, tid, server, false);
         }
-        let chain = follow(&s.answer, &qname, qtype, self.config.max_cname_chain);
+        // Only the records the name asked for owns are taken, one CNAME link at
+        // most: the rest of a chain is asked for on its own, so a forged answer
+        // for a random name cannot plant records for another (unbound's scrub
+        // does the same).
+        let chain = follow(&s.answer, &qname, qtype, 0);
+        let rank = if aa { Rank::Authoritative } else { Rank::Answer };
         if !chain.rrset.is_empty() {
-            return self.answered(now, tid, chain);
+            return self.answered(now, tid, chain, rank);
         }
         if !chain.links.is_empty() {
             return self.cname_restart(now, tid, rcode, aa, chain, &s);
         }
         let soa = negative_soa(&s.authority, &qname);
-        if rcode == Rcode::NXDOMAIN || aa || soa.is_some() {
+        if aa && (rcode == Rcode::NXDOMAIN || soa.is_some() || s.authority.is_empty()) {
             let nx = rcode == Rcode::NXDOMAIN;
             self.cache.put_negative(now, &qname, qtype, nx, soa.clone());
             return self.negative(now, tid, rcode, chain, soa);
@@ -233,9 +252,9 @@ impl<R: Entropy> Resolver<R> {
             .filter(|r| (r.rtype == Type::A || r.rtype == Type::AAAA) && hosts.contains(&r.name))
             .collect();
         for set in rrsets(glue) {
-            self.cache.put_records(now, set);
+            self.cache.put_records(now, set, Rank::Glue);
         }
-        self.cache.put_records(now, ns.clone());
+        self.cache.put_records(now, ns.clone(), Rank::Referral);
         let (servers, pending) = self.addresses_of(now, &ns);
         let minimise = usize::from(self.config.qname_minimisation);
         if let Some(t) = self.tasks.get_mut(&tid) {
@@ -261,8 +280,9 @@ impl<R: Entropy> Resolver<R> {
         chain: Chain,
         s: &Sections,
     ) {
+        let rank = if aa { Rank::Authoritative } else { Rank::Answer };
         for link in &chain.links {
-            self.cache.put_records(now, alloc::vec![link.clone()]);
+            self.cache.put_records(now, alloc::vec![link.clone()], rank);
         }
         let over = self.tasks.get_mut(&tid).is_some_and(|t| {
             t.work.cnames += chain.links.len() as u32;
@@ -276,7 +296,7 @@ impl<R: Entropy> Resolver<R> {
         let Some(qtype) = self.tasks.get(&tid).map(|t| t.qtype) else { return };
         let soa = negative_soa(&s.authority, &chain.end);
         let in_zone = self.tasks.get(&tid).is_some_and(|t| names::is_within(&chain.end, &t.cut));
-        if rcode == Rcode::NXDOMAIN || (aa && in_zone && soa.is_some()) {
+        if aa && (rcode == Rcode::NXDOMAIN || (in_zone && soa.is_some())) {
             self.cache.put_negative(now, &chain.end, qtype, rcode == Rcode::NXDOMAIN, soa.clone());
             let end = Chain { links: Vec::new(), end: chain.end, rrset: Vec::new() };
             return self.negative(now, tid, rcode, end, soa);
@@ -285,11 +305,11 @@ impl<R: Entropy> Resolver<R> {
     }
 
     /// The records were found: cached, and the task answered.
-    fn answered(&mut self, now: Instant, tid: u64, chain: Chain) {
+    fn answered(&mut self, now: Instant, tid: u64, chain: Chain, rank: Rank) {
         let mut ttl = chain.rrset.iter().map(|r| r.ttl).min().unwrap_or(0);
         for link in &chain.links {
             ttl = ttl.min(link.ttl);
-            self.cache.put_records(now, alloc::vec![link.clone()]);
+            self.cache.put_records(now, alloc::vec![link.clone()], rank);
         }
         let over = self.tasks.get_mut(&tid).is_some_and(|t| {
             t.work.cnames += chain.links.len() as u32;
@@ -300,7 +320,8 @@ impl<R: Entropy> Resolver<R> {
         if over {
             return self.fail(now, tid, ResolveError::Limit(Limit::CnameChain));
         }
-        self.cache.put_records(now, chain.rrset.clone());
+        self.cache.put_records(now, chain.rrset.clone(), rank);
+        let ttl = if ttl > i32::MAX as u32 { 0 } else { ttl };
         let ttl = ttl.clamp(self.config.min_ttl, self.config.max_ttl);
         self.finish(now, tid, Outcome::Answer { rcode: Rcode::NOERROR, records: chain.rrset, ttl });
     }

@@ -270,6 +270,7 @@ impl Runner<'_> {
                 "out_of_bailiwick" => s.out_of_bailiwick,
                 "timeouts" => s.timeouts,
                 "lame" => s.lame,
+                "skipped" => s.skipped,
                 "tcp_retries" => s.tcp_retries,
                 "edns_fallbacks" => s.edns_fallbacks,
                 "stale_answers" => s.stale_answers,
