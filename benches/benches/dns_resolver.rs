@@ -50,7 +50,8 @@ fn warmed() -> (Resolver, Vec<NameBuf>) {
         b.question(&question.name, Type::A, Class::IN).unwrap();
         for l in &lines {
             let rb = RecordBuf::parse_line(l).unwrap();
-            b.push(Section::Answer, &rb.name.as_name(), rb.class, rb.ttl, &rb.data().unwrap()).unwrap();
+            b.push(Section::Answer, &rb.name.as_name(), rb.class, rb.ttl, &rb.data().unwrap())
+                .unwrap();
         }
         let len = b.finish();
         r.handle_datagram(now, server, t.src_port, &out[..len]);
@@ -117,7 +118,11 @@ fn bench_cold(c: &mut Criterion) {
     println!("cold iterative resolution of {name}: {messages} queries");
     let mut g = c.benchmark_group("dns_resolver_cold_iterative");
     g.bench_function(BenchmarkId::from_parameter("wirestate"), |b| {
-        b.iter_batched_ref(|| servers.clone(), |s| cold(s, &name, 1), criterion::BatchSize::SmallInput)
+        b.iter_batched_ref(
+            || servers.clone(),
+            |s| cold(s, &name, 1),
+            criterion::BatchSize::SmallInput,
+        )
     });
     g.finish();
 }
