@@ -93,8 +93,7 @@ fn cold(servers: &mut [(IpAddr, Server)], name: &NameBuf, seed: u64) -> usize {
     let (mut rbuf, mut sbuf) = (vec![0u8; r.transmit_buffer_len()], vec![0u8; 65_537]);
     r.query(now, name, Type::A).unwrap();
     let mut sent = 0;
-    loop {
-        let Some(t) = r.poll_transmit(now, &mut rbuf).unwrap() else { break };
+    while let Some(t) = r.poll_transmit(now, &mut rbuf).unwrap() {
         sent += 1;
         let tcp = t.transport == Transport::Tcp;
         let (_, s) = servers.iter_mut().find(|(a, _)| *a == t.dst.ip()).unwrap();
