@@ -10,7 +10,7 @@
 //! and remembers lame ones, randomises ids, ports and the case of names, falls
 //! back from EDNS on FORMERR and to TCP on truncation, and minimises the names it
 //! shows (RFC 9156). Time is passed in and randomness comes through
-//! [`Entropy`](wirestate_wire::Entropy), so a run replays exactly.
+//! [`Entropy`], so a run replays exactly.
 //!
 //! ```
 //! use wirestate_dns::{Builder, Class, Header, Message, NameBuf, RData, Section, Type};

@@ -516,3 +516,47 @@ fn too_many_queries_are_refused_and_every_query_ends_in_time() {
     assert_eq!(failed, 4);
     assert!(h.now.saturating_duration_since(start) <= Duration::from_secs(10));
 }
+
+#[test]
+fn rfc5452_5_two_resolutions_needing_the_same_name_server_address_share_one_lookup() {
+    let mut h = H::iterative();
+    for n in ["a.noglue.test.", "b.noglue2.test."] {
+        h.r.query(h.now, &name(n), Type::A).unwrap();
+    }
+    // The root refers both to test., test. refers each zone to ns.other.test.
+    // without glue.
+    let mut lookups = 0;
+    for _ in 0..30 {
+        let sent = h.sent();
+        if sent.is_empty() {
+            break;
+        }
+        for q in sent {
+            let qn = lower(&q);
+            match q.server().to_string().as_str() {
+                "192.0.2.1" => h.answer(&q, &Reply::referral(ROOT_REF, ROOT_GLUE)),
+                "192.0.2.2" if qn.ends_with("other.test.") => {
+                    h.answer(&q, &Reply::referral(OTHER_REF, OTHER_GLUE))
+                }
+                "192.0.2.2" => {
+                    let zone =
+                        if qn.contains("noglue2") { "noglue2.test." } else { "noglue.test." };
+                    h.answer(
+                        &q,
+                        &Reply::referral(&[&format!("{zone} 3600 IN NS ns.other.test.")], &[]),
+                    );
+                }
+                "192.0.2.5" if qn == "ns.other.test." => {
+                    lookups += 1;
+                    h.answer(&q, &Reply::answer(&["ns.other.test. 3600 IN A 192.0.2.5"]));
+                }
+                _ => {
+                    let line = format!("{qn} 300 IN A 192.0.2.81");
+                    h.answer(&q, &Reply::answer(&[&line]));
+                }
+            }
+        }
+    }
+    assert_eq!(h.take_events().len(), 2);
+    assert_eq!(lookups, 1, "one lookup of ns.other.test. for both");
+}

@@ -68,6 +68,7 @@ impl<R: Entropy> Resolver<R> {
             work: Work::default(),
             out: None,
             parent,
+            also_parents: Vec::new(),
             children: 0,
             depth,
             round: 0,
@@ -306,6 +307,16 @@ impl<R: Entropy> Resolver<R> {
                 t.pending_ns = pending;
                 t.children += 1;
             }
+            // The same address already being looked up: wait for that lookup.
+            let same = self.tasks.iter().find_map(|(id, t)| {
+                (t.qtype == Type::A && t.candidates.len() == 1 && t.qname == host).then_some(*id)
+            });
+            if let Some(other) = same {
+                if let Some(t) = self.tasks.get_mut(&other) {
+                    t.also_parents.push(tid);
+                }
+                return true;
+            }
             let child = self.new_task(host, Type::A, deadline, Some(tid), depth + 1);
             self.begin(now, child);
             return true;
@@ -348,7 +359,7 @@ impl<R: Entropy> Resolver<R> {
     pub(crate) fn finish(&mut self, now: Instant, tid: u64, outcome: Outcome) {
         let Some(task) = self.tasks.remove(&tid) else { return };
         self.sendq.retain(|t| *t != tid);
-        if let Some(parent) = task.parent {
+        for parent in task.parent.iter().chain(task.also_parents.iter()).copied() {
             if let Some(p) = self.tasks.get_mut(&parent) {
                 p.children = p.children.saturating_sub(1);
                 if let Outcome::Answer { records, .. } = &outcome {

@@ -113,6 +113,9 @@ pub(crate) struct Task {
     pub out: Option<Outstanding>,
     /// The task this one finds a name server address for.
     pub parent: Option<u64>,
+    /// Other tasks waiting for the same address, merged into this lookup
+    /// rather than asking again (RFC 5452 §5: one query in flight per question).
+    pub also_parents: Vec<u64>,
     /// Name server lookups this task waits for.
     pub children: u32,
     pub depth: u8,
