@@ -68,7 +68,8 @@ pub struct Config {
     /// Extended DNS Error 3, "Stale Answer", RFC 8914). `None` (the default)
     /// serves nothing stale.
     pub serve_stale: Option<Duration>,
-    /// How long a lame server is avoided for a zone. Default 15 min.
+    /// How long a lame server is avoided for a zone, and a server that refused
+    /// EDNS is asked without it. Default 15 min.
     pub lame_ttl: Duration,
     /// Servers remembered (RTT, lameness, EDNS). Default 1 024.
     pub infra_entries: usize,

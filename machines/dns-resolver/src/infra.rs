@@ -24,7 +24,8 @@ struct Server {
     srtt: u32,
     rttvar: u32,
     rto: u32,
-    no_edns: bool,
+    /// Until when the server is asked without EDNS.
+    no_edns: Option<Instant>,
     /// Zones this server answered lamely for, until when.
     lame: Vec<(Box<[u8]>, Instant)>,
     last_used: Instant,
@@ -53,7 +54,7 @@ impl Infra {
             srtt: UNKNOWN_RTT_MS,
             rttvar: UNKNOWN_RTT_MS / 2,
             rto: UNKNOWN_RTT_MS * 3,
-            no_edns: false,
+            no_edns: None,
             lame: Vec::new(),
             last_used: now,
         });
@@ -90,12 +91,14 @@ impl Infra {
         s.srtt = s.srtt.max(s.rto / 2).min(MAX_RTO_MS);
     }
 
-    pub fn set_no_edns(&mut self, now: Instant, addr: IpAddr) {
-        self.entry(addr, now).no_edns = true;
+    /// `addr` answered FORMERR to EDNS: plain DNS until `until`, then EDNS is
+    /// tried again (a server may be upgraded, or the FORMERR a fluke).
+    pub fn set_no_edns(&mut self, now: Instant, addr: IpAddr, until: Instant) {
+        self.entry(addr, now).no_edns = Some(until);
     }
 
-    pub fn no_edns(&self, addr: IpAddr) -> bool {
-        self.servers.get(&addr).is_some_and(|s| s.no_edns)
+    pub fn no_edns(&self, now: Instant, addr: IpAddr) -> bool {
+        self.servers.get(&addr).and_then(|s| s.no_edns).is_some_and(|until| now < until)
     }
 
     /// `addr` is lame for `zone` until `until`.

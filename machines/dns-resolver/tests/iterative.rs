@@ -560,3 +560,72 @@ fn rfc5452_5_two_resolutions_needing_the_same_name_server_address_share_one_look
     assert_eq!(h.take_events().len(), 2);
     assert_eq!(lookups, 1, "one lookup of ns.other.test. for both");
 }
+
+#[test]
+fn a_denial_of_a_cname_target_outside_the_servers_zone_is_not_believed() {
+    let mut h = H::iterative();
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    let q = walk(&mut h);
+    let mut r = Reply::answer(&["www.example.test. 300 IN CNAME web.other.test."]);
+    r.rcode = 3; // NXDOMAIN for web.other.test., which example.test. cannot know
+    r.authority = vec![SOA_TEST.into()];
+    h.answer(&q, &r);
+    let q = walk(&mut h);
+    assert_eq!((q.server(), lower(&q)), (ip("192.0.2.5"), "web.other.test.".into()));
+    h.answer(&q, &Reply::answer(&["web.other.test. 300 IN A 192.0.2.90"]));
+    assert_eq!(answer_of(&mut h).rcode, Rcode::NOERROR);
+}
+
+#[test]
+fn an_ns_query_answered_by_the_parent_is_followed_as_a_referral() {
+    let mut h = H::iterative();
+    h.r.query(h.now, &name("example.test."), Type::NS).unwrap();
+    let q = h.one();
+    h.answer(&q, &Reply::referral(ROOT_REF, ROOT_GLUE));
+    let q = h.one();
+    assert_eq!(q.server(), ip("192.0.2.2"));
+    // test. puts the delegation in the answer section, without AA.
+    let mut r = Reply::referral(&[], TLD_GLUE);
+    r.answer = TLD_REF.iter().map(|s| s.to_string()).collect();
+    h.answer(&q, &r);
+    let q = h.one();
+    assert!(q.server() == ip("192.0.2.3") || q.server() == ip("192.0.2.4"), "asks the zone: {q:?}");
+    let mut auth = Reply::answer(TLD_REF);
+    auth.aa = true;
+    h.answer(&q, &auth);
+    assert_eq!(answer_of(&mut h).records().count(), 2);
+}
+
+#[test]
+fn rfc5452_5_concurrent_cold_names_under_one_zone_ask_each_minimised_question_once() {
+    let mut h = H::iterative();
+    for i in 0..5 {
+        h.r.query(h.now, &name(&format!("h{i}.example.test.")), Type::A).unwrap();
+    }
+    let mut to_root = 0;
+    let mut to_tld = 0;
+    for _ in 0..30 {
+        let sent = h.sent();
+        if sent.is_empty() {
+            break;
+        }
+        for q in sent {
+            match q.server().to_string().as_str() {
+                "192.0.2.1" => {
+                    to_root += 1;
+                    h.answer(&q, &Reply::referral(ROOT_REF, ROOT_GLUE));
+                }
+                "192.0.2.2" => {
+                    to_tld += 1;
+                    h.answer(&q, &Reply::referral(TLD_REF, TLD_GLUE));
+                }
+                _ => {
+                    let line = format!("{} 300 IN A 192.0.2.8", lower(&q));
+                    h.answer(&q, &Reply::answer(&[&line]));
+                }
+            }
+        }
+    }
+    assert_eq!(h.take_events().len(), 5);
+    assert_eq!((to_root, to_tld), (1, 1), "one test. A to the root, one example.test. A to test.");
+}

@@ -69,6 +69,8 @@ impl<R: Entropy> Resolver<R> {
             out: None,
             parent,
             also_parents: Vec::new(),
+            waiting_on: None,
+            woken: Vec::new(),
             children: 0,
             depth,
             round: 0,
@@ -210,6 +212,30 @@ impl<R: Entropy> Resolver<R> {
             let e = if nothing_known { ResolveError::NoServers } else { ResolveError::ServFail };
             return self.fail(now, tid, e);
         }
+        // RFC 5452 §5: one query in flight per question. Another resolution
+        // already asking this zone's servers the same minimised question (two
+        // cold names under one zone): wait for its reply, which puts the next
+        // zone cut in the cache, then start again from there.
+        if !self.is_stub() {
+            let (qn, qt) = self.question_for(task);
+            let cut = task.cut;
+            if qn != task.qname {
+                let other = self.tasks.iter().find_map(|(id, t)| {
+                    let same = t.cut == cut
+                        && t.out.as_ref().is_some_and(|o| o.qtype == qt && o.name == qn);
+                    (*id != tid && same).then_some(*id)
+                });
+                if let Some(other) = other {
+                    if let Some(o) = self.tasks.get_mut(&other) {
+                        o.woken.push(tid);
+                    }
+                    if let Some(t) = self.tasks.get_mut(&tid) {
+                        t.waiting_on = Some(other);
+                    }
+                    return;
+                }
+            }
+        }
         // A stub goes down its list in order, as resolv.conf does; the
         // iterative resolver chooses by RTT.
         let server = if self.is_stub() { candidates[0] } else { self.pick(&candidates) };
@@ -242,8 +268,7 @@ impl<R: Entropy> Resolver<R> {
         if self.config.case_randomization {
             name = randomise_case(&name, &mut self.rng);
         }
-        let edns = self.config.edns_udp_size.is_some() && !self.infra.no_edns(server);
-        let _ = now;
+        let edns = self.config.edns_udp_size.is_some() && !self.infra.no_edns(now, server);
         let root = self.root_of(tid);
         if let Some(r) = self.tasks.get_mut(&root).filter(|_| root != tid) {
             r.work.sends += 1;
@@ -359,6 +384,7 @@ impl<R: Entropy> Resolver<R> {
     pub(crate) fn finish(&mut self, now: Instant, tid: u64, outcome: Outcome) {
         let Some(task) = self.tasks.remove(&tid) else { return };
         self.sendq.retain(|t| *t != tid);
+        self.wake(now, &task.woken, tid);
         for parent in task.parent.iter().chain(task.also_parents.iter()).copied() {
             if let Some(p) = self.tasks.get_mut(&parent) {
                 p.children = p.children.saturating_sub(1);
@@ -406,6 +432,17 @@ impl<R: Entropy> Resolver<R> {
                         None => self.events.push_back(Event::Failed(w, e)),
                     }
                 }
+            }
+        }
+    }
+
+    /// Starts again the tasks that waited for `tid`'s reply.
+    pub(crate) fn wake(&mut self, now: Instant, woken: &[u64], tid: u64) {
+        for &w in woken {
+            let waiting = self.tasks.get_mut(&w).filter(|t| t.waiting_on == Some(tid));
+            if let Some(t) = waiting {
+                t.waiting_on = None;
+                self.begin(now, w);
             }
         }
     }

@@ -116,6 +116,10 @@ pub(crate) struct Task {
     /// Other tasks waiting for the same address, merged into this lookup
     /// rather than asking again (RFC 5452 §5: one query in flight per question).
     pub also_parents: Vec<u64>,
+    /// The task whose identical minimised query this one waits for.
+    pub waiting_on: Option<u64>,
+    /// Tasks waiting for this one's reply; they start again when it comes.
+    pub woken: Vec<u64>,
     /// Name server lookups this task waits for.
     pub children: u32,
     pub depth: u8,

@@ -39,6 +39,13 @@ impl<R: Entropy> Resolver<R> {
             self.stats.mismatched += 1;
             return;
         }
+        let woken =
+            self.tasks.get_mut(&tid).map(|t| core::mem::take(&mut t.woken)).unwrap_or_default();
+        self.take_reply(now, tid, msg, out);
+        self.wake(now, &woken, tid);
+    }
+
+    fn take_reply(&mut self, now: Instant, tid: u64, msg: &Message<&[u8]>, out: Outstanding) {
         if let Some(t) = self.tasks.get_mut(&tid) {
             t.out = None;
         }
@@ -58,7 +65,8 @@ impl<R: Entropy> Resolver<R> {
             // without an OPT; ask again without it. (A FORMERR with an OPT is
             // about something else.)
             self.stats.edns_fallbacks += 1;
-            self.infra.set_no_edns(now, server);
+            let until = now + self.config.lame_ttl;
+            self.infra.set_no_edns(now, server, until);
             return self.send(now, tid, server, out.tcp);
         }
         // With 0x20 the server echoes the case it was sent, owners included:
@@ -179,6 +187,17 @@ impl<R: Entropy> Resolver<R> {
                 return self.referral(now, tid, zone, s);
             }
         }
+        // An NS query answered with the NS set of a zone below the cut, not
+        // authoritatively: that is the parent's referral, not the zone's answer.
+        let parent_ns = qtype == Type::NS
+            && !aa
+            && names::label_count(&qname) > names::label_count(&cut)
+            && s.authority.is_empty()
+            && s.answer.iter().all(|r| r.rtype == Type::NS && r.name == qname);
+        if parent_ns && !s.answer.is_empty() && rcode == Rcode::NOERROR {
+            let s = Sections { authority: s.answer, answer: Vec::new(), additional: s.additional };
+            return self.referral(now, tid, qname, s);
+        }
         let full = asked_name == qname && out.qtype == qtype;
         if !full {
             // RFC 9156 §3: a minimised query. NXDOMAIN means nothing exists
@@ -296,7 +315,9 @@ impl<R: Entropy> Resolver<R> {
         let Some(qtype) = self.tasks.get(&tid).map(|t| t.qtype) else { return };
         let soa = negative_soa(&s.authority, &chain.end);
         let in_zone = self.tasks.get(&tid).is_some_and(|t| names::is_within(&chain.end, &t.cut));
-        if aa && (rcode == Rcode::NXDOMAIN || (in_zone && soa.is_some())) {
+        // The server speaks for its own zone only: a denial of a CNAME target
+        // outside it proves nothing, and the target is asked for.
+        if aa && in_zone && (rcode == Rcode::NXDOMAIN || soa.is_some()) {
             self.cache.put_negative(now, &chain.end, qtype, rcode == Rcode::NXDOMAIN, soa.clone());
             let end = Chain { links: Vec::new(), end: chain.end, rrset: Vec::new() };
             return self.negative(now, tid, rcode, end, soa);
