@@ -50,6 +50,8 @@ pub enum Cached {
 struct Entry {
     data: Cached,
     rank: Rank,
+    /// The memory it holds, roughly: its records and their RDATA.
+    bytes: usize,
     expires: Instant,
     /// Hits so far, for rotating the RRset between answers.
     hits: u32,
@@ -70,6 +72,8 @@ pub(crate) struct Hit {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub max_entries: usize,
+    /// The memory all entries may hold, roughly (records and RDATA).
+    pub max_bytes: usize,
     pub min_ttl: u32,
     pub max_ttl: u32,
     pub max_negative_ttl: u32,
@@ -91,13 +95,14 @@ struct Slot {
 pub(crate) struct Cache {
     map: BTreeMap<u64, Vec<Slot>>,
     len: usize,
+    bytes: usize,
     limits: Limits,
     hash_key: [u8; 16],
 }
 
 impl Cache {
     pub fn new(limits: Limits, hash_key: [u8; 16]) -> Self {
-        Cache { map: BTreeMap::new(), len: 0, limits, hash_key }
+        Cache { map: BTreeMap::new(), len: 0, bytes: 0, limits, hash_key }
     }
 
     fn hash(&self, key: &[u8]) -> u64 {
@@ -189,8 +194,9 @@ impl Cache {
         if better {
             return;
         }
-        if self.len >= self.limits.max_entries {
-            self.evict(now);
+        let bytes = size_of(&data);
+        if self.len >= self.limits.max_entries || self.bytes + bytes > self.limits.max_bytes {
+            self.evict(now, bytes);
         }
         let expires = now + Duration::from_secs(u64::from(ttl));
         let key = names::key(name);
@@ -204,7 +210,8 @@ impl Cache {
             }
         };
         let slots = &mut bucket[at].entries;
-        let before = slots.len();
+        let (before, before_bytes) =
+            (slots.len(), slots.iter().map(|(_, e)| e.bytes).sum::<usize>());
         if matches!(data, Cached::NxDomain(_)) {
             // The name is gone: nothing else is kept for it.
             slots.clear();
@@ -213,9 +220,14 @@ impl Cache {
             slots.retain(|(_, e)| !matches!(e.data, Cached::NxDomain(_)));
         }
         self.len -= before - slots.len();
-        let entry = Entry { data, rank, expires, hits: 0 };
+        self.bytes -= before_bytes - slots.iter().map(|(_, e)| e.bytes).sum::<usize>();
+        let entry = Entry { data, rank, bytes, expires, hits: 0 };
+        self.bytes += bytes;
         match slots.iter_mut().find(|(t, _)| *t == rtype) {
-            Some(slot) => slot.1 = entry,
+            Some(slot) => {
+                self.bytes -= slot.1.bytes;
+                slot.1 = entry;
+            }
             None => {
                 slots.push((rtype, entry));
                 self.len += 1;
@@ -225,36 +237,68 @@ impl Cache {
 
     /// Makes room: everything past its stale window goes; if that is not an
     /// eighth of the cache, the entries that expire soonest go until it is.
-    fn evict(&mut self, now: Instant) {
+    fn evict(&mut self, now: Instant, incoming: usize) {
         let stale_for = self.limits.stale_for;
         let target = self.limits.max_entries - self.limits.max_entries / 8 - 1;
+        let byte_target =
+            (self.limits.max_bytes - self.limits.max_bytes / 8).saturating_sub(incoming);
         self.remove_where(|e| now >= e.expires + stale_for);
-        if self.len <= target {
+        if self.len <= target && self.bytes <= byte_target {
             return;
         }
-        let mut expiries: Vec<Instant> = self
+        let mut by_expiry: Vec<(Instant, usize)> = self
             .map
             .values()
-            .flat_map(|b| b.iter().flat_map(|s| s.entries.iter().map(|(_, e)| e.expires)))
+            .flat_map(|b| {
+                b.iter().flat_map(|s| s.entries.iter().map(|(_, e)| (e.expires, e.bytes)))
+            })
             .collect();
-        expiries.sort_unstable();
-        let cut = expiries[self.len - target - 1];
-        self.remove_where(|e| e.expires <= cut);
+        by_expiry.sort_unstable();
+        // The soonest to expire go until both the count and the bytes fit.
+        let (mut len, mut bytes) = (self.len, self.bytes);
+        let mut cut = None;
+        for (expires, b) in by_expiry {
+            if len <= target && bytes <= byte_target {
+                break;
+            }
+            len -= 1;
+            bytes -= b;
+            cut = Some(expires);
+        }
+        if let Some(cut) = cut {
+            self.remove_where(|e| e.expires <= cut);
+        }
     }
 
     /// Removes every entry `gone` says, and the names and buckets left empty.
     fn remove_where(&mut self, gone: impl Fn(&Entry) -> bool) {
-        let mut removed = 0;
+        let (mut removed, mut freed) = (0, 0);
         self.map.retain(|_, bucket| {
             bucket.retain_mut(|slot| {
-                let before = slot.entries.len();
-                slot.entries.retain(|(_, e)| !gone(e));
-                removed += before - slot.entries.len();
+                slot.entries.retain(|(_, e)| {
+                    let go = gone(e);
+                    if go {
+                        removed += 1;
+                        freed += e.bytes;
+                    }
+                    !go
+                });
                 !slot.entries.is_empty()
             });
             !bucket.is_empty()
         });
         self.len -= removed;
+        self.bytes -= freed;
+    }
+}
+
+/// The memory an entry holds, roughly: each record in full (its inline name
+/// included) and its RDATA.
+fn size_of(data: &Cached) -> usize {
+    let record = |r: &RecordBuf| core::mem::size_of::<RecordBuf>() + r.rdata.len();
+    match data {
+        Cached::Records(rs) => rs.iter().map(record).sum(),
+        Cached::NxDomain(soa) | Cached::NoData(soa) => 64 + soa.as_deref().map_or(0, record),
     }
 }
 
@@ -275,6 +319,7 @@ mod tests {
     fn limits(max: usize) -> Limits {
         Limits {
             max_entries: max,
+            max_bytes: 1 << 30,
             min_ttl: 0,
             max_ttl: 86_400,
             max_negative_ttl: 3600,
@@ -343,6 +388,20 @@ mod tests {
         c.put_records(t0, vec![a("big.example.test.", u32::MAX, 1)], Rank::Answer);
         let big = NameBuf::parse_str("big.example.test.").unwrap();
         assert!(c.get(t0, &big, Type::A).is_none(), "RFC 2181 §8: TTL 2^32-1 is 0");
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_bytes_than_its_budget() {
+        let mut l = limits(100_000);
+        l.max_bytes = 64 * 1024;
+        let mut c = Cache::new(l, [7; 16]);
+        for i in 0..2000u32 {
+            let name = alloc::format!("h{i}.example.test.");
+            let set = (0..8).map(|k| a(&name, 60 + i, k)).collect();
+            c.put_records(Instant::ZERO, set, Rank::Answer);
+            assert!(c.bytes <= 64 * 1024, "{} bytes", c.bytes);
+        }
+        assert!(c.len() > 0);
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub struct Config {
     pub max_queries: usize,
     /// Cached (name, type) entries. Default 10 000.
     pub cache_entries: usize,
+    /// The memory the cache may hold, roughly (records with their inline names
+    /// and RDATA). Default 32 MiB. At either limit, entries past their stale
+    /// window go first, then those that expire soonest.
+    pub cache_bytes: usize,
     /// TTL clamps for positive answers (seconds). Default 0 and 86 400.
     pub min_ttl: u32,
     /// See `min_ttl`.
@@ -103,6 +107,7 @@ impl Config {
             max_ns_lookups: 6,
             max_queries: 512,
             cache_entries: 10_000,
+            cache_bytes: 32 << 20,
             min_ttl: 0,
             max_ttl: 86_400,
             max_negative_ttl: 3_600,

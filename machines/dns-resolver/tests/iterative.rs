@@ -629,3 +629,34 @@ fn rfc5452_5_concurrent_cold_names_under_one_zone_ask_each_minimised_question_on
     assert_eq!(h.take_events().len(), 5);
     assert_eq!((to_root, to_tld), (1, 1), "one test. A to the root, one example.test. A to test.");
 }
+
+#[test]
+fn rfc8767_5_a_stale_answer_comes_after_the_client_response_timer_not_the_query_timeout() {
+    let mut c = Config::iterative(vec![(name("a.root.test."), ip("192.0.2.1"))]);
+    c.serve_stale = Some(Duration::from_secs(86_400));
+    let mut h = H::new(c);
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    let q = walk(&mut h);
+    h.answer(&q, &Reply::answer(&["www.example.test. 60 IN A 192.0.2.80"]));
+    answer_of(&mut h);
+    h.now += Duration::from_secs(120);
+    let asked_at = h.now;
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    let events = loop {
+        h.sent(); // the servers are silent
+        h.fire();
+        let e = h.take_events();
+        if !e.is_empty() {
+            break e;
+        }
+    };
+    assert_eq!(h.now.saturating_duration_since(asked_at), Duration::from_millis(1800));
+    let [Event::Answer(_, a)] = events.as_slice() else { panic!("{events:?}") };
+    assert!(a.stale && a.ttl == 30);
+    // The resolution goes on, to refresh the cache, and ends without a second event.
+    while h.r.in_flight() > 0 {
+        h.sent();
+        h.fire();
+    }
+    assert!(h.take_events().is_empty());
+}

@@ -71,6 +71,7 @@ impl<R: Entropy> Resolver<R> {
             also_parents: Vec::new(),
             waiting_on: None,
             woken: Vec::new(),
+            stale_at: None,
             children: 0,
             depth,
             round: 0,
@@ -436,6 +437,23 @@ impl<R: Entropy> Resolver<R> {
         }
     }
 
+    /// The client response timer ran out: the waiters get the stale answer,
+    /// and the resolution goes on without them.
+    fn serve_stale_now(&mut self, now: Instant, tid: u64) {
+        let Some(task) = self.tasks.get_mut(&tid) else { return };
+        task.stale_at = None;
+        let (asked, qtype) = (task.asked, task.qtype);
+        let Some(answer) = self.cached_answer(now, &asked, qtype, true).filter(|a| a.stale) else {
+            return;
+        };
+        let waiters =
+            self.tasks.get_mut(&tid).map(|t| core::mem::take(&mut t.waiters)).unwrap_or_default();
+        for w in waiters {
+            self.stats.stale_answers += 1;
+            self.events.push_back(Event::Answer(w, alloc::boxed::Box::new(answer.clone())));
+        }
+    }
+
     /// Starts again the tasks that waited for `tid`'s reply.
     pub(crate) fn wake(&mut self, now: Instant, woken: &[u64], tid: u64) {
         for &w in woken {
@@ -454,6 +472,15 @@ impl<R: Entropy> Resolver<R> {
     /// Queries past their server's timeout go to the next server; tasks past
     /// their deadline fail.
     pub(crate) fn run_due(&mut self, now: Instant) {
+        let stale: Vec<u64> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.stale_at.is_some_and(|at| at <= now))
+            .map(|(tid, _)| *tid)
+            .collect();
+        for tid in stale {
+            self.serve_stale_now(now, tid);
+        }
         let due: Vec<(u64, bool)> = self
             .tasks
             .iter()

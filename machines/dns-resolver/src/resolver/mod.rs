@@ -21,6 +21,9 @@ use crate::infra::Infra;
 
 pub use output::{Transmit, Transport};
 
+/// RFC 8767 §5: the client response timer, 1.8 s.
+const STALE_ANSWER_AFTER: Duration = Duration::from_millis(1800);
+
 /// Counters of what the resolver did and refused.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -51,6 +54,9 @@ pub struct Stats {
     pub skipped: u64,
     /// Truncated answers retried over TCP.
     pub tcp_retries: u64,
+    /// Answers over UDP whose question came back in another case than sent
+    /// (0x20), asked again over TCP.
+    pub case_fallbacks: u64,
     /// Servers asked again without EDNS after FORMERR.
     pub edns_fallbacks: u64,
     /// Answers served stale (RFC 8767).
@@ -120,6 +126,10 @@ pub(crate) struct Task {
     pub waiting_on: Option<u64>,
     /// Tasks waiting for this one's reply; they start again when it comes.
     pub woken: Vec<u64>,
+    /// RFC 8767 §5's client response timer: a stale answer is given to the
+    /// waiters then if the resolution is not done (it goes on, to refresh the
+    /// cache).
+    pub stale_at: Option<Instant>,
     /// Name server lookups this task waits for.
     pub children: u32,
     pub depth: u8,
@@ -183,6 +193,7 @@ impl<R: Entropy> Resolver<R> {
     pub fn new(config: Config, rng: R) -> Self {
         let limits = Limits {
             max_entries: config.cache_entries.max(8),
+            max_bytes: config.cache_bytes.max(64 * 1024),
             min_ttl: config.min_ttl,
             max_ttl: config.max_ttl,
             max_negative_ttl: config.max_negative_ttl,
@@ -315,9 +326,12 @@ impl<R: Entropy> Resolver<R> {
         self.next_query += 1;
         let deadline = now + self.config.query_timeout;
         let tid = self.new_task(first, qtype, deadline, None, 0);
+        let stale_ready = self.config.serve_stale.is_some()
+            && self.cached_answer(now, &first, qtype, true).is_some_and(|a| a.stale);
         if let Some(t) = self.tasks.get_mut(&tid) {
             t.waiters.push(id);
             t.candidates = candidates;
+            t.stale_at = stale_ready.then_some(now + STALE_ANSWER_AFTER);
         }
         self.begin(now, tid);
         Ok(id)
@@ -425,7 +439,7 @@ impl<R: Entropy> Resolver<R> {
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.tasks
             .values()
-            .flat_map(|t| [Some(t.deadline), t.out.as_ref().and_then(|o| o.expires)])
+            .flat_map(|t| [Some(t.deadline), t.out.as_ref().and_then(|o| o.expires), t.stale_at])
             .flatten()
             .min()
     }

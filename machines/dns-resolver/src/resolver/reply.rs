@@ -13,6 +13,14 @@ use crate::cache::Rank;
 use crate::error::{Limit, ResolveError};
 use crate::names;
 
+/// How a reply's question compares with the query's.
+enum Matched {
+    Yes,
+    /// The same name, in another case (0x20 over UDP).
+    CaseOnly,
+    No,
+}
+
 /// The records of a reply, by section.
 struct Sections {
     answer: Vec<RecordBuf>,
@@ -34,10 +42,22 @@ impl<R: Entropy> Resolver<R> {
     /// A message matched to `tid`'s query by server, port and id.
     pub(crate) fn on_reply(&mut self, now: Instant, tid: u64, msg: &Message<&[u8]>) {
         let Some(out) = self.tasks.get(&tid).and_then(|t| t.out.clone()) else { return };
-        if !self.question_matches(msg, &out) {
-            // Not the answer to this query: whoever sent it, the query stays.
-            self.stats.mismatched += 1;
-            return;
+        match self.question_matches(msg, &out) {
+            Matched::Yes => {}
+            Matched::No => {
+                // Not the answer to this query: whoever sent it, the query stays.
+                self.stats.mismatched += 1;
+                return;
+            }
+            Matched::CaseOnly => {
+                // A server that does not keep the case, or a forger who did not
+                // know it: asked again over TCP, where the case need not match.
+                self.stats.case_fallbacks += 1;
+                if let Some(t) = self.tasks.get_mut(&tid) {
+                    t.out = None;
+                }
+                return self.send(now, tid, out.server.ip(), true);
+            }
         }
         let woken =
             self.tasks.get_mut(&tid).map(|t| core::mem::take(&mut t.woken)).unwrap_or_default();
@@ -94,19 +114,22 @@ impl<R: Entropy> Resolver<R> {
 
     /// The reply's question is the one sent: one question, same type, class
     /// IN, the same name (with 0x20, the same case, octet for octet), QR set.
-    fn question_matches(&self, msg: &Message<&[u8]>, out: &Outstanding) -> bool {
-        let Some(Ok(q)) = msg.questions().next() else { return false };
+    fn question_matches(&self, msg: &Message<&[u8]>, out: &Outstanding) -> Matched {
+        let Some(Ok(q)) = msg.questions().next() else { return Matched::No };
         let name = NameBuf::from_name(&q.name);
-        let same_name = if self.config.case_randomization {
-            name.as_wire() == out.name.as_wire()
-        } else {
-            name == out.name
-        };
-        msg.qr() && msg.qdcount() == 1 && q.qtype == out.qtype && q.qclass == Class::IN && same_name
+        let header =
+            msg.qr() && msg.qdcount() == 1 && q.qtype == out.qtype && q.qclass == Class::IN;
+        if !header || name != out.name {
+            return Matched::No;
+        }
+        // With 0x20 the case must come back octet for octet over UDP; over TCP,
+        // which an off-path forger cannot answer, the name is enough.
+        if self.config.case_randomization && !out.tcp && name.as_wire() != out.name.as_wire() {
+            return Matched::CaseOnly;
+        }
+        Matched::Yes
     }
 
-    /// The server answered badly for the task's zone: remembered, and the next
-    /// server is asked.
     /// The server is lame for the task's zone (a referral that does not lead
     /// down, an empty answer without authority): remembered for
     /// `Config::lame_ttl`. A stub's recursive server is never marked: it is

@@ -271,6 +271,7 @@ impl Runner<'_> {
                 "timeouts" => s.timeouts,
                 "lame" => s.lame,
                 "skipped" => s.skipped,
+                "case_fallbacks" => s.case_fallbacks,
                 "tcp_retries" => s.tcp_retries,
                 "edns_fallbacks" => s.edns_fallbacks,
                 "stale_answers" => s.stale_answers,
