@@ -660,3 +660,29 @@ fn rfc8767_5_a_stale_answer_comes_after_the_client_response_timer_not_the_query_
     }
     assert!(h.take_events().is_empty());
 }
+
+#[test]
+fn rfc8767_4_after_a_failed_refresh_stale_data_answers_for_30_s_without_asking() {
+    let mut c = Config::iterative(vec![(name("a.root.test."), ip("192.0.2.1"))]);
+    c.serve_stale = Some(Duration::from_secs(86_400));
+    let mut h = H::new(c);
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    let q = walk(&mut h);
+    h.answer(&q, &Reply::answer(&["www.example.test. 60 IN A 192.0.2.80"]));
+    answer_of(&mut h);
+    h.now += Duration::from_secs(120);
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    while h.r.in_flight() > 0 {
+        h.sent(); // silent servers: the refresh fails
+        h.fire();
+    }
+    h.take_events();
+    let sent_before = h.r.stats().sent;
+    h.now += Duration::from_secs(10);
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    let a = answer_of(&mut h);
+    assert!(a.stale && h.r.stats().sent == sent_before, "answered stale at once, nothing sent");
+    h.now += Duration::from_secs(30);
+    h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
+    assert!(!h.sent().is_empty(), "after the recheck time, a refresh is tried again");
+}

@@ -423,6 +423,14 @@ impl<R: Entropy> Resolver<R> {
                     Some(_) => self.cached_answer(now, &task.asked, task.qtype, true),
                     None => None,
                 };
+                if stale.is_some() && task.parent.is_none() {
+                    // RFC 8767 §4: the failure recheck timer.
+                    self.recheck.retain(|_, until| now < *until);
+                    if self.recheck.len() < super::MAX_RECHECK {
+                        let key = (names::key(&task.asked), task.qtype.0);
+                        self.recheck.insert(key, now + super::FAILURE_RECHECK);
+                    }
+                }
                 for w in task.waiters {
                     match &stale {
                         Some(a) => {

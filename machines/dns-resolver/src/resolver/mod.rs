@@ -21,6 +21,12 @@ use crate::infra::Infra;
 
 pub use output::{Transmit, Transport};
 
+/// RFC 8767 §4: after a failed refresh, stale data answers for 30 s without
+/// another attempt.
+pub(crate) const FAILURE_RECHECK: Duration = Duration::from_secs(30);
+/// The most (name, type) pairs remembered for the failure recheck.
+pub(crate) const MAX_RECHECK: usize = 1024;
+
 /// RFC 8767 §5: the client response timer, 1.8 s.
 const STALE_ANSWER_AFTER: Duration = Duration::from_millis(1800);
 
@@ -186,6 +192,9 @@ pub struct Resolver<R: Entropy = SeededRandom> {
     /// Tasks whose outstanding query waits for `poll_transmit`.
     pub(crate) sendq: VecDeque<u64>,
     pub(crate) stats: Stats,
+    /// RFC 8767 §4's failure recheck: (name key, type) whose refresh failed,
+    /// and until when stale data answers them without asking again.
+    pub(crate) recheck: BTreeMap<(alloc::boxed::Box<[u8]>, u16), Instant>,
 }
 
 impl<R: Entropy> Resolver<R> {
@@ -215,6 +224,7 @@ impl<R: Entropy> Resolver<R> {
             events: VecDeque::new(),
             sendq: VecDeque::new(),
             stats: Stats::default(),
+            recheck: BTreeMap::new(),
         }
     }
 
@@ -240,6 +250,19 @@ impl<R: Entropy> Resolver<R> {
             self.next_query += 1;
             self.events.push_back(Event::Answer(id, alloc::boxed::Box::new(answer)));
             return Ok(id);
+        }
+        if self.config.serve_stale.is_some() {
+            let key = (crate::names::key(name), qtype.0);
+            if self.recheck.get(&key).is_some_and(|until| now < *until) {
+                if let Some(answer) = self.cached_answer(now, name, qtype, true) {
+                    self.stats.queries += 1;
+                    self.stats.stale_answers += 1;
+                    let id = QueryId(self.next_query);
+                    self.next_query += 1;
+                    self.events.push_back(Event::Answer(id, alloc::boxed::Box::new(answer)));
+                    return Ok(id);
+                }
+            }
         }
         self.start_query(now, alloc::vec![*name], qtype)
     }
