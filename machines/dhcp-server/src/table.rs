@@ -53,6 +53,10 @@ pub struct Binding {
     pub since: Instant,
     /// The deadline of the state, if it has one (see [`BindingState`]).
     pub until: Option<Instant>,
+    /// For an offer made from a remembered (released or expired) binding: the
+    /// state it goes back to if the offer is not taken up, so the client's
+    /// address stays remembered for it (RFC 2131 §4.3.1, §4.3.4).
+    dormant: Option<(BindingState, Instant)>,
 }
 
 /// What a deadline did, for the server's events and counters.
@@ -199,7 +203,8 @@ impl Table {
             self.0.remove(old);
         }
         let at = self.find(addr).err()?;
-        let b = Binding { client: key.clone(), addr, state, since: now, until: None };
+        let b =
+            Binding { client: key.clone(), addr, state, since: now, until: None, dormant: None };
         self.0.insert(at, b);
         Some(at)
     }
@@ -209,6 +214,9 @@ impl Table {
     pub(crate) fn offer(&mut self, i: usize, now: Instant, hold: Duration) {
         if let Some(b) = self.0.get_mut(i) {
             if b.state != BindingState::Bound {
+                if matches!(b.state, BindingState::Released | BindingState::Expired) {
+                    b.dormant = Some((b.state, b.since));
+                }
                 (b.state, b.since, b.until) = (BindingState::Offered, now, Some(now + hold));
             }
         }
@@ -217,7 +225,19 @@ impl Table {
     /// Binds `i` until `until` (`None`: forever).
     pub(crate) fn bind(&mut self, i: usize, now: Instant, until: Option<Instant>) {
         if let Some(b) = self.0.get_mut(i) {
-            (b.state, b.since, b.until) = (BindingState::Bound, now, until);
+            (b.state, b.since, b.until, b.dormant) = (BindingState::Bound, now, until, None);
+        }
+    }
+
+    /// An offer not taken up (lapsed, or the client chose another server):
+    /// a remembered binding goes back to what it was, a new one is forgotten.
+    pub(crate) fn withdraw_offer(&mut self, i: usize) {
+        let Some(b) = self.0.get_mut(i) else { return };
+        match b.dormant.take() {
+            Some((state, since)) => (b.state, b.since, b.until) = (state, since, None),
+            None => {
+                self.0.remove(i);
+            }
         }
     }
 
@@ -225,13 +245,6 @@ impl Table {
     pub(crate) fn release(&mut self, i: usize, now: Instant) {
         if let Some(b) = self.0.get_mut(i) {
             (b.state, b.since, b.until) = (BindingState::Released, now, None);
-        }
-    }
-
-    /// Forgets binding `i`.
-    pub(crate) fn remove(&mut self, i: usize) {
-        if i < self.0.len() {
-            self.0.remove(i);
         }
     }
 
@@ -268,6 +281,10 @@ impl Table {
         while let Some(b) = self.0.get_mut(i) {
             match b.until {
                 Some(t) if t <= now => match b.state {
+                    BindingState::Offered if b.dormant.is_some() => {
+                        seen(Lapse::Offer, b);
+                        self.withdraw_offer(i);
+                    }
                     BindingState::Offered | BindingState::Declined => {
                         let lapse = if b.state == BindingState::Offered {
                             Lapse::Offer

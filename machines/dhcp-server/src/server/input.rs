@@ -253,7 +253,7 @@ impl Server {
                     self.table.get(i).is_some_and(|b| b.state == BindingState::Offered)
                 });
                 if let Some(i) = offered {
-                    self.table.remove(i);
+                    self.table.withdraw_offer(i);
                 }
                 self.stats.ignored += 1;
             }
@@ -283,8 +283,10 @@ impl Server {
     fn init_reboot(&self, key: &ClientKey, addr: Ipv4Addr) -> Verdict {
         // "If the DHCP server detects that the client is on the wrong net ...
         // then the server SHOULD send a DHCPNAK".
+        // Unlike "no record of this client" below, this SHOULD holds for a
+        // server that is not authoritative too.
         if !self.cfg.on_subnet(addr) {
-            return self.nak_if_authoritative(NAK_WRONG_NET);
+            return Verdict::Nak(NAK_WRONG_NET);
         }
         match self.table.of_client(key).and_then(|i| Some((i, self.table.get(i)?))) {
             // "... should check if the client's notion of its IP address is

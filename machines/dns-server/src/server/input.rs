@@ -45,6 +45,11 @@ impl Server {
     /// field which gives the message length, excluding the two byte length
     /// field."
     fn stream(&mut self, from: SocketAddr, bytes: &[u8]) {
+        if self.broken.contains(&from) {
+            // The rest of a dropped message: not a length prefix.
+            self.stats.dropped_tcp += 1;
+            return;
+        }
         let mut buf = self.streams.remove(&from).unwrap_or_default();
         buf.extend_from_slice(bytes);
         let mut at = 0;
@@ -62,6 +67,10 @@ impl Server {
             self.streams.insert(from, buf);
         } else {
             self.stats.dropped_tcp += 1;
+            if self.broken.len() >= 4 * self.cfg.max_tcp_streams.max(1) {
+                self.broken.pop_front();
+            }
+            self.broken.push_back(from);
         }
     }
 

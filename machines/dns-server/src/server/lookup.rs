@@ -170,6 +170,9 @@ fn find<'z>(zone: &'z Zone, name: &NameBuf, qtype: Type) -> Found<'z> {
     wild.extend_from_slice(&[1, b'*']);
     match zone.node(&wild) {
         Some(node) => Found::Node(node),
+        // RFC 4592 §4.9: a wildcard that is an empty non-terminal exists; the
+        // name it covers gets NOERROR with no data, not NXDOMAIN.
+        None if zone.has_below(&wild) => Found::Empty,
         None => Found::Nothing,
     }
 }
@@ -221,7 +224,11 @@ fn positive<'z>(
 fn dname<'z>(ans: &mut Answer<'z>, name: &NameBuf, node: &'z Node) -> Next {
     let Some(set) = node.rrset(Type::DNAME) else { return Next::Done };
     let Some(RData::Dname(target)) = set.first() else { return Next::Done };
-    ans.answer.push(Set::of(node.name, set));
+    // RFC 2181 §5: a chain that crosses this DNAME again does not repeat it.
+    let already = ans.answer.iter().any(|s| s.owner == node.name && s.rtype == Type::DNAME);
+    if !already {
+        ans.answer.push(Set::of(node.name, set));
+    }
     // The labels of the name left of the DNAME's owner, then the target.
     let owner_labels = node.name.as_name().label_count();
     let labels: Vec<&[u8]> = name.as_name().labels().collect();

@@ -87,7 +87,9 @@ pub struct Stats {
     /// Queries dropped because `Config::max_pending` responses were waiting.
     pub dropped_queue_full: u64,
     /// Partial TCP messages dropped because `Config::max_tcp_streams` peers
-    /// had one waiting.
+    /// had one waiting, and bytes dropped from a peer after that (its stream
+    /// cannot be framed again: the host should close it; see
+    /// [`Server::tcp_broken`]).
     pub dropped_tcp: u64,
     /// Events dropped because `Config::max_events` were waiting.
     pub events_dropped: u64,
@@ -200,6 +202,10 @@ pub struct Server {
     pending: VecDeque<Pending>,
     /// Per TCP peer, the start of a message not yet whole.
     streams: BTreeMap<SocketAddr, Vec<u8>>,
+    /// TCP peers whose partial message was dropped: the rest of their stream
+    /// cannot be framed (RFC 1035 §4.2.2), so their bytes are dropped until the
+    /// connection closes. Bounded; oldest forgotten first.
+    broken: alloc::collections::VecDeque<SocketAddr>,
     events: Events,
     stats: Stats,
 }
@@ -213,6 +219,7 @@ impl Server {
             zones: Vec::new(),
             pending: VecDeque::new(),
             streams: BTreeMap::new(),
+            broken: alloc::collections::VecDeque::new(),
             events: Events::default(),
             stats: Stats::default(),
         }
@@ -329,6 +336,14 @@ impl Server {
     /// Forgets the partial message of a TCP peer whose connection closed.
     pub fn handle_tcp_close(&mut self, from: SocketAddr) {
         self.streams.remove(&from);
+        self.broken.retain(|p| *p != from);
+    }
+
+    /// True if `peer`'s TCP stream lost a partial message at the
+    /// `Config::max_tcp_streams` limit and can no longer be framed: the host
+    /// should close that connection (then [`handle_tcp_close`](Self::handle_tcp_close)).
+    pub fn tcp_broken(&self, peer: SocketAddr) -> bool {
+        self.broken.contains(&peer)
     }
 
     /// Queues `e`, or counts it dropped at the limit.
