@@ -3,7 +3,7 @@
 
 use wirestate_wire::{Error, Result};
 
-use crate::grammar::{list, trim};
+use crate::grammar::{self, list};
 use crate::{Header, Request, Response, Version};
 
 /// How a message's body is delimited (RFC 9112 §6.3).
@@ -145,9 +145,7 @@ fn transfer_coding(headers: &[Header<'_>], head: &[u8], request: bool) -> Result
     for h in headers.iter().filter(|h| h.is("transfer-encoding")) {
         for coding in list(h.value) {
             let at = offset_in(head, coding);
-            // A coding may carry parameters (`gzip;q=1` is not valid here, but
-            // RFC 9110 §10.1.4 allows transfer-parameters); the name is what counts.
-            let name = trim(coding.split(|&b| b == b';').next().unwrap_or_default());
+            let name = coding_name(coding, at)?;
             if chunked_last {
                 // "A sender MUST NOT apply the chunked transfer coding more than once".
                 return Err(Error::malformed(
@@ -173,6 +171,25 @@ fn transfer_coding(headers: &[Header<'_>], head: &[u8], request: bool) -> Result
                 .find(|h| h.is("transfer-encoding"))
                 .map_or(0, |h| offset_in(head, h.value)),
             "RFC 9112 §6.3: in a request, chunked is the final transfer coding",
+        )),
+    }
+}
+
+/// The name of one `transfer-coding` list member, refusing what is not the grammar
+/// (a recipient that read `chunked;` or `"chunked"` as chunked and one that did not
+/// would frame the body differently) and parameters on chunked, which defines none.
+fn coding_name(coding: &[u8], at: usize) -> Result<&[u8]> {
+    match grammar::transfer_coding(coding) {
+        Ok((name, true)) if name.eq_ignore_ascii_case(b"chunked") => Err(Error::malformed(
+            "transfer-encoding",
+            at,
+            "RFC 9112 §7.1: the chunked coding is defined without parameters",
+        )),
+        Ok((name, _)) => Ok(name),
+        Err(stop) => Err(Error::malformed(
+            "transfer-encoding",
+            at + stop,
+            "RFC 9112 §6.1: transfer-coding is token *( OWS \";\" OWS token \"=\" value )",
         )),
     }
 }
@@ -216,12 +233,15 @@ pub fn content_length(headers: &[Header<'_>], head: &[u8]) -> Result<Option<u64>
     Ok(found)
 }
 
-/// `1*DIGIT` as a u64, refusing signs, spaces and overflow.
+/// `1*DIGIT` as a u64, refusing signs, spaces and overflow. Leading zeros are
+/// digits like any other (`000…05` is 5), so only the significant ones are bounded.
 pub(crate) fn parse_decimal(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 {
+    let significant = s.iter().position(|&b| b != b'0').unwrap_or(s.len());
+    let rest = s.get(significant..).unwrap_or_default();
+    if s.is_empty() || rest.len() > 20 {
         return None;
     }
-    s.iter().try_fold(0u64, |n, &b| {
+    rest.iter().try_fold(0u64, |n, &b| {
         if b.is_ascii_digit() {
             n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
         } else {

@@ -66,6 +66,28 @@ pub(crate) fn chunk_ext(input: &[u8]) -> Result<(), usize> {
     })
 }
 
+fn transfer_parameter(i: &[u8]) -> In<'_, ()> {
+    (ows_sp, char(';'), ows_sp, token, ows_sp, char('='), ows_sp, alt((token, quoted_string)))
+        .map(|_| ())
+        .parse(i)
+}
+
+/// Checks a `transfer-coding` (RFC 9112 §6.1, RFC 9110 §10.1.4):
+/// `token *( OWS ";" OWS transfer-parameter )`, `transfer-parameter = token BWS "="
+/// BWS ( token / quoted-string )`. Returns the coding's name and whether it has
+/// parameters; on failure, the offset in `input` where the grammar stopped matching.
+pub(crate) fn transfer_coding(input: &[u8]) -> Result<(&[u8], bool), usize> {
+    let stop = |e: nom::Err<nom::error::Error<&[u8]>>| match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => input.len() - e.input.len(),
+        nom::Err::Incomplete(_) => input.len(),
+    };
+    let (rest, name) = token(input).map_err(stop)?;
+    all_consuming(many0_count(transfer_parameter))
+        .parse(rest)
+        .map(|(_, params)| (name, params > 0))
+        .map_err(stop)
+}
+
 /// The elements of a comma-separated list (RFC 9110 §5.6.1), trimmed, empty ones
 /// skipped ("a recipient MUST accept empty list elements"). Quoted strings may hold
 /// commas, so a comma inside one does not split.
@@ -118,6 +140,16 @@ mod tests {
         assert_eq!(chunk_ext(b";a;"), Err(2));
         assert_eq!(chunk_ext(b";a=\"open"), Err(2));
         assert_eq!(chunk_ext(b";a=b c"), Err(4));
+    }
+
+    #[test]
+    fn transfer_codings() {
+        assert_eq!(transfer_coding(b"chunked"), Ok((&b"chunked"[..], false)));
+        assert_eq!(transfer_coding(b"gzip ; q = \"1\""), Ok((&b"gzip"[..], true)));
+        assert_eq!(transfer_coding(b"chunked;"), Err(7));
+        assert_eq!(transfer_coding(b"chunked;a"), Err(7));
+        assert_eq!(transfer_coding(b"\"chunked\""), Err(0));
+        assert_eq!(transfer_coding(b"ch unked"), Err(2));
     }
 
     #[test]

@@ -234,6 +234,8 @@ impl<'h, 'b> Response<'h, 'b> {
         if let Some(end) = simd::response(buf, self, cfg) {
             return Ok(end);
         }
+        // The fast path gives up on folds, so the leniency matters only from here.
+        let cfg = &cfg.for_response();
         let line = status_line(buf, cfg)?;
         self.version = line.version;
         self.code = line.code;
@@ -418,6 +420,41 @@ impl Parser {
                 Err(e)
             }
             None => Ok(Status::Partial),
+        }
+    }
+}
+
+/// The length in octets of the complete empty lines (CRLF, or a bare LF with
+/// `allow_bare_lf`) at the start of `buf` that a request parse with `config` skips
+/// before the request-line (RFC 9112 §2.2: "a server that is expecting to receive
+/// and parse a request-line SHOULD ignore at least one empty line (CRLF) received
+/// prior to the request-line"); 0 when `allow_leading_empty_lines` is off.
+///
+/// A request parse counts these octets in the head's length and against
+/// `max_head_len`. A connection that is between messages can consume them itself
+/// (and stay idle rather than start reading a head); it then bounds them with its
+/// idle timeout. A trailing CR without its LF is not counted.
+///
+/// ```
+/// use wirestate_http1::{leading_empty_lines, ParserConfig, Request, Status, EMPTY_HEADER};
+/// let bytes = b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n";
+/// let cfg = ParserConfig::SERVER;
+/// assert_eq!(leading_empty_lines(bytes, &cfg), 4);
+/// assert_eq!(leading_empty_lines(bytes, &ParserConfig::STRICT), 0);
+/// let mut h = [EMPTY_HEADER; 4];
+/// let mut req = Request::new(&mut h);
+/// assert_eq!(req.parse_with(&cfg, bytes).unwrap(), Status::Complete(bytes.len()));
+/// ```
+pub fn leading_empty_lines(buf: &[u8], config: &ParserConfig) -> usize {
+    if !config.allow_leading_empty_lines {
+        return 0;
+    }
+    let mut pos = 0;
+    loop {
+        match buf.get(pos..) {
+            Some([b'\r', b'\n', ..]) => pos += 2,
+            Some([b'\n', ..]) if config.allow_bare_lf => pos += 1,
+            _ => return pos,
         }
     }
 }

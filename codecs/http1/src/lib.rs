@@ -56,6 +56,7 @@ mod scan;
 pub mod simd;
 mod table;
 mod target;
+mod unfold;
 mod url;
 mod writer;
 
@@ -67,9 +68,11 @@ pub use config::ParserConfig;
 pub use error::suggested_status;
 pub use framing::{content_length, framing, response_kind, BodyKind};
 pub use head::{
-    find_header, parse_headers, Header, Parser, Request, Response, Status, Version, EMPTY_HEADER,
+    find_header, leading_empty_lines, parse_headers, Header, Parser, Request, Response, Status,
+    Version, EMPTY_HEADER,
 };
 pub use target::RequestTarget;
+pub use unfold::Unfolded;
 pub use url::{default_port, percent_decode, remove_dot_segments, Host, Url};
 pub use wirestate_wire::{Error, Result};
 pub use writer::HeadWriter;

@@ -157,7 +157,7 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], cfg: &ParserConfig) -> Step<Reques
             )
             .into());
         }
-        start = line_end(buf, start, cfg, "request-line", "")?;
+        start = line_end(buf, start, cfg, "request-line", "RFC 9112 §2.2: an empty line is CRLF")?;
     }
     let pos = scan_table(buf, start, &TCHAR);
     match buf.get(pos) {
@@ -393,7 +393,8 @@ fn not_a_field<'b>(
 ) -> Step<NotAField<'b>> {
     match buf.get(name_end) {
         Some(b'\r' | b'\n') if name_end == pos => {
-            line_end(buf, pos, cfg, "field-line", "").map(NotAField::End)
+            line_end(buf, pos, cfg, "field-line", "RFC 9112 §2.2: an empty line is CRLF")
+                .map(NotAField::End)
         }
         Some(b' ' | b'\t') if name_end == pos => {
             let (end, value) = obs_fold(buf, pos, count, last_value_start, cfg)?;

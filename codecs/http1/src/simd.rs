@@ -113,6 +113,8 @@ pub fn paths_agree(buf: &[u8], cfg: &ParserConfig) -> bool {
     let response_ok = match response(window, &mut fast, cfg) {
         None => true,
         Some(end) => {
+            // As `Response::parse_full` reads it after the fast path gave up.
+            let cfg = &cfg.for_response();
             let mut slots = Slots { headers: &mut slow_h, count: 0, limit: cfg.max_headers };
             let slow: Step<_> = status_line(window, cfg)
                 .and_then(|line| Ok((fields(window, line.end, &mut slots, cfg)?, line)));

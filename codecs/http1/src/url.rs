@@ -389,7 +389,9 @@ pub fn remove_dot_segments<'o>(path: &str, out: &'o mut [u8]) -> Result<&'o str>
         }
     }
     let done = out.get(..len).unwrap_or_default();
-    core::str::from_utf8(done).map_err(|_| Error::malformed("path", 0, "not UTF-8"))
+    core::str::from_utf8(done).map_err(|_| {
+        Error::malformed("path", 0, "RFC 3986 §2.5: the decoded path is not UTF-8 text")
+    })
 }
 
 #[cfg(test)]

@@ -262,3 +262,93 @@ fn a_huge_max_headers_does_not_allocate_that_many_slots() {
     .unwrap();
     assert_eq!(r.trailers.len(), 1);
 }
+
+/// RFC 9112 §2.2: "a server that is expecting to receive and parse a request-line
+/// SHOULD ignore at least one empty line (CRLF) received prior to the request-line."
+#[test]
+fn rfc9112_2_2_server_ignores_empty_lines_before_a_request_line() {
+    let cfg = ParserConfig::SERVER;
+    for prefix in [&b"\r\n"[..], b"\r\n\r\n", b"\r\n\r\n\r\n\r\n\r\n"] {
+        let bytes = [prefix, CURL].concat();
+        let mut h = [EMPTY_HEADER; 8];
+        let mut req = Request::new(&mut h);
+        assert_eq!(req.parse_with(&cfg, &bytes).unwrap(), Status::Complete(bytes.len()));
+        assert_eq!((req.method, req.target, req.headers.len()), ("GET", "/big.txt", 3));
+        assert_eq!(wirestate_http1::leading_empty_lines(&bytes, &cfg), prefix.len());
+        // The same, a byte at a time through the incremental parser.
+        let mut parser = Parser::new(cfg);
+        for end in 1..bytes.len() {
+            let mut req = Request::new(&mut h);
+            assert_eq!(parser.parse_request(&mut req, &bytes[..end]).unwrap(), Status::Partial);
+        }
+        let mut req = Request::new(&mut h);
+        assert_eq!(parser.parse_request(&mut req, &bytes).unwrap(), Status::Complete(bytes.len()));
+        // Strict: refused where the empty line is, as a 400.
+        let e = req_err(&bytes);
+        assert_eq!((at(e), suggested_status(&e)), (("request-line", 0), 400));
+    }
+    // Bare LF empty lines only with allow_bare_lf, as for every other line end.
+    let bytes = [&b"\n\r\n"[..], CURL].concat();
+    assert_eq!(at(req_err_with(&bytes, &cfg)), ("line ending", 0));
+    assert_eq!(wirestate_http1::leading_empty_lines(&bytes, &cfg), 0);
+    let lf = ParserConfig { allow_bare_lf: true, ..cfg };
+    let mut h = [EMPTY_HEADER; 8];
+    let mut req = Request::new(&mut h);
+    assert_eq!(req.parse_with(&lf, &bytes).unwrap(), Status::Complete(bytes.len()));
+    assert_eq!(wirestate_http1::leading_empty_lines(&bytes, &lf), 3);
+    // A bare CR is no empty line.
+    assert_eq!(at(req_err_with(&[&b"\r\r\n"[..], CURL].concat(), &cfg)), ("line ending", 0));
+}
+
+/// RFC 9112 §2.2 between pipelined requests: the CRLF some clients send after a body.
+#[test]
+fn rfc9112_2_2_server_ignores_empty_lines_between_pipelined_requests() {
+    let cfg = ParserConfig::SERVER;
+    let first = b"POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi";
+    let second = b"GET /b HTTP/1.1\r\nHost: a\r\n\r\n";
+    for gap in [&b""[..], b"\r\n", b"\r\n\r\n\r\n"] {
+        let stream = [&first[..], gap, second].concat();
+        let mut parser = Parser::new(cfg);
+        let mut h = [EMPTY_HEADER; 8];
+        let mut req = Request::new(&mut h);
+        let Status::Complete(n) = parser.parse_request(&mut req, &stream).unwrap() else {
+            panic!("first head")
+        };
+        assert_eq!((req.method, req.target), ("POST", "/a"));
+        let rest = &stream[n + 2..];
+        assert_eq!(wirestate_http1::leading_empty_lines(rest, &cfg), gap.len());
+        let mut req = Request::new(&mut h);
+        assert_eq!(parser.parse_request(&mut req, rest).unwrap(), Status::Complete(rest.len()));
+        assert_eq!((req.method, req.target), ("GET", "/b"));
+        // Only empty lines so far: need more, not an error, and nothing to read yet.
+        let mut req = Request::new(&mut h);
+        assert_eq!(Parser::new(cfg).parse_request(&mut req, gap).unwrap(), Status::Partial);
+    }
+}
+
+/// Empty lines count against the head limit: a stream of them cannot hold a parser.
+#[test]
+fn rfc9112_2_2_leading_empty_lines_count_against_max_head_len() {
+    let cfg = ParserConfig { max_head_len: 64, ..ParserConfig::SERVER };
+    let bytes = b"\r\n".repeat(40);
+    let mut h = [EMPTY_HEADER; 8];
+    let mut parser = Parser::new(cfg);
+    let mut req = Request::new(&mut h);
+    assert_eq!(parser.parse_request(&mut req, &bytes[..60]).unwrap(), Status::Partial);
+    let mut req = Request::new(&mut h);
+    let e = parser.parse_request(&mut req, &bytes).unwrap_err();
+    assert_eq!((at(e), suggested_status(&e)), (("head", 64), 431));
+}
+
+/// RFC 9112 §2.2 speaks of a request-line only: a response stays strict even with
+/// the leniency on, and a status-line after an empty line is refused.
+#[test]
+fn rfc9112_2_2_empty_lines_before_a_status_line_stay_refused() {
+    let cfg = ParserConfig { allow_leading_empty_lines: true, ..ParserConfig::USER_AGENT };
+    let mut h = [EMPTY_HEADER; 8];
+    let e = Response::new(&mut h).parse_with(&cfg, b"\r\nHTTP/1.1 200 OK\r\n\r\n").unwrap_err();
+    assert_eq!(at(e), ("http-version", 0));
+    let mut res = Response::new(&mut h);
+    let bytes = b"HTTP/1.1 200 OK\r\n\r\n";
+    assert_eq!(res.parse_with(&cfg, bytes).unwrap(), Status::Complete(bytes.len()));
+}

@@ -16,12 +16,13 @@ use wirestate_http1::{
 };
 
 fn configs() -> impl Strategy<Value = ParserConfig> {
-    (any::<[bool; 4]>(), 16usize..300, 8usize..100, 0usize..12).prop_map(|(f, head, line, n)| {
+    (any::<[bool; 5]>(), 16usize..300, 8usize..100, 0usize..12).prop_map(|(f, head, line, n)| {
         ParserConfig {
             allow_obs_fold: f[0],
             allow_bare_lf: f[1],
             allow_space_before_colon: f[2],
             allow_leading_empty_lines: f[3],
+            allow_obs_fold_in_response: f[4],
             max_head_len: head,
             max_line_len: line,
             max_headers: n,

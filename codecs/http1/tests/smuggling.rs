@@ -126,3 +126,30 @@ fn chunk_data_longer_than_its_size_is_refused() {
     let msg = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n";
     assert_eq!(refused(msg), ("chunk-data", 53));
 }
+
+/// RFC 9112 §6.1: a transfer-coding is `token *( OWS ";" OWS transfer-parameter )`;
+/// `chunked;`, `"chunked"` and parameters on chunked (RFC 9112 §7.1 defines none)
+/// are refused rather than read as chunked by one recipient and not by another.
+#[test]
+fn rfc9112_6_1_malformed_or_parameterised_chunked_is_refused() {
+    let msg = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;\r\n\r\n0\r\n\r\n";
+    assert_eq!(refused(msg), ("transfer-encoding", 52));
+    let msg = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n";
+    assert_eq!(refused(msg), ("transfer-encoding", 45));
+    let msg = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked; a=b\r\n\r\n0\r\n\r\n";
+    assert_eq!(refused(msg), ("transfer-encoding", 45));
+    // A well-formed parameter on another coding is still the grammar.
+    let msg =
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip;a=\"b\", chunked\r\n\r\n0\r\n\r\n";
+    assert_eq!(read(msg, &ParserConfig::default()).unwrap().0, msg.len());
+}
+
+/// RFC 9110 §8.6: Content-Length is `1*DIGIT`, so leading zeros past 20 digits are
+/// still a length.
+#[test]
+fn rfc9110_8_6_content_length_with_many_leading_zeros_is_a_length() {
+    let msg = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000000002\r\n\r\nhi";
+    assert_eq!(read(msg, &ParserConfig::default()).unwrap(), (msg.len(), b"hi".to_vec()));
+    let msg = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 018446744073709551616\r\n\r\n";
+    assert_eq!(refused(msg).0, "content-length");
+}
