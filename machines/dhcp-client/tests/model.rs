@@ -146,7 +146,15 @@ fn run(s: &Scenario) {
         n.client.state(),
         n.client.stats()
     );
-    if s.link.loss_per_mille <= 300 {
+    // Liveness, where the server was up long enough: with at most 30 % loss a
+    // DORA attempt succeeds about half the time, and 1 200 s of DISCOVERs at
+    // most 64 s apart are some 18 attempts: failing them all is below 1e-5.
+    let total = horizon.saturating_duration_since(start).as_secs();
+    let up = match s.outage {
+        Some((from, len)) => from.min(total).max(total.saturating_sub(from + len)),
+        None => total,
+    };
+    if s.link.loss_per_mille <= 300 && up >= 1200 {
         assert!(ever_bound, "never bound on a link losing {} per mille", s.link.loss_per_mille);
     }
 }
