@@ -205,14 +205,7 @@ fn rfc1534_a_bootp_reply_without_cookie_is_an_endless_lease() {
     let mut h = H::plain();
     h.c.start(h.now).unwrap();
     let d = h.one();
-    let mut bootp = vec![0u8; 300];
-    bootp[0] = 2;
-    bootp[1] = 1;
-    bootp[2] = 6;
-    bootp[4..8].copy_from_slice(&d.xid.to_be_bytes());
-    bootp[16..20].copy_from_slice(&ADDR.octets());
-    bootp[20..24].copy_from_slice(&SERVER.octets());
-    bootp[28..34].copy_from_slice(&MAC);
+    let mut bootp = bootp_reply(d.xid);
     bootp[236..240].copy_from_slice(b"CMU\0"); // another vendor's magic
     h.c.handle_message(h.now, SERVER, &bootp);
     assert_eq!(h.c.state(), State::Bound);
@@ -237,11 +230,7 @@ fn a_bootp_reply_is_refused_when_config_says_so_and_outside_selecting() {
     let mut h = H::new(config);
     h.c.start(h.now).unwrap();
     let d = h.one();
-    let mut bootp = vec![0u8; 300];
-    (bootp[0], bootp[1], bootp[2]) = (2, 1, 6);
-    bootp[4..8].copy_from_slice(&d.xid.to_be_bytes());
-    bootp[16..20].copy_from_slice(&ADDR.octets());
-    bootp[28..34].copy_from_slice(&MAC);
+    let bootp = bootp_reply(d.xid);
     h.c.handle_message(h.now, SERVER, &bootp);
     assert_eq!((h.c.state(), h.c.stats().dropped_unexpected), (State::Selecting, 1));
 }

@@ -145,11 +145,7 @@ fn renew_is_refused_for_a_bootp_lease() {
     let mut h = H::plain();
     h.c.start(h.now).unwrap();
     let d = h.one();
-    let mut bootp = vec![0u8; 300];
-    (bootp[0], bootp[1], bootp[2]) = (2, 1, 6);
-    bootp[4..8].copy_from_slice(&d.xid.to_be_bytes());
-    bootp[16..20].copy_from_slice(&ADDR.octets());
-    bootp[28..34].copy_from_slice(&MAC);
+    let bootp = bootp_reply(d.xid);
     h.c.handle_message(h.now, SERVER, &bootp);
     assert_eq!(h.c.state(), State::Bound);
     assert_eq!(h.c.renew(h.now), Err(CallError::NotBound));

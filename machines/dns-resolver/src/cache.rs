@@ -199,13 +199,13 @@ impl Cache {
             self.evict(now, bytes);
         }
         let expires = now + Duration::from_secs(u64::from(ttl));
-        let key = names::key(name);
-        let h = self.hash(&key);
+        // The key and hash of the rank check above, not computed again.
+        let key = &k[..n];
         let bucket = self.map.entry(h).or_default();
-        let at = match bucket.iter().position(|s| s.key == key) {
+        let at = match bucket.iter().position(|s| *s.key == *key) {
             Some(at) => at,
             None => {
-                bucket.push(Slot { key, entries: Vec::new() });
+                bucket.push(Slot { key: key.into(), entries: Vec::new() });
                 bucket.len() - 1
             }
         };

@@ -460,14 +460,7 @@ fn rfc8767_serve_stale_answers_with_ttl_30_when_the_servers_are_gone() {
     answer_of(&mut h);
     h.now += Duration::from_secs(120);
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
-    let events = loop {
-        h.sent(); // nobody answers
-        h.fire();
-        let e = h.take_events();
-        if !e.is_empty() {
-            break e;
-        }
-    };
+    let events = h.silent_until_event();
     let [Event::Answer(_, a)] = events.as_slice() else { panic!("{events:?}") };
     assert!(a.stale && a.from_cache);
     assert_eq!((a.ttl, a.addresses().next().unwrap().to_string()), (30, "192.0.2.80".into()));
@@ -480,14 +473,7 @@ fn rfc8767_serve_stale_answers_with_ttl_30_when_the_servers_are_gone() {
     answer_of(&mut h);
     h.now += Duration::from_secs(120);
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
-    let events = loop {
-        h.sent();
-        h.fire();
-        let e = h.take_events();
-        if !e.is_empty() {
-            break e;
-        }
-    };
+    let events = h.silent_until_event();
     assert!(matches!(events.as_slice(), [Event::Failed(..)]), "{events:?}");
 }
 
@@ -642,14 +628,7 @@ fn rfc8767_5_a_stale_answer_comes_after_the_client_response_timer_not_the_query_
     h.now += Duration::from_secs(120);
     let asked_at = h.now;
     h.r.query(h.now, &name("www.example.test."), Type::A).unwrap();
-    let events = loop {
-        h.sent(); // the servers are silent
-        h.fire();
-        let e = h.take_events();
-        if !e.is_empty() {
-            break e;
-        }
-    };
+    let events = h.silent_until_event();
     assert_eq!(h.now.saturating_duration_since(asked_at), Duration::from_millis(1800));
     let [Event::Answer(_, a)] = events.as_slice() else { panic!("{events:?}") };
     assert!(a.stale && a.ttl == 30);

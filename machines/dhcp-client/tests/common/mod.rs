@@ -120,6 +120,19 @@ impl Reply {
     }
 }
 
+/// A BOOTP reply (RFC 951) of 300 octets: `op` 2, Ethernet, `xid`, `yiaddr`
+/// ADDR, `siaddr` SERVER, `chaddr` MAC, and no magic cookie (the vendor area
+/// zero, for the caller to fill).
+pub fn bootp_reply(xid: u32) -> Vec<u8> {
+    let mut bootp = vec![0u8; 300];
+    (bootp[0], bootp[1], bootp[2]) = (2, 1, 6);
+    bootp[4..8].copy_from_slice(&xid.to_be_bytes());
+    bootp[16..20].copy_from_slice(&ADDR.octets());
+    bootp[20..24].copy_from_slice(&SERVER.octets());
+    bootp[28..34].copy_from_slice(&MAC);
+    bootp
+}
+
 /// What the client sent, read back.
 #[derive(Debug, Clone)]
 pub struct Sent {

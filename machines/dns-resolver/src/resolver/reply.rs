@@ -462,7 +462,7 @@ fn substitute(name: &NameBuf, owner: &NameBuf, target: &NameBuf) -> Option<NameB
         cut += 1 + usize::from(*wire.get(cut)?);
     }
     let mut out = Vec::with_capacity(cut + target.as_wire().len());
-    out.extend_from_slice(&wire[..cut]);
+    out.extend_from_slice(wire.get(..cut)?);
     out.extend_from_slice(target.as_wire());
     if out.len() > 255 {
         return None;

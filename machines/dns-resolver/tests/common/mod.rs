@@ -182,6 +182,19 @@ impl H {
         std::mem::take(&mut self.events)
     }
 
+    /// Leaves every query unanswered and runs the deadlines until an event
+    /// comes; returns the events.
+    pub fn silent_until_event(&mut self) -> Vec<Event> {
+        loop {
+            self.sent();
+            self.fire();
+            let e = self.take_events();
+            if !e.is_empty() {
+                return e;
+            }
+        }
+    }
+
     pub fn fire(&mut self) {
         let at = self.r.poll_timeout().expect("a deadline");
         self.now = self.now.max(at);
