@@ -101,10 +101,9 @@ impl<'a> Fields<'a> {
     /// The fields in wire order.
     pub fn iter(&self) -> impl Iterator<Item = Header<'a>> + 'a {
         let buf = self.buf;
-        self.spans.iter().map(move |s| Header {
-            name: slice(buf, &s.name),
-            value: slice(buf, &s.value),
-        })
+        self.spans
+            .iter()
+            .map(move |s| Header { name: slice(buf, &s.name), value: slice(buf, &s.value) })
     }
 
     /// The value of the first field called `name` (case-insensitive).

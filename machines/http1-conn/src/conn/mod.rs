@@ -375,6 +375,7 @@ impl Connection {
             return;
         }
         self.error = Some(err);
+        let reading = self.reading_message();
         self.reader = Reader::Stopped;
         self.closing.get_or_insert(CloseReason::Error);
         match self.config.role {
@@ -384,15 +385,14 @@ impl Connection {
                 self.hold = None;
                 self.finish(CloseReason::Error);
             }
-            Role::Server => self.queue_error_response(err.status()),
+            Role::Server => self.queue_error_response(err.status(), reading),
         }
         self.settle();
     }
 
     /// Server: the erroring request is answered by the machine in its turn. If
     /// its response already began, the connection just ends after it.
-    fn queue_error_response(&mut self, status: u16) {
-        let reading = self.reading_message();
+    fn queue_error_response(&mut self, status: u16, reading: bool) {
         match self.exchanges.back_mut() {
             Some(x) if reading && !x.request_done => {
                 if !x.responding {

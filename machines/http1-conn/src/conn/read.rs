@@ -195,7 +195,7 @@ impl Connection {
         // Pipelining bound, and nothing after a request that may switch protocols
         // is HTTP until its response says (RFC 9110 §7.8).
         let paused = self.exchanges.len() >= self.config.max_pipeline
-            || self.exchanges.back().is_some_and(|x| x.may_switch());
+            || self.exchanges.back().is_some_and(|x| x.may_switch() || !x.keep_alive);
         if paused {
             return None;
         }
@@ -223,16 +223,14 @@ impl Connection {
                 return None;
             }
         }
-        let mut x = Exchange::new(MethodKind::of(slice_str(&self.input, &info.first)), info.version);
+        let mut x =
+            Exchange::new(MethodKind::of(slice_str(&self.input, &info.first)), info.version);
         x.keep_alive = info.keep_alive;
         x.upgrade = upgrade;
         x.expect_continue = info.expects_continue;
+        // RFC 9112 §9.6: after a "close" request the server "MUST NOT process any
+        // further requests"; the reader stops once this one is read.
         self.exchanges.push_back(x);
-        if !info.keep_alive {
-            // RFC 9112 §9.6: after a "close" request the server "MUST NOT process
-            // any further requests"; the reader stops once this one is read.
-            self.closing.get_or_insert(CloseReason::NotPersistent);
-        }
         self.start_body(info.body);
         Some(Raw::Request(info))
     }
@@ -331,8 +329,11 @@ impl Connection {
                 }
                 let take = usize::try_from(remaining).unwrap_or(usize::MAX).min(available);
                 let left = remaining - take as u64;
-                self.reader =
-                    if left == 0 { Reader::EndNext } else { Reader::Body(BodyReader::Length(left)) };
+                self.reader = if left == 0 {
+                    Reader::EndNext
+                } else {
+                    Reader::Body(BodyReader::Length(left))
+                };
                 self.data(take)
             }
             BodyReader::UntilClose => {
@@ -444,10 +445,11 @@ impl Connection {
         self.reader = Reader::Head;
         match self.config.role {
             Role::Server => {
-                if let Some(x) = self.exchanges.back_mut() {
+                let last = self.exchanges.back_mut().is_some_and(|x| {
                     x.request_done = true;
-                }
-                if self.closing.is_some() {
+                    !x.keep_alive
+                });
+                if last || self.closing.is_some() {
                     self.reader = Reader::Stopped;
                 } else if self.switch_ready() {
                     self.reader = Reader::SwitchNext;
@@ -508,7 +510,9 @@ fn range(start: usize, len: usize) -> Range<u32> {
 fn record_spans(spans: &mut Vec<FieldSpan>, buf: &[u8], base: usize, headers: &[Header<'_>]) {
     spans.clear();
     spans.extend(
-        headers.iter().map(|h| FieldSpan { name: span(buf, h.name, base), value: span(buf, h.value, base) }),
+        headers
+            .iter()
+            .map(|h| FieldSpan { name: span(buf, h.name, base), value: span(buf, h.value, base) }),
     );
 }
 

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use wirestate_http1::fields::{self, Expect};
 use wirestate_http1::{
-    content_length, framing, write_chunk_header, write_last_chunk, BodyKind, Header, HeadWriter,
+    content_length, framing, write_chunk_header, write_last_chunk, BodyKind, HeadWriter, Header,
     Version, EMPTY_HEADER, MAX_CHUNK_HEADER_LEN,
 };
 use wirestate_wire::{Error, Instant};
@@ -89,7 +89,11 @@ impl Connection {
     /// Content-Length or Transfer-Encoding on a 1xx or 204 (RFC 9110 §8.6, RFC 9112
     /// §6.1) or a 2xx to CONNECT (RFC 9110 §9.3.6), Transfer-Encoding to an
     /// HTTP/1.0 request (RFC 9112 §6.1).
-    pub fn send_response(&mut self, now: Instant, head: &ResponseHead<'_>) -> Result<(), CallError> {
+    pub fn send_response(
+        &mut self,
+        now: Instant,
+        head: &ResponseHead<'_>,
+    ) -> Result<(), CallError> {
         self.now = self.now.max(now);
         self.check_usable()?;
         if self.config.role != Role::Server {
@@ -116,8 +120,10 @@ impl Connection {
         // the body does not end with the connection, and the client is not left
         // unsure whether to send a body it was told to wait with (RFC 9110 §10.1.1).
         let unsure = x.expect_continue && !x.continued && !x.request_done;
+        // After `close`, this response is the last; after a read error the
+        // machine's own answer is, so those before it persist as usual.
         let persist = x.keep_alive
-            && self.closing.is_none()
+            && self.closing != Some(CloseReason::Local)
             && !added.close
             && body != BodyWriter::UntilClose
             && !unsure;
@@ -286,7 +292,8 @@ impl Connection {
             }
             Role::Server => {
                 let done = self.exchanges.pop_front();
-                if done.is_some_and(|x| !x.keep_alive) || body == BodyWriter::UntilClose {
+                let last = done.is_some_and(|x| !x.keep_alive) || body == BodyWriter::UntilClose;
+                if last {
                     self.finish(CloseReason::NotPersistent);
                 }
             }
@@ -572,7 +579,10 @@ fn response_framing(
         no_framing(h, "RFC 9110 §8.6: no Content-Length or Transfer-Encoding on a 204")?;
     }
     if x.method == MethodKind::Connect && (200..300).contains(&code) {
-        no_framing(h, "RFC 9110 §9.3.6: no Content-Length or Transfer-Encoding on a 2xx to CONNECT")?;
+        no_framing(
+            h,
+            "RFC 9110 §9.3.6: no Content-Length or Transfer-Encoding on a 2xx to CONNECT",
+        )?;
         return Ok((BodyWriter::Nothing, Added::default()));
     }
     let has_te = h.iter().any(|f| f.is("transfer-encoding"));
