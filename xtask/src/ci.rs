@@ -22,6 +22,7 @@ const NO_STD_CRATES: &[&str] = &[
     "wirestate-dhcp-client",
     "wirestate-dns-server",
     "wirestate-dns-resolver",
+    "wirestate-http1-conn",
 ];
 
 const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";

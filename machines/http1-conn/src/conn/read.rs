@@ -194,9 +194,7 @@ impl Connection {
         self.skip_empty_lines();
         // Pipelining bound, and nothing after a request that may switch protocols
         // is HTTP until its response says (RFC 9110 §7.8).
-        let paused = self.exchanges.len() >= self.config.max_pipeline
-            || self.exchanges.back().is_some_and(|x| x.may_switch() || !x.keep_alive);
-        if paused {
+        if self.paused() {
             return None;
         }
         let base = self.read_at;
@@ -213,6 +211,15 @@ impl Connection {
                 None
             }
         }
+    }
+
+    /// Server: whether the next request waits unread: the pipeline is full, or
+    /// the last request may switch protocols (RFC 9110 §7.8: nothing after it is
+    /// HTTP until its response says) or closes the connection (RFC 9112 §9.6).
+    pub(crate) fn paused(&self) -> bool {
+        self.config.role == Role::Server
+            && (self.exchanges.len() >= self.config.max_pipeline
+                || self.exchanges.back().is_some_and(|x| x.may_switch() || !x.keep_alive))
     }
 
     fn start_request(&mut self, len: usize, info: HeadInfo, upgrade: bool) -> Option<Raw> {
@@ -266,16 +273,19 @@ impl Connection {
         }
         // The wait for a 100 is over: the body goes (the server reads it), or is
         // dropped when the server is closing (RFC 9112 §9.5 / RFC 9110 §10.1.1).
-        self.timers.clear(super::Timer::Continue);
         info.keep_alive &= front.keep_alive && info.body != BodyKind::UntilClose;
-        if let Some(held) = self.hold.take() {
-            if !info.keep_alive {
-                self.output.truncate(held);
-                self.writer = Writer::Done;
+        if front.expect_continue && !front.continued {
+            self.timers.clear(super::Timer::Continue);
+            if let Some(held) = self.hold.take() {
+                if !info.keep_alive {
+                    self.output.truncate(held);
+                    self.writer = Writer::Done;
+                }
             }
         }
         if let Some(x) = self.exchanges.front_mut() {
             x.keep_alive = info.keep_alive;
+            x.continued = true;
         }
         if !info.keep_alive {
             self.closing.get_or_insert(CloseReason::NotPersistent);
@@ -298,9 +308,15 @@ impl Connection {
             }
             self.reader = Reader::SwitchNext;
             self.exchanges.clear();
-        } else if info.code == 100 && front.expect_continue {
+        } else if front.expect_continue && !front.continued {
+            // Any interim response ends the wait (RFC 9110 §10.1.1: the client
+            // waits for "a 100 (Continue) interim response"; a 103 shows a live
+            // server reading the request too).
             self.hold = None;
             self.timers.clear(super::Timer::Continue);
+            if let Some(x) = self.exchanges.front_mut() {
+                x.continued = true;
+            }
         }
         Some(Raw::Response(info))
     }

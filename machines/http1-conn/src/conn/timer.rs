@@ -88,6 +88,9 @@ impl Connection {
         if due(Timer::Continue, self) {
             self.timers.clear(Timer::Continue);
             self.hold = None;
+            if let Some(x) = self.exchanges.iter_mut().find(|x| x.expect_continue && !x.continued) {
+                x.continued = true;
+            }
         }
         if due(Timer::HeadRead, self) {
             self.timers.clear(Timer::HeadRead);
@@ -110,7 +113,8 @@ impl Connection {
         // A head is being received when the reader waits for one and octets of
         // it are buffered (a server's empty lines before a request-line do not
         // start one; they are consumed as they come).
-        let head_started = self.reader == Reader::Head && self.read_at < self.input.len();
+        let head_started =
+            self.reader == Reader::Head && self.read_at < self.input.len() && !self.paused();
         match (head_started, self.config.head_timeout) {
             (true, Some(limit)) => {
                 if self.timers.get(Timer::HeadRead).is_none() {

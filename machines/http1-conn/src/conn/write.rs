@@ -61,8 +61,14 @@ impl Connection {
         self.writer = Writer::Body(body);
         x.request_done = body == BodyWriter::Nothing;
         if x.expect_continue {
-            self.hold = Some(self.output.len());
-            self.timers.set(Timer::Continue, self.now + self.config.continue_timeout);
+            if self.hold.is_none() {
+                self.hold = Some(self.output.len());
+                self.timers.set(Timer::Continue, self.now + self.config.continue_timeout);
+            } else {
+                // Already behind an earlier request's wait: its body goes when
+                // that one's does, without a wait of its own.
+                x.continued = true;
+            }
         }
         if !x.keep_alive {
             self.closing.get_or_insert(CloseReason::NotPersistent);
