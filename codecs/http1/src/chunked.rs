@@ -82,6 +82,8 @@ pub struct ChunkedDecoder {
 
 impl ChunkedDecoder {
     /// A decoder at the start of a body, with the line rules and limits of `config`.
+    /// For a response body pass [`config.for_response()`](ParserConfig::for_response),
+    /// so that its trailers follow the response's leniencies (obs-fold).
     pub fn new(config: &ParserConfig) -> Self {
         ChunkedDecoder { state: State::Size { scanned: 0 }, config: *config, offset: 0 }
     }

@@ -150,10 +150,25 @@ impl ParserConfig {
 }
 
 impl ParserConfig {
-    /// The configuration a response head is read with: `allow_obs_fold` on when
-    /// `allow_obs_fold_in_response` is.
+    /// The configuration a response is read with: `allow_obs_fold` on when
+    /// `allow_obs_fold_in_response` is. The response head parsers apply it
+    /// themselves; hand it to the [`ChunkedDecoder`](crate::ChunkedDecoder) of a
+    /// response body and to [`parse_headers`](crate::parse_headers) for its trailer
+    /// section, so that the trailers follow the leniency of the head they belong to
+    /// (RFC 9112 §5.2). A request body's decoder takes the configuration unchanged.
+    ///
+    /// ```
+    /// use wirestate_http1::{Chunk, ChunkedDecoder, ParserConfig};
+    /// let body = b"0\r\nX-Sum: a\r\n b\r\n\r\n";
+    /// let ua = ParserConfig::USER_AGENT;
+    /// let mut dec = ChunkedDecoder::new(&ua.for_response());
+    /// assert!(matches!(dec.decode(body).unwrap().1, Chunk::End { .. }));
+    /// // As a request body's decoder: the fold is refused.
+    /// assert_eq!(ChunkedDecoder::new(&ua).decode(body).unwrap_err().field(), "obs-fold");
+    /// ```
     #[inline(always)]
-    pub(crate) fn for_response(&self) -> ParserConfig {
+    #[must_use]
+    pub fn for_response(&self) -> ParserConfig {
         ParserConfig {
             allow_obs_fold: self.allow_obs_fold || self.allow_obs_fold_in_response,
             ..*self

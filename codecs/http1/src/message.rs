@@ -99,7 +99,8 @@ pub fn read_request<'b>(
 }
 
 /// Reads one whole response to a request with `method` (it decides whether a body
-/// can follow: HEAD, CONNECT). See [`read_request`].
+/// can follow: HEAD, CONNECT). See [`read_request`]. A chunked body's trailer
+/// section is read with [`ParserConfig::for_response`], the leniencies of the head.
 ///
 /// # Errors
 /// As [`read_request`], with [`Parser::parse_response`]'s head errors.
@@ -112,7 +113,8 @@ pub fn read_response<'b>(
 ) -> Result<Framed<'b>> {
     let head_len = complete(Parser::new(*config).parse_response(res, buf)?, buf)?;
     let kind = response_kind(res.code, method, res.headers, res.version, buf)?;
-    body(buf, head_len, kind, out, config)
+    // The trailers follow the response's leniencies (obs-fold for a user agent).
+    body(buf, head_len, kind, out, &config.for_response())
 }
 
 fn complete(status: Status<usize>, buf: &[u8]) -> Result<usize> {
@@ -289,7 +291,7 @@ mod owned {
             let framed = read_response(&mut res, method, buf, &mut out, config)?;
             let start = StartLine::Response { code: res.code, reason: res.reason };
             let (version, fields) = (res.version, res.headers.to_vec());
-            Self::finish(start, version, fields, framed, out, config)
+            Self::finish(start, version, fields, framed, out, &config.for_response())
         }
 
         fn finish(

@@ -321,6 +321,15 @@ impl Connection {
         Some(Raw::Response(info))
     }
 
+    /// How the peer's messages are read: a response with the response
+    /// leniencies (RFC 9112 §5.2's obs-fold, in the trailers too).
+    fn read_config(&self) -> wirestate_http1::ParserConfig {
+        match self.config.role {
+            Role::Client => self.config.parser.for_response(),
+            Role::Server => self.config.parser,
+        }
+    }
+
     /// The reader after a head announcing `body`.
     fn start_body(&mut self, body: BodyKind) {
         self.body_read = 0;
@@ -328,7 +337,7 @@ impl Connection {
             BodyKind::None | BodyKind::Length(0) => Reader::EndNext,
             BodyKind::Length(n) => Reader::Body(BodyReader::Length(n)),
             BodyKind::Chunked => {
-                Reader::Body(BodyReader::Chunked(ChunkedDecoder::new(&self.config.parser)))
+                Reader::Body(BodyReader::Chunked(ChunkedDecoder::new(&self.read_config())))
             }
             BodyKind::UntilClose => Reader::Body(BodyReader::UntilClose),
             // RFC 9112 §6.3 rule 2: the connection is a tunnel after the head.
@@ -434,7 +443,13 @@ impl Connection {
         let Connection { input, spans, config, .. } = self;
         let section = input.get(at..at + len).unwrap_or_default();
         let parsed = with_slots(config.parser.max_headers, |slots| {
-            match parse_headers(section, slots, &config.parser) {
+            let cfg = match config.role {
+                // RFC 9112 §5.2: a user agent unfolds obs-fold in a response,
+                // its trailer section included.
+                Role::Client => config.parser.for_response(),
+                Role::Server => config.parser,
+            };
+            match parse_headers(section, slots, &cfg) {
                 Ok(Status::Complete((_, count))) => {
                     record_spans(spans, section, at, slots.get(..count).unwrap_or_default());
                     Ok(Some(()))
@@ -553,6 +568,16 @@ fn request_head<'b>(
     };
     let malformed = |e: Error| ConnectionError::Malformed(e);
     let body = BodyKind::of_request(&req, buf).map_err(malformed)?;
+    // RFC 9110 §9.3.6: "A CONNECT request message does not have content"; a
+    // recipient that read a body here and one that read tunnel data would part.
+    if req.method == "CONNECT" && !matches!(body, BodyKind::None | BodyKind::Length(0)) {
+        let field = if body == BodyKind::Chunked { "transfer-encoding" } else { "content-length" };
+        return Err(malformed(Error::malformed(
+            field,
+            0,
+            "RFC 9110 §9.3.6: a CONNECT request has no content",
+        )));
+    }
     // RFC 9112 §3.2: a server "MUST respond with a 400 (Bad Request)" to an
     // HTTP/1.1 request without Host, with two, or with an invalid one.
     fields::request_host(&req, buf).map_err(malformed)?;

@@ -557,6 +557,12 @@ fn request_framing(
         Some(BodyKind::Length(n)) => BodyWriter::Length(n),
         Some(_) => BodyWriter::Chunked,
     };
+    if head.method == "CONNECT" && !matches!(body, BodyWriter::Nothing | BodyWriter::Length(0)) {
+        return Err(head_error(
+            "content-length",
+            "RFC 9110 §9.3.6: a CONNECT request has no content",
+        ));
+    }
     let mut x = Exchange::new(MethodKind::of(head.method), head.version);
     x.keep_alive = fields::keep_alive(head.version, h);
     x.upgrade = head.version == Version::Http11
