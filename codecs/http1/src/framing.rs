@@ -36,7 +36,7 @@ pub(crate) fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 }
 
 impl BodyKind {
-    /// The body of a request (RFC 9112 §6.3 rules 3-6). `head` is the buffer the
+    /// The body of a request (RFC 9112 §6.3 rules 3-7). `head` is the buffer the
     /// request was parsed from; error offsets point into it.
     ///
     /// ```
@@ -61,7 +61,7 @@ impl BodyKind {
         Ok(kind.unwrap_or(BodyKind::None))
     }
 
-    /// The body of a response to a request with `method` (RFC 9112 §6.3 rules 1-7).
+    /// The body of a response to a request with `method` (RFC 9112 §6.3 rules 1-8).
     ///
     /// # Errors
     /// See [`framing`]; never for HEAD, 1xx, 204, 304 or a 2xx to CONNECT, whose
@@ -82,16 +82,18 @@ pub fn response_kind(
     version: Version,
     head: &[u8],
 ) -> Result<BodyKind> {
-    // RFC 9112 §6.3 rule 1: "Any response to a HEAD request and any response with a
-    // 1xx (Informational), 204 (No Content), or 304 (Not Modified) status code is
+    // RFC 9112 §6.3 rule 2: "Any 2xx (Successful) response to a CONNECT request
+    // implies that the connection will become a tunnel immediately after the empty
+    // line". Before rule 1, which a 204 to CONNECT also meets: the message ends at
+    // the empty line either way, and the tunnel follows it.
+    if method == "CONNECT" && (200..300).contains(&code) {
+        return Ok(BodyKind::Tunnel);
+    }
+    // Rule 1: "Any response to a HEAD request and any response with a 1xx
+    // (Informational), 204 (No Content), or 304 (Not Modified) status code is
     // always terminated by the first empty line after the header fields".
     if method == "HEAD" || (100..200).contains(&code) || code == 204 || code == 304 {
         return Ok(BodyKind::None);
-    }
-    // Rule 2: "Any 2xx (Successful) response to a CONNECT request implies that the
-    // connection will become a tunnel immediately after the empty line".
-    if method == "CONNECT" && (200..300).contains(&code) {
-        return Ok(BodyKind::Tunnel);
     }
     Ok(framing(headers, version, head, false)?.unwrap_or(BodyKind::UntilClose))
 }

@@ -8,7 +8,7 @@ use wirestate_http1::{BodyKind, Header, Version};
 /// A request head to send. The machine writes it as given (checked for injection
 /// by the codec's writer), adds nothing, and reads its framing fields to frame
 /// the body: `Content-Length`, or `Transfer-Encoding` ending in `chunked`; with
-/// neither the request has no body (RFC 9112 §6.3 rule 6).
+/// neither the request has no body (RFC 9112 §6.3 rule 7).
 ///
 /// ```
 /// use wirestate_http1_conn::RequestHead;

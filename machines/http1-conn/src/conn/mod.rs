@@ -28,8 +28,10 @@ use timer::Timers;
 ///   the peer's stream to [`handle_eof`](Self::handle_eof), and deadlines to
 ///   [`handle_timeout`](Self::handle_timeout). `now` never goes back; an early or
 ///   repeated `handle_timeout` does nothing.
-/// - **Events**: after any input, call [`poll_event`](Self::poll_event) until it
-///   returns `None`. Heads and body data are read from the buffer lazily, one
+/// - **Events**: after any input or command, call [`poll_event`](Self::poll_event)
+///   until it returns `None` (a command can let reading go on: a server paused at
+///   [`Config::max_pipeline`] reads the next buffered request once a response is
+///   sent). Heads and body data are read from the buffer lazily, one
 ///   event per call, and borrow it until the next call; this is why events come
 ///   before output here (the pattern's other machines drain output first): a
 ///   server may answer as it reads.
@@ -55,7 +57,7 @@ use timer::Timers;
 /// # Deliberate departures from the RFCs
 ///
 /// - A request without `Content-Length` or `Transfer-Encoding` has no body, as
-///   RFC 9112 §6.3 rule 6 reads it; a client that streams a body of unknown length
+///   RFC 9112 §6.3 rule 7 reads it; a client that streams a body of unknown length
 ///   sends `Transfer-Encoding: chunked` itself.
 /// - An `Expect` other than `100-continue` is passed to the caller, not answered
 ///   417 (RFC 9110 §10.1.1 makes the 417 a MAY).
@@ -399,7 +401,6 @@ impl Connection {
                     x.auto_status = Some(status);
                 }
             }
-            _ if self.peer_eof && !reading => {}
             _ => {
                 let mut x = Exchange::new(MethodKind::Other, Version::Http11);
                 x.auto_status = Some(status);

@@ -24,6 +24,12 @@ struct Added {
     keep_alive: bool,
 }
 
+/// What a response's own Connection field says.
+struct Said {
+    close: bool,
+    keep_alive: bool,
+}
+
 impl Connection {
     /// Client: sends a request head. Its fields frame the body: `Content-Length`,
     /// or `Transfer-Encoding` ending in `chunked`, or no body at all; then
@@ -121,23 +127,26 @@ impl Connection {
         if head.code < 200 {
             return self.send_interim(head, x);
         }
-        let (body, mut added) = with_headers(head.headers, |h| response_framing(head, h, &x))?;
-        // Persistence (RFC 9112 §9.3): the request allowed it, nobody is closing,
-        // the body does not end with the connection, and the client is not left
-        // unsure whether to send a body it was told to wait with (RFC 9110 §10.1.1).
-        let unsure = x.expect_continue && !x.continued && !x.request_done;
-        // After `close`, this response is the last; after a read error the
+        let (body, mut added, said) =
+            with_headers(head.headers, |h| response_framing(head, h, &x))?;
+        // Persistence (RFC 9112 §9.3): the request allowed it, the response does
+        // not say close, the body does not end with the connection, and the client
+        // is not left unsure whether to send a body it was told to wait with (RFC
+        // 9110 §10.1.1). After `close`, this response is the last; after the peer
+        // closed, the answer to the last request read is; after a read error the
         // machine's own answer is, so those before it persist as usual.
+        let unsure = x.expect_continue && !x.continued && !x.request_done;
+        let last_read = self.closing == Some(CloseReason::PeerClosed)
+            && self.reader == Reader::Stopped
+            && self.exchanges.len() == 1;
         let persist = x.keep_alive
             && self.closing != Some(CloseReason::Local)
-            && !added.close
+            && !last_read
+            && !said.close
             && body != BodyWriter::UntilClose
             && !unsure;
-        let user_close = with_headers(head.headers, |h| Ok(fields::connection_has(h, "close")))?;
-        added.close = !persist && !user_close;
-        added.keep_alive = persist
-            && x.version == Version::Http10
-            && !with_headers(head.headers, |h| Ok(fields::connection_has(h, "keep-alive")))?;
+        added.close = !persist && !said.close;
+        added.keep_alive = persist && x.version == Version::Http10 && !said.keep_alive;
         let mark = self.output.len();
         if let Err(e) = self.write_response_head(head, &added) {
             self.output.truncate(mark);
@@ -300,7 +309,7 @@ impl Connection {
                 let done = self.exchanges.pop_front();
                 let last = done.is_some_and(|x| !x.keep_alive) || body == BodyWriter::UntilClose;
                 if last {
-                    self.finish(CloseReason::NotPersistent);
+                    self.finish(self.closing.unwrap_or(CloseReason::NotPersistent));
                 }
             }
         }
@@ -585,8 +594,20 @@ fn response_framing(
     head: &ResponseHead<'_>,
     h: &[Header<'_>],
     x: &Exchange,
+) -> Result<(BodyWriter, Added, Said), CallError> {
+    let said = Said {
+        close: fields::connection_has(h, "close"),
+        keep_alive: fields::connection_has(h, "keep-alive"),
+    };
+    let (body, added) = body_framing(head.code, h, x)?;
+    Ok((body, added, said))
+}
+
+fn body_framing(
+    code: u16,
+    h: &[Header<'_>],
+    x: &Exchange,
 ) -> Result<(BodyWriter, Added), CallError> {
-    let code = head.code;
     if code == 204 {
         no_framing(h, "RFC 9110 §8.6: no Content-Length or Transfer-Encoding on a 204")?;
     }
