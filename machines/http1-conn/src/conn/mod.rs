@@ -288,6 +288,13 @@ impl Connection {
         self.switched
     }
 
+    /// Received octets not yet read as events (at most
+    /// [`Config::recv_buffer`]): after a protocol switch, none (they went out
+    /// in [`Event::Switched`](crate::Event::Switched)).
+    pub fn buffered(&self) -> usize {
+        self.input.len().saturating_sub(self.read_at)
+    }
+
     /// Requests awaiting their responses (client), or read and not yet answered
     /// in full (server).
     pub fn in_flight(&self) -> usize {
