@@ -29,6 +29,7 @@ impl<'b> Header<'b> {
     }
 
     /// Whether the name is `name`, ignoring ASCII case (RFC 9110 §5.1).
+    #[inline]
     pub fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name.as_bytes())
     }

@@ -12,6 +12,7 @@ use crate::error::{CallError, ConnectionError};
 use crate::event::{CloseReason, Closed};
 use crate::head::FieldSpan;
 
+mod heads;
 mod read;
 mod timer;
 mod write;

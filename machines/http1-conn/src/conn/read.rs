@@ -1,26 +1,19 @@
 //! What arrives: octets buffered by `handle_input`, read as events one at a time
 //! by `poll_event`, in the order RFC 9112 reads a message (head §2-§5, body §6-§7).
 
-use alloc::vec;
-use alloc::vec::Vec;
 use core::ops::Range;
 
-use wirestate_http1::fields::{self, Expect};
 use wirestate_http1::{
-    leading_empty_lines, parse_headers, response_kind, BodyKind, Chunk, ChunkedDecoder, Header,
-    Parser, Request, Response, Status, Version, EMPTY_HEADER,
+    leading_empty_lines, parse_headers, BodyKind, Chunk, ChunkedDecoder, Status,
 };
-use wirestate_wire::{Error, Instant};
+use wirestate_wire::Instant;
 
-use super::{BodyReader, Connection, Exchange, MethodKind, Reader, Writer};
+use super::heads::{offset_in, record_spans, request_head, response_head, with_slots, HeadInfo};
+use super::{BodyReader, Connection, Exchange, Reader, Writer};
 use crate::config::Role;
 use crate::error::{CallError, ConnectionError};
 use crate::event::{CloseReason, Event};
-use crate::head::{slice, FieldSpan, Fields, ReceivedRequest, ReceivedResponse};
-
-/// Header slots tried first: enough for nearly every head, cheap to clear. A head
-/// with more fields is parsed again with `max_headers` slots.
-const SMALL_SLOTS: usize = 32;
+use crate::head::{slice, Fields, ReceivedRequest, ReceivedResponse};
 
 /// An event found in the buffer, as positions (the buffer is borrowed only when
 /// the event is built, after the state changed).
@@ -31,19 +24,6 @@ pub(super) enum Raw {
     Trailers,
     End,
     Switched(Range<usize>),
-}
-
-/// Where a head's parts are, and what the machine concluded from it.
-pub(super) struct HeadInfo {
-    /// Method (request) or reason phrase (response).
-    first: Range<u32>,
-    /// Request-target (request).
-    target: Range<u32>,
-    version: Version,
-    code: u16,
-    body: BodyKind,
-    expects_continue: bool,
-    keep_alive: bool,
 }
 
 impl Connection {
@@ -110,8 +90,8 @@ impl Connection {
         let text = |r: &Range<u32>| core::str::from_utf8(slice(buf, r)).unwrap_or_default();
         match raw {
             Raw::Request(h) => Event::Request(ReceivedRequest {
-                method: text(&h.first),
-                target: text(&h.target),
+                method: h.known.0.unwrap_or_else(|| text(&h.first)),
+                target: h.known.1.unwrap_or_else(|| text(&h.target)),
                 version: h.version,
                 headers: fields,
                 body: h.body,
@@ -230,8 +210,7 @@ impl Connection {
                 return None;
             }
         }
-        let mut x =
-            Exchange::new(MethodKind::of(slice_str(&self.input, &info.first)), info.version);
+        let mut x = Exchange::new(info.method, info.version);
         x.keep_alive = info.keep_alive;
         x.upgrade = upgrade;
         x.expect_continue = info.expects_continue;
@@ -503,143 +482,4 @@ impl Connection {
             matches!(self.exchanges.back(), Some(x) if x.may_switch() && x.responding)
         }
     }
-}
-
-fn slice_str<'a>(buf: &'a [u8], r: &Range<u32>) -> &'a str {
-    core::str::from_utf8(slice(buf, r)).unwrap_or_default()
-}
-
-/// Runs `f` with header slots: [`SMALL_SLOTS`] on the stack, then, if the head
-/// has more fields than that and the limit allows more, `max` on the heap.
-fn with_slots<'b, T>(
-    max: usize,
-    mut f: impl FnMut(&mut [Header<'b>]) -> Result<T, ConnectionError>,
-) -> Result<T, ConnectionError> {
-    let mut small: [Header<'b>; SMALL_SLOTS] = [EMPTY_HEADER; SMALL_SLOTS];
-    match f(&mut small) {
-        Err(ConnectionError::Malformed(e)) if e.field() == "header count" && max > SMALL_SLOTS => {
-            let mut big: Vec<Header<'b>> = vec![EMPTY_HEADER; max];
-            f(&mut big)
-        }
-        other => other,
-    }
-}
-
-/// Where `part` starts inside `whole` (0 if it is not inside it).
-fn offset_in(whole: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize).min(whole.len())
-}
-
-fn span(buf: &[u8], part: &[u8], base: usize) -> Range<u32> {
-    range(base + offset_in(buf, part), part.len())
-}
-
-fn range(start: usize, len: usize) -> Range<u32> {
-    u32::try_from(start).unwrap_or(u32::MAX)..u32::try_from(start + len).unwrap_or(u32::MAX)
-}
-
-fn record_spans(spans: &mut Vec<FieldSpan>, buf: &[u8], base: usize, headers: &[Header<'_>]) {
-    spans.clear();
-    spans.extend(
-        headers
-            .iter()
-            .map(|h| FieldSpan { name: span(buf, h.name, base), value: span(buf, h.value, base) }),
-    );
-}
-
-/// A request head at the start of `buf` (which starts at `base` in the
-/// connection's buffer): its length, what it says, and whether it offers an
-/// Upgrade; `None` while incomplete.
-fn request_head<'b>(
-    parser: &mut Parser,
-    buf: &'b [u8],
-    base: usize,
-    slots: &mut [Header<'b>],
-    spans: &mut Vec<FieldSpan>,
-) -> Result<Option<(usize, HeadInfo, bool)>, ConnectionError> {
-    let mut req = Request::new(slots);
-    let len = match parser.parse_request(&mut req, buf) {
-        Ok(Status::Complete(n)) => n,
-        Ok(Status::Partial) => return Ok(None),
-        Err(e) => {
-            parser.reset();
-            return Err(ConnectionError::Malformed(e));
-        }
-    };
-    let malformed = |e: Error| ConnectionError::Malformed(e);
-    let body = BodyKind::of_request(&req, buf).map_err(malformed)?;
-    // RFC 9110 §9.3.6: "A CONNECT request message does not have content"; a
-    // recipient that read a body here and one that read tunnel data would part.
-    if req.method == "CONNECT" && !matches!(body, BodyKind::None | BodyKind::Length(0)) {
-        let field = if body == BodyKind::Chunked { "transfer-encoding" } else { "content-length" };
-        return Err(malformed(Error::malformed(
-            field,
-            0,
-            "RFC 9110 §9.3.6: a CONNECT request has no content",
-        )));
-    }
-    // RFC 9112 §3.2: a server "MUST respond with a 400 (Bad Request)" to an
-    // HTTP/1.1 request without Host, with two, or with an invalid one.
-    fields::request_host(&req, buf).map_err(malformed)?;
-    let http11 = req.version == Version::Http11;
-    // RFC 9110 §10.1.1: "A server that receives a 100-continue expectation in an
-    // HTTP/1.0 request MUST ignore that expectation."
-    let expects_continue = http11
-        && body != BodyKind::None
-        && body != BodyKind::Length(0)
-        && matches!(fields::expect(req.headers), Ok(Some(Expect::Continue)));
-    // RFC 9110 §7.8: "A server MUST ignore an Upgrade header field that is
-    // received in an HTTP/1.0 request"; a sender lists "upgrade" in Connection.
-    let upgrade = http11
-        && fields::upgrade(req.headers).next().is_some()
-        && fields::connection_has(req.headers, "upgrade");
-    // The codec hands out common methods and "/" as static strings, so their
-    // place comes from the request-line's shape: method SP target, after any
-    // empty lines skipped.
-    let method_at = base + leading_empty_lines(buf, parser.config());
-    let target_at = method_at + req.method.len() + 1;
-    let info = HeadInfo {
-        first: range(method_at, req.method.len()),
-        target: range(target_at, req.target.len()),
-        version: req.version,
-        code: 0,
-        body,
-        expects_continue,
-        keep_alive: fields::keep_alive(req.version, req.headers),
-    };
-    record_spans(spans, buf, base, req.headers);
-    Ok(Some((len, info, upgrade)))
-}
-
-/// A response head to a request with `method`, as [`request_head`].
-fn response_head<'b>(
-    parser: &mut Parser,
-    buf: &'b [u8],
-    base: usize,
-    slots: &mut [Header<'b>],
-    spans: &mut Vec<FieldSpan>,
-    method: MethodKind,
-) -> Result<Option<(usize, HeadInfo)>, ConnectionError> {
-    let mut res = Response::new(slots);
-    let len = match parser.parse_response(&mut res, buf) {
-        Ok(Status::Complete(n)) => n,
-        Ok(Status::Partial) => return Ok(None),
-        Err(e) => {
-            parser.reset();
-            return Err(ConnectionError::Malformed(e));
-        }
-    };
-    let body = response_kind(res.code, method.as_str(), res.headers, res.version, buf)
-        .map_err(ConnectionError::Malformed)?;
-    let info = HeadInfo {
-        first: span(buf, res.reason, base),
-        target: 0..0,
-        version: res.version,
-        code: res.code,
-        body,
-        expects_continue: false,
-        keep_alive: fields::keep_alive(res.version, res.headers),
-    };
-    record_spans(spans, buf, base, res.headers);
-    Ok(Some((len, info)))
 }

@@ -625,8 +625,13 @@ fn body_framing(
             "RFC 9112 §6.1: no Transfer-Encoding to an HTTP/1.0 request",
         ));
     }
-    single_content_length(h)?;
-    let announced = framing(h, Version::Http11, b"", false).map_err(CallError::Head)?;
+    let length = single_content_length(h)?;
+    // Without Transfer-Encoding the framing is the Content-Length just read.
+    let announced = if has_te {
+        framing(h, Version::Http11, b"", false).map_err(CallError::Head)?
+    } else {
+        length.map(BodyKind::Length)
+    };
     // RFC 9112 §6.3 rule 1: no body after HEAD, 204 or 304, whatever the fields say.
     if x.method == MethodKind::Head || code == 204 || code == 304 {
         return Ok((BodyWriter::Nothing, Added::default()));
