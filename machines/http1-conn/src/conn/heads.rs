@@ -102,17 +102,21 @@ pub(crate) fn request_head<'b>(
             return Err(ConnectionError::Malformed(e));
         }
     };
-    record_spans(spans, buf, base, req.headers);
-    // The checks below read only the fields that control the message (framing,
-    // Host, Connection, Expect, Upgrade): picked out in one pass, each check
-    // walks those few instead of every field of the head.
+    // One pass over the fields: each one's place for the event, and the fields
+    // that control the message (framing, Host, Connection, Expect, Upgrade)
+    // picked out, so each check below walks those few instead of every field.
+    spans.clear();
+    spans.reserve(req.headers.len());
     let mut picked = [EMPTY_HEADER; PICKED];
     let mut count = 0;
-    for h in req.headers.iter().filter(|h| is_control(h.name)) {
-        if let Some(slot) = picked.get_mut(count) {
-            *slot = *h;
+    for h in req.headers.iter() {
+        spans.push(FieldSpan { name: span(buf, h.name, base), value: span(buf, h.value, base) });
+        if is_control(h.name) {
+            if let Some(slot) = picked.get_mut(count) {
+                *slot = *h;
+            }
+            count += 1;
         }
-        count += 1;
     }
     let req = match picked.get_mut(..count) {
         Some(headers) => {

@@ -245,7 +245,7 @@ impl Connection {
             sent: 0,
             hold: None,
             writer: Writer::Idle,
-            exchanges: VecDeque::new(),
+            exchanges: VecDeque::with_capacity(config.max_pipeline.min(16)),
             closing: None,
             error: None,
             error_raised: false,
