@@ -38,7 +38,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .args(["doc", "--quiet", "--no-deps", "--workspace"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     // The README's test command; the tshark agreement test must really run here.
-    sh(cargo().args(["test", "--workspace"]).env("WIRESTATE_REQUIRE_TSHARK", "1"))?;
+    sh(cargo()
+        .args(["test", "--workspace"])
+        .env("WIRESTATE_REQUIRE_TSHARK", "1")
+        .env("WIRESTATE_REQUIRE_PEERS", "1"))?;
     crate::vectors::run(&[])?;
     no_std()?;
     if has("cargo", &["fuzz", "--version"]) {
