@@ -321,7 +321,10 @@ impl Connection {
         if self.closing.is_none() && self.closed.is_none() {
             self.closing = Some(crate::event::CloseReason::Local);
         }
-        if self.config.role == Role::Server && !self.reading_message() {
+        // A server stops reading, unless a request that may switch protocols
+        // is last: what follows it is the caller's if the switch happens.
+        let may_switch = self.exchanges.back().is_some_and(Exchange::may_switch);
+        if self.config.role == Role::Server && !self.reading_message() && !may_switch {
             self.reader = Reader::Stopped;
         }
         self.settle();
@@ -350,7 +353,8 @@ impl Connection {
         if self.closed.is_some() {
             return;
         }
-        self.unanswered += self.exchanges.len();
+        // The machine's own error answers are not requests.
+        self.unanswered += self.exchanges.iter().filter(|x| x.auto_status.is_none()).count();
         self.exchanges.clear();
         self.reader = Reader::Stopped;
         if self.writer != Writer::Done {
@@ -403,22 +407,24 @@ impl Connection {
     /// Server: the erroring request is answered by the machine in its turn. If
     /// its response already began, the connection just ends after it.
     fn queue_error_response(&mut self, status: u16, reading: bool) {
-        match self.exchanges.back_mut() {
-            Some(x) if reading && !x.request_done => {
+        if reading {
+            // The failing body's request: answered by the machine unless its
+            // response began (then the connection just ends after it), and not
+            // at all if that response was sent in full (RFC 9110 §15: exactly
+            // one final response per request).
+            if let Some(x) = self.exchanges.back_mut().filter(|x| !x.request_done) {
                 if !x.responding {
                     x.auto_status = Some(status);
                 }
+                x.request_done = true;
             }
-            _ => {
-                let mut x = Exchange::new(MethodKind::Other, Version::Http11);
-                x.auto_status = Some(status);
-                x.keep_alive = false;
-                self.exchanges.push_back(x);
-            }
+            return;
         }
-        if let Some(x) = self.exchanges.back_mut() {
-            x.request_done = true;
-        }
+        let mut x = Exchange::new(MethodKind::Other, Version::Http11);
+        x.auto_status = Some(status);
+        x.keep_alive = false;
+        x.request_done = true;
+        self.exchanges.push_back(x);
     }
 
     pub(crate) fn check_usable(&self) -> Result<(), CallError> {

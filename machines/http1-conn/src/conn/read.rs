@@ -117,8 +117,12 @@ impl Connection {
     fn read_step(&mut self) -> Option<Raw> {
         match self.reader {
             Reader::Stopped => None,
+            // RFC 9110 §7.8: "A client cannot begin using an upgraded protocol on
+            // the connection until it has completely sent the request message".
+            Reader::SwitchNext if matches!(self.writer, Writer::Body(_)) => None,
             Reader::SwitchNext => {
                 self.switched = true;
+                self.exchanges.clear();
                 self.reader = Reader::Stopped;
                 self.writer = Writer::Done;
                 let rest = self.read_at..self.input.len();
@@ -138,7 +142,10 @@ impl Connection {
     /// ignore, so they neither start a head nor count against its limit (the idle
     /// deadline bounds them).
     fn skip_empty_lines(&mut self) {
-        if self.config.role != Role::Server || self.reader != Reader::Head {
+        // Not while paused: after a request that may switch protocols the next
+        // octets need not be HTTP at all (RFC 9112 §2.2 speaks of what comes
+        // "prior to the request-line").
+        if self.config.role != Role::Server || self.reader != Reader::Head || self.paused() {
             return;
         }
         let rest = self.input.get(self.read_at..).unwrap_or_default();
@@ -258,9 +265,13 @@ impl Connection {
             if let Some(held) = self.hold.take() {
                 if !info.keep_alive {
                     self.output.truncate(held);
-                    self.writer = Writer::Done;
                 }
             }
+        }
+        // RFC 9112 §9.5: a client that sees the server will close "SHOULD
+        // immediately cease transmitting the body" of the request.
+        if !info.keep_alive && matches!(self.writer, Writer::Body(_)) {
+            self.writer = Writer::Done;
         }
         if let Some(x) = self.exchanges.front_mut() {
             x.keep_alive = info.keep_alive;
@@ -280,14 +291,15 @@ impl Connection {
     }
 
     fn interim_response(&mut self, info: HeadInfo, front: Exchange) -> Option<Raw> {
+        if info.code == 101 && !front.upgrade {
+            self.fail(ConnectionError::Unsolicited);
+            return None;
+        }
         if info.code == 101 {
-            if !front.upgrade {
-                self.fail(ConnectionError::Unsolicited);
-                return None;
-            }
+            // Switched once the request is sent in full (see `read_step`).
             self.reader = Reader::SwitchNext;
-            self.exchanges.clear();
-        } else if front.expect_continue && !front.continued {
+        }
+        if front.expect_continue && !front.continued {
             // Any interim response ends the wait (RFC 9110 §10.1.1: the client
             // waits for "a 100 (Continue) interim response"; a 103 shows a live
             // server reading the request too).
@@ -395,7 +407,9 @@ impl Connection {
                 if n == 0 {
                     return self.body_unfinished(false);
                 }
-                None
+                // Part of a line was taken: what is left cannot complete it
+                // now, which after the peer's close is a body cut short.
+                self.read_chunked(dec)
             }
             Ok((n, Chunk::Data(d))) => {
                 let start = base + offset_in(buf, d);
@@ -455,14 +469,17 @@ impl Connection {
         self.reader = Reader::Head;
         match self.config.role {
             Role::Server => {
-                let last = self.exchanges.back_mut().is_some_and(|x| {
+                let (last, may_switch) = self.exchanges.back_mut().map_or((false, false), |x| {
                     x.request_done = true;
-                    !x.keep_alive
+                    (!x.keep_alive, x.may_switch())
                 });
-                if last || self.closing.is_some() {
-                    self.reader = Reader::Stopped;
-                } else if self.switch_ready() {
+                // A request that may switch protocols keeps the reader, paused,
+                // whatever else it says: if the response switches, what follows
+                // is the caller's; if not, that response ends or goes on.
+                if self.switch_ready() {
                     self.reader = Reader::SwitchNext;
+                } else if !may_switch && (last || self.closing.is_some()) {
+                    self.reader = Reader::Stopped;
                 }
             }
             Role::Client => {

@@ -145,8 +145,11 @@ impl Connection {
             && !said.close
             && body != BodyWriter::UntilClose
             && !unsure;
-        added.close = !persist && !said.close;
-        added.keep_alive = persist && x.version == Version::Http10 && !said.keep_alive;
+        let tunnel = x.method == MethodKind::Connect && (200..300).contains(&head.code);
+        // A tunnel's head says nothing of persistence: the connection is no
+        // longer HTTP after it.
+        added.close = !persist && !said.close && !tunnel;
+        added.keep_alive = persist && x.version == Version::Http10 && !said.keep_alive && !tunnel;
         let mark = self.output.len();
         if let Err(e) = self.write_response_head(head, &added) {
             self.output.truncate(mark);
@@ -159,7 +162,6 @@ impl Connection {
         if !persist {
             self.closing.get_or_insert(CloseReason::NotPersistent);
         }
-        let tunnel = x.method == MethodKind::Connect && (200..300).contains(&head.code);
         if tunnel {
             self.begin_switch();
         } else {
@@ -190,7 +192,17 @@ impl Connection {
         if x.version == Version::Http10 || (head.code == 101 && !x.upgrade) {
             return Err(CallError::Status(head.code));
         }
+        // RFC 9110 §7.8: a server that receives Upgrade and a 100-continue
+        // expectation "MUST send a 100 (Continue) response before sending a 101".
+        if head.code == 101 && x.expect_continue && !x.continued {
+            return Err(CallError::Status(101));
+        }
         with_headers(head.headers, |h| {
+            // RFC 9110 §15.2.2: "The server MUST generate an Upgrade header field
+            // in the response that indicates which protocol(s) are being switched to".
+            if head.code == 101 && !h.iter().any(|f| f.is("upgrade")) {
+                return Err(head_error("upgrade", "RFC 9110 §15.2.2: a 101 names its protocol"));
+            }
             // RFC 9110 §8.6, RFC 9112 §6.1: neither on a 1xx.
             no_framing(h, "RFC 9110 §8.6: no Content-Length or Transfer-Encoding on a 1xx")
         })?;
