@@ -394,6 +394,7 @@ fn config(base: Config, small: bool, max_pipeline: u8) -> Config {
         recv_buffer: 0,
         send_buffer: 32,
         head_timeout: Some(Duration::from_millis(100)),
+        body_timeout: Some(Duration::from_millis(200)),
         idle_timeout: Some(Duration::from_millis(300)),
         continue_timeout: Duration::from_millis(50),
         ..base

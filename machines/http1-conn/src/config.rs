@@ -64,6 +64,12 @@ pub struct Config {
     /// answers 408 (Request Timeout, RFC 9110 §15.5.9) and closes: the defence
     /// against a peer that sends a head one octet at a time.
     pub head_timeout: Option<Duration>,
+    /// How long a body may go without an octet while one is being read
+    /// ([`Timer::BodyRead`](crate::Timer::BodyRead)); `None` for no limit. A
+    /// server answers 408 and closes (nginx's `client_body_timeout` is the same
+    /// rule), so a peer cannot hold a connection by sending a body slowly or not
+    /// at all. It does not run while a client waits for a 100 (Continue).
+    pub body_timeout: Option<Duration>,
     /// How long a persistent connection may sit idle between messages
     /// ([`Timer::Idle`](crate::Timer::Idle)) before this end closes it (RFC 9112
     /// §9.8: "A client, server, or proxy MAY close the transport connection at any
@@ -77,8 +83,8 @@ pub struct Config {
 
 impl Config {
     /// A client: [`ParserConfig::USER_AGENT`], 1 GiB bodies, 16 requests in
-    /// flight, 1 s for a 100 (curl's wait), no head or idle deadline (a pool
-    /// sets its own).
+    /// flight, 1 s for a 100 (curl's wait), no head, body or idle deadline (a
+    /// pool sets its own).
     pub fn client() -> Self {
         Config {
             role: Role::Client,
@@ -88,14 +94,16 @@ impl Config {
             recv_buffer: 128 * 1024,
             send_buffer: 64 * 1024,
             head_timeout: None,
+            body_timeout: None,
             idle_timeout: None,
             continue_timeout: Duration::from_secs(1),
         }
     }
 
     /// A server: [`ParserConfig::SERVER`], 8 MiB request bodies, 16 requests
-    /// read ahead, 30 s for a head and 60 s idle between requests (nginx's 60 s
-    /// `client_header_timeout` and 75 s `keepalive_timeout` are the same order).
+    /// read ahead, 30 s for a head, 60 s between body octets and 60 s idle
+    /// between requests (nginx's 60 s `client_header_timeout` and
+    /// `client_body_timeout` and 75 s `keepalive_timeout` are the same order).
     pub fn server() -> Self {
         Config {
             role: Role::Server,
@@ -105,6 +113,7 @@ impl Config {
             recv_buffer: 128 * 1024,
             send_buffer: 64 * 1024,
             head_timeout: Some(Duration::from_secs(30)),
+            body_timeout: Some(Duration::from_secs(60)),
             idle_timeout: Some(Duration::from_secs(60)),
             continue_timeout: Duration::from_secs(1),
         }

@@ -40,6 +40,10 @@ pub enum ConnectionError {
     /// A head took longer than [`Config::head_timeout`](crate::Config::head_timeout) (408).
     #[error("the head did not arrive in time")]
     HeadTimeout,
+    /// A body went longer than [`Config::body_timeout`](crate::Config::body_timeout)
+    /// without an octet (408).
+    #[error("the body stalled")]
+    BodyTimeout,
     /// The peer closed the stream inside a message whose framing says more follows.
     #[error("the peer closed the connection inside a message")]
     ClosedInMessage,
@@ -54,12 +58,12 @@ pub enum ConnectionError {
 impl ConnectionError {
     /// The status a server answers this with (RFC 9110 §15): 400, 413, 414, 431,
     /// 501 or 505 from the codec's error ([`suggested_status`]), 408 for the head
-    /// deadline.
+    /// and body deadlines.
     pub fn status(&self) -> u16 {
         match self {
             ConnectionError::Malformed(e) => suggested_status(e),
             ConnectionError::BodyTooLarge { .. } => 413,
-            ConnectionError::HeadTimeout => 408,
+            ConnectionError::HeadTimeout | ConnectionError::BodyTimeout => 408,
             ConnectionError::ClosedInMessage | ConnectionError::Unsolicited => 400,
         }
     }

@@ -407,3 +407,29 @@ fn refused_sends_change_nothing() {
         Err(CallError::Closing)
     );
 }
+
+#[test]
+fn a_stalled_body_is_answered_408_but_a_client_told_to_wait_is_not_timed() {
+    let mut s = server();
+    feed(&mut s, t(0), b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
+    assert_eq!(s.timer(Timer::BodyRead), Some(t(60_000)));
+    // An octet resets the gap.
+    feed(&mut s, t(50_000), b"d");
+    assert_eq!(s.timer(Timer::BodyRead), Some(t(110_000)));
+    s.handle_timeout(t(109_999));
+    assert!(!s.is_closed());
+    s.handle_timeout(t(110_000));
+    assert!(s.take_transmit().starts_with(b"HTTP/1.1 408 Request Timeout\r\n"));
+    assert!(matches!(events(&mut s)[..], [Ev::Error(ConnectionError::BodyTimeout), Ev::Closed(_)]));
+
+    // Expect: 100-continue and no 100 yet: the client waits as told, no deadline.
+    let mut s = server();
+    feed(
+        &mut s,
+        t(0),
+        b"PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n",
+    );
+    assert_eq!(s.timer(Timer::BodyRead), None);
+    s.send_continue(t(5)).unwrap();
+    assert_eq!(s.timer(Timer::BodyRead), Some(t(60_005)));
+}

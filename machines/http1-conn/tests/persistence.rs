@@ -525,7 +525,8 @@ fn timers_head_read_counts_from_the_first_octet_and_stops_with_the_head() {
     feed(&mut s, t(20), b"Host: h\r\n");
     assert_eq!(s.timer(Timer::HeadRead), Some(t(30_010)), "later octets do not extend it");
     feed(&mut s, t(30), b"Content-Length: 3\r\n\r\na");
-    assert_eq!(s.poll_timeout(), None, "a body is no head");
+    assert_eq!(s.timer(Timer::HeadRead), None, "a body is no head");
+    assert_eq!(s.poll_timeout(), Some(t(60_030)), "the body's own deadline");
     feed(&mut s, t(40), b"bcGET");
     assert_eq!(s.timer(Timer::HeadRead), Some(t(30_040)), "the next head's first octet");
     s.handle_timeout(t(30_039));

@@ -20,6 +20,15 @@ pub enum Timer {
     ///
     /// [`Config::head_timeout`]: crate::Config::head_timeout
     HeadRead,
+    /// A body being read got no octet in time ([`Config::body_timeout`]): the
+    /// connection fails with [`ConnectionError::BodyTimeout`], and a server
+    /// answers 408 and closes (if its response to that request has not begun).
+    /// Armed whenever the reader waits for body octets with none buffered,
+    /// so it measures the gap between arrivals; not while a server's client
+    /// waits for a 100 (Continue) it was not sent.
+    ///
+    /// [`Config::body_timeout`]: crate::Config::body_timeout
+    BodyRead,
     /// The connection sat idle ([`Config::idle_timeout`]): nothing awaits a
     /// response, nothing is being read or sent. It closes
     /// ([`CloseReason::IdleTimeout`]). Armed whenever the connection becomes idle,
@@ -39,9 +48,10 @@ pub enum Timer {
 
 impl Timer {
     /// How many timers there are.
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 4;
     /// Every timer, in the table's order.
-    pub const ALL: [Timer; Timer::COUNT] = [Timer::HeadRead, Timer::Idle, Timer::Continue];
+    pub const ALL: [Timer; Timer::COUNT] =
+        [Timer::HeadRead, Timer::BodyRead, Timer::Idle, Timer::Continue];
 }
 
 /// The deadlines, one slot per [`Timer`] (its discriminant is its index).
@@ -96,6 +106,10 @@ impl Connection {
             self.timers.clear(Timer::HeadRead);
             self.fail(ConnectionError::HeadTimeout);
         }
+        if due(Timer::BodyRead, self) {
+            self.timers.clear(Timer::BodyRead);
+            self.fail(ConnectionError::BodyTimeout);
+        }
         if due(Timer::Idle, self) {
             self.timers.clear(Timer::Idle);
             self.reader = Reader::Stopped;
@@ -122,6 +136,21 @@ impl Connection {
                 }
             }
             _ => self.timers.clear(Timer::HeadRead),
+        }
+        // Waiting for body octets, none buffered, and not because the client
+        // was told to wait (RFC 9110 §10.1.1).
+        let told_to_wait = self.config.role == Role::Server
+            && self.exchanges.back().is_some_and(|x| x.expect_continue && !x.continued);
+        let body_waits = matches!(self.reader, Reader::Body(_))
+            && self.read_at >= self.input.len()
+            && !told_to_wait;
+        match (body_waits, self.config.body_timeout) {
+            (true, Some(limit)) => {
+                if self.timers.get(Timer::BodyRead).is_none() {
+                    self.timers.set(Timer::BodyRead, self.now + limit);
+                }
+            }
+            _ => self.timers.clear(Timer::BodyRead),
         }
         let idle = self.exchanges.is_empty()
             && self.writer == Writer::Idle

@@ -135,7 +135,9 @@ impl Connection {
         // 9110 §10.1.1). After `close`, this response is the last; after the peer
         // closed, the answer to the last request read is; after a read error the
         // machine's own answer is, so those before it persist as usual.
-        let unsure = x.expect_continue && !x.continued && !x.request_done;
+        // Body octets already arriving for it mean the client is sending.
+        let sending = self.exchanges.len() == 1 && self.body_read > 0;
+        let unsure = x.expect_continue && !x.continued && !x.request_done && !sending;
         let last_read = self.closing == Some(CloseReason::PeerClosed)
             && self.reader == Reader::Stopped
             && self.exchanges.len() == 1;

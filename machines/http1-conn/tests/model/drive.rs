@@ -151,6 +151,7 @@ fn configs(s: &Script) -> (Config, Config) {
     let server = Config {
         max_pipeline: s.server_pipeline,
         head_timeout: Some(Duration::from_secs(3600)),
+        body_timeout: Some(Duration::from_secs(3600)),
         idle_timeout: Some(Duration::from_secs(3600)),
         ..small(Config::server())
     };
