@@ -105,6 +105,8 @@ pub struct ClientApp {
 pub struct ServerApp {
     /// Per request read: whether its `End` was read.
     pub end_seen: Vec<bool>,
+    /// Per request read: whether body data of it was read.
+    pub data_seen: Vec<bool>,
     /// Responses completed (`send_end` succeeded).
     pub answered: usize,
     writing: Option<VecDeque<Op>>,
@@ -385,7 +387,10 @@ impl<'s> Run<'s> {
                     .unwrap_or_else(|e| panic!("server #{i}: 103: {e}"));
                 self.sv.interims[i].push(103);
             }
-            let unsure = x.req.expects() && !self.sv.sent100 && !end_seen;
+            // Body octets of this request already read (and it the only one
+            // unanswered) show the client is sending: no doubt left.
+            let sending = i + 1 == self.sv.end_seen.len() && self.sv.data_seen[i];
+            let unsure = x.req.expects() && !self.sv.sent100 && !end_seen && !sending;
             self.sv.early_final.push(!end_seen);
             self.sv.persist.push(x.persist(unsure));
             let headers = x.resp_headers(i);
@@ -406,7 +411,15 @@ impl<'s> Run<'s> {
             let e = own(e);
             any = true;
             match e {
-                Ev::Request { .. } => self.sv.end_seen.push(false),
+                Ev::Request { .. } => {
+                    self.sv.end_seen.push(false);
+                    self.sv.data_seen.push(false);
+                }
+                Ev::Data(_) => {
+                    if let Some(seen) = self.sv.data_seen.last_mut() {
+                        *seen = true;
+                    }
+                }
                 Ev::End => {
                     let last = self.sv.end_seen.last_mut().expect("End before a request");
                     *last = true;
