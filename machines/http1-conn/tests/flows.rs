@@ -433,3 +433,22 @@ fn a_stalled_body_is_answered_408_but_a_client_told_to_wait_is_not_timed() {
     s.send_continue(t(5)).unwrap();
     assert_eq!(s.timer(Timer::BodyRead), Some(t(60_005)));
 }
+
+#[test]
+fn after_the_peer_closed_the_answer_to_the_last_request_says_close() {
+    // RFC 9112 §9.6: the server "SHOULD send a "close" connection option in its
+    // final response"; here the reader was paused behind an Upgrade offer when
+    // the client half-closed.
+    let mut s = server();
+    feed(&mut s, t(0), b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n");
+    s.handle_eof(t(1));
+    events(&mut s);
+    respond(&mut s, 200, &[("Content-Length", "0")], b"");
+    respond(&mut s, 200, &[("Content-Length", "0")], b"");
+    let out = s.take_transmit();
+    assert_eq!(
+        out,
+        b"HTTP/1.1 200 X\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    assert!(s.is_closed());
+}

@@ -138,9 +138,10 @@ impl Connection {
         // Body octets already arriving for it mean the client is sending.
         let sending = self.exchanges.len() == 1 && self.body_read > 0;
         let unsure = x.expect_continue && !x.continued && !x.request_done && !sending;
-        let last_read = self.closing == Some(CloseReason::PeerClosed)
-            && self.reader == Reader::Stopped
-            && self.exchanges.len() == 1;
+        let last_read = self.peer_eof
+            && self.exchanges.len() == 1
+            && self.read_at >= self.input.len()
+            && !self.reading_message();
         let persist = x.keep_alive
             && self.closing != Some(CloseReason::Local)
             && !last_read
