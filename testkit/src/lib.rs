@@ -13,6 +13,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod smuggling;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
