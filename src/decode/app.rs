@@ -47,16 +47,15 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
             }
         }
         Transport::Tcp(t) => {
-            // Only a segment that starts with a whole length prefix can be decoded
-            // on its own; the rest of a stream stays payload.
-            let payload = s.payload();
-            let claimed = payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
-            let starts_message = claimed.is_some_and(|n| n > 0 && n + 2 <= payload.len());
+            // A segment that starts with a length prefix is taken for the start of
+            // a message (as tshark does without reassembly); one that prefixes less
+            // than a DNS header cannot be one.
+            let starts_message = tcp_prefix(s.payload()).is_some_and(|n| n >= 12);
             let ports = (t.src_port(), t.dst_port());
             if either(ports, 53) && starts_message {
                 Some(App::DnsTcp)
             } else if (either(ports, 80) || either(ports, 8080))
-                && super::http::starts_head(payload)
+                && super::http::starts_head(s.payload())
             {
                 Some(App::Http)
             } else {
@@ -67,28 +66,125 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
     }
 }
 
+/// The two-byte length before a DNS message over TCP (RFC 1035 §4.2.2).
+fn tcp_prefix(payload: &[u8]) -> Option<usize> {
+    payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+}
+
+/// Whether the message at the start of `payload` goes on past its end: a DNS
+/// message over TCP whose length prefix says more than the segment holds.
+pub fn continues(app: App, payload: &[u8]) -> bool {
+    app == App::DnsTcp && tcp_prefix(payload).is_some_and(|n| n + 2 > payload.len())
+}
+
+/// Why a message did not decode: the layer as far as it went (marked
+/// `"partial": true`; none when nothing could be read), and the error where it
+/// stopped.
+pub type Stopped = (Option<Obj>, Error);
+
 /// Decodes `payload` as `app`: the layer and how many payload bytes it took, or
-/// `None` when the message does not end in this segment. Errors count offsets from
+/// `None` when there is nothing to decode. `cut` says the message may stop short
+/// of its end (a cut capture, a first fragment, a message that goes on in a later
+/// segment): it is then decoded as far as it goes. An HTTP head that does not end
+/// in the payload is always decoded as far as it goes. Errors count offsets from
 /// the payload's start.
-pub fn decode(app: App, payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
+pub fn decode(app: App, payload: &[u8], cut: bool) -> Result<Option<(Obj, usize)>, Stopped> {
+    let whole = |e: Error| (None, e);
     Ok(Some(match app {
         App::Http => return super::http::head_layer(payload),
-        App::Dns => (dns_obj(payload, None)?, payload.len()),
-        App::Dhcp => (super::dhcp::dhcp_obj(payload)?, payload.len()),
+        App::Dns if cut => return dns_lax(payload, None, 0).map(|o| Some((o, payload.len()))),
+        App::Dns => (dns_obj(payload, None).map_err(whole)?, payload.len()),
+        App::Dhcp => (super::dhcp::dhcp_obj(payload).map_err(whole)?, payload.len()),
         App::DnsTcp => {
-            // `classify` checked the prefix is there and fits.
-            let len = payload.get(..2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
-            let msg = payload.get(2..2 + len).unwrap_or_default();
-            (dns_obj(msg, Some(len)).map_err(|e| e.at(2))?, 2 + len)
+            let len = tcp_prefix(payload).unwrap_or(0);
+            let end = (2 + len).min(payload.len());
+            let msg = payload.get(2..end).unwrap_or_default();
+            if end < 2 + len {
+                // Without the stream, a segment that continues a message cannot be
+                // told from one that starts one: a start is claimed only when its
+                // questions decode.
+                return match dns_lax(msg, Some(len), 2) {
+                    Err((Some(o), _)) if !question_cut(&o) => Err((Some(o), cut_error(len, msg))),
+                    Err(_) => Ok(None),
+                    Ok(o) => Ok(Some((o, end))),
+                };
+            }
+            if cut {
+                return dns_lax(msg, Some(len), 2).map(|o| Some((o, end)));
+            }
+            (dns_obj(msg, Some(len)).map_err(|e| (None, e.at(2)))?, end)
         }
     }))
+}
+
+/// Whether a partial `dns` layer stopped before its question section ended.
+fn question_cut(o: &Obj) -> bool {
+    let want = o.get("counts").and_then(|c| c["questions"].as_u64());
+    let got = o.get("questions").and_then(Value::as_array).map(Vec::len);
+    want != got.map(|n| n as u64)
+}
+
+/// The error of a DNS message over TCP that goes on in a later segment: where the
+/// segment ends, from the payload's start.
+fn cut_error(len: usize, msg: &[u8]) -> Error {
+    Error::truncated("message", 2, 2 + len, 2 + msg.len())
+}
+
+/// A DNS message that may be cut: the whole layer when it decodes, else what
+/// decodes of it before the cut, with the error there (offsets moved by `at`).
+fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize) -> Result<Obj, Stopped> {
+    let e = match dns_obj(msg, tcp_len) {
+        Ok(o) => return Ok(o),
+        Err(e) => e,
+    };
+    let partial = dns::Message::new_checked(msg).ok().map(|m| {
+        let mut o = dns_header(&m, tcp_len);
+        o.insert("partial", true.into());
+        o.insert(
+            "counts",
+            json!({
+                "questions": m.qdcount(), "answers": m.ancount(),
+                "authorities": m.nscount(), "additionals": m.arcount(),
+            }),
+        );
+        let questions: Vec<Value> = m.questions().map_while(Result::ok).map(question).collect();
+        o.insert("questions", Value::Array(questions));
+        let mut sections = Sections::default();
+        for r in m.records().map_while(Result::ok) {
+            // A malformed OPT is where the decode stops, like any other record.
+            let Ok(json) = record(&r) else { break };
+            sections.push(r.section, json);
+        }
+        sections.insert_into(&mut o);
+        o
+    });
+    Err((partial, e.at(at)))
 }
 
 /// The `dns` layer of one message.
 pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
     let msg = dns::Message::new_checked(bytes)?;
     let repr = dns::Repr::parse(&msg)?;
-    let h = repr.header;
+    let mut o = dns_header(&msg, tcp_len);
+    o.set("rcode", repr.rcode().to_string().into());
+    let mut questions = Vec::new();
+    for q in repr.questions() {
+        questions.push(question(q?));
+    }
+    o.insert("questions", Value::Array(questions));
+    let mut sections = Sections::default();
+    for r in repr.records() {
+        let r = r?;
+        sections.push(r.section, record(&r)?);
+    }
+    sections.insert_into(&mut o);
+    Ok(o)
+}
+
+/// The header fields of the `dns` layer; `rcode` is the header's 4 bits here (a
+/// whole message's layer replaces it with the EDNS-extended one).
+fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
+    let h = dns::Header::parse(msg);
     let mut o = layer("dns");
     if let Some(n) = tcp_len {
         o.insert("tcp_len", n.into());
@@ -103,35 +199,46 @@ pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
     o.insert("z", h.z.into());
     o.insert("ad", h.ad.into());
     o.insert("cd", h.cd.into());
-    o.insert("rcode", repr.rcode().to_string().into());
-    let mut questions = Vec::new();
-    for q in repr.questions() {
-        let q = q?;
-        questions.push(json!({
-            "name": q.name.to_string(), "type": q.qtype.to_string(), "class": q.qclass.to_string()
-        }));
-    }
-    o.insert("questions", Value::Array(questions));
-    let (mut answers, mut authorities, mut additionals) = (Vec::new(), Vec::new(), Vec::new());
-    for r in repr.records() {
-        let r = r?;
-        let json = match dns::Opt::from_record(&r)? {
-            Some(opt) => opt_json(&opt),
-            None => json!({
-                "name": r.name.to_string(), "type": r.rtype.to_string(),
-                "class": r.class.to_string(), "ttl": r.ttl, "data": r.rdata.to_string()
-            }),
-        };
-        match r.section {
-            dns::Section::Answer => answers.push(json),
-            dns::Section::Authority => authorities.push(json),
-            dns::Section::Additional => additionals.push(json),
+    o.insert("rcode", dns::Rcode(u16::from(h.rcode)).to_string().into());
+    o
+}
+
+fn question(q: dns::Question<'_>) -> Value {
+    json!({"name": q.name.to_string(), "type": q.qtype.to_string(), "class": q.qclass.to_string()})
+}
+
+fn record(r: &dns::Record<'_>) -> Result<Value, Error> {
+    Ok(match dns::Opt::from_record(r)? {
+        Some(opt) => opt_json(&opt),
+        None => json!({
+            "name": r.name.to_string(), "type": r.rtype.to_string(),
+            "class": r.class.to_string(), "ttl": r.ttl, "data": r.rdata.to_string()
+        }),
+    })
+}
+
+/// The answer, authority and additional records, as they come.
+#[derive(Default)]
+struct Sections {
+    answers: Vec<Value>,
+    authorities: Vec<Value>,
+    additionals: Vec<Value>,
+}
+
+impl Sections {
+    fn push(&mut self, section: dns::Section, record: Value) {
+        match section {
+            dns::Section::Answer => self.answers.push(record),
+            dns::Section::Authority => self.authorities.push(record),
+            dns::Section::Additional => self.additionals.push(record),
         }
     }
-    o.insert("answers", Value::Array(answers));
-    o.insert("authorities", Value::Array(authorities));
-    o.insert("additionals", Value::Array(additionals));
-    Ok(o)
+
+    fn insert_into(self, o: &mut Obj) {
+        o.insert("answers", Value::Array(self.answers));
+        o.insert("authorities", Value::Array(self.authorities));
+        o.insert("additionals", Value::Array(self.additionals));
+    }
 }
 
 /// The OPT pseudo-record in the form of shared/spec/decode-json.md (its options were

@@ -7,6 +7,7 @@ use wirestate_http1::{
 };
 use wirestate_wire::Error;
 
+use super::app::Stopped;
 use super::{hex, layer, Obj};
 
 /// What `wirestate parse http1-*` may be told about the message.
@@ -58,10 +59,38 @@ pub fn starts_head(payload: &[u8]) -> bool {
     payload.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| payload.starts_with(m))
 }
 
-/// The `http` layer of a head at the start of a TCP payload; `Ok(None)` when the
-/// head continues in a later segment. The body is not followed (it may span
-/// segments): `body_len` is given when Content-Length says it.
-pub fn head_layer(payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
+/// The `http` layer of a head at the start of a TCP payload and the head's
+/// length. The body is not followed (it may span segments): `body_len` is given
+/// when Content-Length says it. A head that goes on past the payload is decoded
+/// as far as it goes: its complete lines, the layer marked `"partial": true`, and
+/// the error where it stopped.
+pub fn head_layer(payload: &[u8]) -> Result<Option<(Obj, usize)>, Stopped> {
+    match whole_head(payload) {
+        Ok(Some(done)) => Ok(Some(done)),
+        Ok(None) => Err(partial_head(payload)),
+        Err(e) => Err((None, e)),
+    }
+}
+
+/// The complete lines of a head that continues past `payload`, read as a head
+/// ending there; the error says where the payload ended.
+fn partial_head(payload: &[u8]) -> Stopped {
+    let cut = Error::truncated("head", 0, payload.len() + 1, payload.len());
+    let Some(last) = payload.iter().rposition(|&b| b == b'\n') else { return (None, cut) };
+    let mut lines = payload.get(..=last).unwrap_or_default().to_vec();
+    lines.extend_from_slice(b"\r\n");
+    match whole_head(&lines) {
+        Ok(Some((mut o, _))) => {
+            o.insert("partial", true.into());
+            (Some(o), cut)
+        }
+        // A line the whole payload's parse had not reached yet is broken.
+        Ok(None) => (None, cut),
+        Err(e) => (None, e),
+    }
+}
+
+fn whole_head(payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
     let cfg = ParserConfig::default();
     let mut headers = [EMPTY_HEADER; 100];
     let mut o = layer("http");

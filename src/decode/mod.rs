@@ -16,7 +16,7 @@ mod summary;
 mod transport;
 
 use serde_json::{json, Value};
-use wirestate_packet::{LinkType, Sliced};
+use wirestate_packet::{LayerKind, LinkType, Sliced, Transport};
 use wirestate_wire::Error;
 
 pub use filter::{End, Filter, FilterError};
@@ -90,8 +90,19 @@ pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
 }
 
 /// [`frame`] for a frame already sliced (the CLI slices once for its filter too).
+///
+/// Where tshark decodes more than a strict walk would, so does this, and the
+/// `error` says where the decode stopped (never a guess at what is missing):
+///
+/// - the first fragment of a datagram: its transport header (the rest of the
+///   datagram is in later fragments; its checksum cannot be verified);
+/// - an ICMP error: the datagram it quotes, as nested network and transport
+///   layers marked `"in_icmp": true`;
+/// - a DNS or HTTP message cut by the end of its segment or by the snap length:
+///   decoded as far as it goes.
 pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
     let truncated = sliced.is_cut();
+    let partial = truncated || sliced.is_first_fragment();
     let mut layers = Vec::with_capacity(5);
     if let Some(l) = &sliced.link() {
         link::ethernet(l, &mut layers);
@@ -100,22 +111,37 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
     if let Some(n) = &net {
         layers.push(net::net(n));
     }
-    if let (Some(t), Some(n)) = (&sliced.transport(), &net) {
-        layers.push(transport::transport(t, n, truncated));
+    let transport = sliced.transport();
+    if let (Some(t), Some(n)) = (&transport, &net) {
+        layers.push(transport::transport(t, n, partial));
     }
     let mut error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
     let mut rest = sliced.payload();
+    if let (None, Some(t)) = (&error, &transport) {
+        if let Some((quoted, at)) = transport::quoted_datagram(t) {
+            let at = sliced.transport_offset() + at;
+            let icmp = if matches!(t, Transport::Icmpv6(_)) { "icmpv6" } else { "icmpv4" };
+            error = quoted_layers(quoted, at, icmp, &mut layers);
+            rest = &[];
+        }
+    }
     if let (None, Some(app)) = (&error, app::classify(sliced)) {
-        // A capture cut short holds part of the message at best: leave it as payload.
-        if !truncated {
-            match app::decode(app, rest) {
-                Ok(Some((obj, used))) => {
-                    layers.push(obj);
-                    rest = rest.get(used..).unwrap_or_default();
-                }
-                Ok(None) => {}
-                Err(e) => error = Some(error_json(app.name(), &e.at(sliced.payload_offset()))),
+        let cut = partial || app::continues(app, rest);
+        match app::decode(app, rest, cut) {
+            Ok(Some((obj, used))) => {
+                layers.push(obj);
+                rest = rest.get(used..).unwrap_or_default();
             }
+            Ok(None) => {}
+            Err((obj, e)) => {
+                layers.extend(obj);
+                error = Some(error_json(app.name(), &e.at(sliced.payload_offset())));
+            }
+        }
+    }
+    if let (None, Some(t)) = (&error, &transport) {
+        if sliced.is_first_fragment() {
+            error = Some(fragment_error(t, sliced));
         }
     }
     if error.is_none() && !rest.is_empty() {
@@ -124,6 +150,82 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
         layers.push(o);
     }
     Decoded { layers, error }
+}
+
+/// The `error` of a first fragment: the datagram goes on past the frame.
+fn fragment_error(t: &Transport<'_>, s: &Sliced<'_>) -> Value {
+    let name = match t {
+        Transport::Udp(_) => "udp",
+        Transport::Tcp(_) => "tcp",
+        Transport::Icmpv4(_) => "icmpv4",
+        Transport::Icmpv6(_) => "icmpv6",
+    };
+    let end = s.payload_offset() + s.payload().len();
+    json!({
+        "layer": name, "offset": end, "field": "fragment",
+        "message": format!(
+            "{name} at {end}: the first fragment of a datagram ends here; \
+             the rest is in later fragments (IP fragments are not reassembled)"
+        )
+    })
+}
+
+/// Pushes the layers of a datagram quoted in an ICMP error (`quoted`, at `at` in
+/// the frame), each marked `"in_icmp": true`, and its payload; returns the error
+/// where its decode stopped. The quote is usually cut (RFC 792 asks for the IP
+/// header and 8 octets; Linux sends up to 576 octets in all), so it is sliced as a
+/// cut capture of the length its IP header claims.
+fn quoted_layers(quoted: &[u8], at: usize, icmp: &str, layers: &mut Vec<Obj>) -> Option<Value> {
+    let claimed = match quoted.first().map(|b| b >> 4) {
+        Some(4) => quoted.get(2..4).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))),
+        Some(6) => quoted.get(4..6).map(|b| 40 + usize::from(u16::from_be_bytes([b[0], b[1]]))),
+        _ => None,
+    };
+    let wire_len = claimed.unwrap_or(0).max(quoted.len());
+    let inner = Sliced::new_captured(LinkType::Ip, quoted, wire_len);
+    let mark = |mut o: Obj| {
+        o.insert("in_icmp", true.into());
+        o
+    };
+    let net = inner.net();
+    if let Some(n) = &net {
+        layers.push(mark(net::net(n)));
+    }
+    if let (Some(t), Some(n)) = (&inner.transport(), &net) {
+        // A whole quote's checksums can be checked, as tshark does.
+        layers.push(mark(transport::transport(t, n, inner.is_cut())));
+    }
+    match inner.error {
+        Some(e) => {
+            // RFC 792's 8 octets of TCP: the ports and the sequence number, as
+            // tshark shows them; the rest of the header is not there.
+            if e.layer == LayerKind::Tcp {
+                if let Some(o) = transport::tcp_prefix(inner.payload()) {
+                    layers.push(mark(o));
+                }
+            }
+            Some(error_json(e.layer.name(), &e.error.at(at)))
+        }
+        None => {
+            let rest = inner.payload();
+            if !rest.is_empty() {
+                let mut o = layer("payload");
+                o.insert("len", rest.len().into());
+                layers.push(mark(o));
+            }
+            // Most quotes hold only the start of the datagram: say where it stops.
+            inner.is_cut().then(|| {
+                let end = at + quoted.len();
+                json!({
+                    "layer": icmp, "offset": end, "field": "quoted",
+                    "message": format!(
+                        "quoted at {end}: the ICMP error quotes {} of the datagram's {wire_len} octets",
+                        quoted.len()
+                    )
+                })
+            })
+        }
+    }
 }
 
 /// The `proto` names of the layers a sliced frame holds, outermost first, for

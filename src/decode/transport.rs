@@ -129,6 +129,44 @@ pub fn parse_tcp(bytes: &[u8]) -> Result<Value, Error> {
     Ok(Value::from(tcp_obj(&s, None)))
 }
 
+/// The datagram an ICMP error quotes (RFC 792, RFC 4443 §3) and where it starts
+/// in the ICMP message; `None` for other messages.
+pub fn quoted_datagram<'a>(t: &Transport<'a>) -> Option<(&'a [u8], usize)> {
+    let (message, quoted_len): (&'a [u8], usize) = match *t {
+        Transport::Icmpv4(p) => match icmpv4::Repr::parse(&p).ok()? {
+            icmpv4::Repr::DstUnreachable { quoted, .. }
+            | icmpv4::Repr::TimeExceeded { quoted, .. }
+            | icmpv4::Repr::Redirect { quoted, .. }
+            | icmpv4::Repr::ParamProblem { quoted, .. } => (p.into_inner(), quoted.len()),
+            _ => return None,
+        },
+        Transport::Icmpv6(p) => match icmpv6::Repr::parse(&p).ok()? {
+            icmpv6::Repr::PacketTooBig { quoted, .. }
+            | icmpv6::Repr::DstUnreachable { quoted, .. }
+            | icmpv6::Repr::TimeExceeded { quoted, .. }
+            | icmpv6::Repr::ParamProblem { quoted, .. } => (p.into_inner(), quoted.len()),
+            _ => return None,
+        },
+        Transport::Udp(_) | Transport::Tcp(_) => return None,
+    };
+    // The quote runs to the end of the message.
+    let at = message.len().checked_sub(quoted_len)?;
+    let quoted = message.get(at..)?;
+    (!quoted.is_empty()).then_some((quoted, at))
+}
+
+/// The first 8 octets of a TCP header, all an ICMP error must quote (RFC 792):
+/// the ports and the sequence number, marked `"partial": true`.
+pub fn tcp_prefix(bytes: &[u8]) -> Option<Obj> {
+    let b = bytes.get(..8)?;
+    let mut o = layer("tcp");
+    o.insert("src_port", u16::from_be_bytes([b[0], b[1]]).into());
+    o.insert("dst_port", u16::from_be_bytes([b[2], b[3]]).into());
+    o.insert("seq", u32::from_be_bytes([b[4], b[5], b[6], b[7]]).into());
+    o.insert("partial", true.into());
+    Some(o)
+}
+
 /// The addresses and ports of a datagram quoted in an ICMP error, as far as they go.
 fn quoted_ipv4(quoted: &[u8]) -> Value {
     let Ok(p) = ipv4::Packet::new_checked_header(quoted) else {

@@ -200,6 +200,9 @@ pub struct Sliced<'a> {
     payload_end: usize,
     /// The capture holds less than the wire did: lengths may point past the end.
     cut: bool,
+    /// The network layer holds the first fragment of a datagram: its transport
+    /// header is sliced, and the datagram goes on past the fragment's end.
+    first_fragment: bool,
     /// The layer that failed, if one did; the layers before it are still there.
     pub error: Option<SliceError>,
 }
@@ -236,6 +239,7 @@ impl<'a> Sliced<'a> {
             payload_start: w.payload_start.min(end),
             payload_end: w.payload_end.min(end),
             cut: w.cut,
+            first_fragment: w.first_fragment,
             error: w.error,
         }
     }
@@ -325,6 +329,7 @@ impl<'a> Sliced<'a> {
             payload_start,
             payload_end: transport_end,
             cut: false,
+            first_fragment: false,
             error: None,
         })
     }
@@ -350,6 +355,22 @@ impl<'a> Sliced<'a> {
         self.cut
     }
 
+    /// Whether the IP packet is the first fragment of a larger datagram (IPv4
+    /// offset 0 with MF set, or an IPv6 fragment header with offset 0 and M set).
+    /// Its transport header is sliced as far as the fragment holds it, as for a
+    /// cut capture: the UDP length may point past the fragment, and no transport
+    /// checksum can be verified (it covers the whole datagram). Later fragments
+    /// carry no transport header and stay payload.
+    pub fn is_first_fragment(&self) -> bool {
+        self.first_fragment
+    }
+
+    /// Whether the transport layer's bytes may stop short of what its headers
+    /// claim: a cut capture or a first fragment.
+    fn partial(&self) -> bool {
+        self.cut || self.first_fragment
+    }
+
     fn new_unwalked(frame: &'a [u8]) -> Self {
         Sliced {
             frame,
@@ -365,6 +386,7 @@ impl<'a> Sliced<'a> {
             payload_start: 0,
             payload_end: frame.len(),
             cut: false,
+            first_fragment: false,
             error: None,
         }
     }
@@ -539,10 +561,12 @@ impl<'a> Sliced<'a> {
         let at = offset + packet.header_len();
         self.rest(at, self.net_end);
         // A fragment carries the transport header only in its first piece, and even
-        // then not the whole datagram: leave it unsliced, as a payload.
-        if packet.more_frags() || packet.frag_offset() != 0 {
+        // then not the whole datagram: the first is sliced as a partial datagram,
+        // the others stay payload.
+        if packet.frag_offset() != 0 {
             return Ok(());
         }
+        self.first_fragment = packet.more_frags();
         self.slice_transport(packet.protocol(), at, false)
     }
 
@@ -569,10 +593,16 @@ impl<'a> Sliced<'a> {
             return self.slice_transport(first, payload_at, true);
         }
         let mut walk = packet.ext_headers();
-        let mut fragmented = false;
+        let mut later_fragment = false;
         for ext in &mut walk {
             match ext {
-                Ok(h) => fragmented |= h.as_fragment().is_some(),
+                Ok(h) => {
+                    if let Some(f) = h.as_fragment() {
+                        later_fragment |= f.offset != 0;
+                        // An atomic fragment (offset 0, no M; RFC 6946) is whole.
+                        self.first_fragment |= f.offset == 0 && f.more;
+                    }
+                }
                 // The walker's offsets count from the start of the IPv6 header.
                 Err(e) => return Err(fail(LayerKind::Ipv6, offset, e)),
             }
@@ -580,7 +610,8 @@ impl<'a> Sliced<'a> {
         self.upper = walk.upper_layer();
         let upper_at = payload_at + walk.upper_offset();
         self.rest(upper_at, self.net_end);
-        if fragmented {
+        if later_fragment {
+            self.first_fragment = false;
             return Ok(());
         }
         self.slice_transport(self.upper, upper_at, true)
@@ -588,7 +619,7 @@ impl<'a> Sliced<'a> {
 
     #[inline(always)]
     fn udp(&self, bytes: &'a [u8]) -> Result<udp::Datagram<&'a [u8]>, Error> {
-        if self.cut {
+        if self.partial() {
             udp::Datagram::new_checked_header(bytes)
         } else {
             udp::Datagram::new_checked(bytes)

@@ -106,13 +106,25 @@ fn a_bad_tcp_data_offset_is_reported_at_byte_12_of_tcp() {
     assert!(s.transport().is_none());
 }
 
+/// The first fragment carries the transport header (sliced as for a cut capture:
+/// the datagram goes on past it); later fragments carry none and stay payload.
 #[test]
-fn ipv4_fragments_carry_no_transport() {
+fn only_the_first_ipv4_fragment_carries_transport() {
     let mut f = hex(ICMP_ECHO);
     f[14 + 6] = 0x20; // MF, offset 0
     let s = Sliced::new(LinkType::Ethernet, &f);
-    assert!(s.error.is_none() && s.transport().is_none());
+    assert!(s.error.is_none() && s.is_first_fragment() && !s.is_cut());
+    assert!(matches!(s.transport(), Some(Transport::Icmpv4(_))));
+    f[14 + 7] = 0xb9; // MF, offset 185 units (1480 octets)
+    let s = Sliced::new(LinkType::Ethernet, &f);
+    assert!(s.error.is_none() && s.transport().is_none() && !s.is_first_fragment());
     assert_eq!(s.payload().len(), 28);
+    f[14 + 6] = 0x00; // the last fragment
+    let s = Sliced::new(LinkType::Ethernet, &f);
+    assert!(s.transport().is_none() && !s.is_first_fragment());
+    f[14 + 7] = 0x00; // offset 0, no MF: not a fragment
+    let s = Sliced::new(LinkType::Ethernet, &f);
+    assert!(s.transport().is_some() && !s.is_first_fragment());
 }
 
 #[test]
