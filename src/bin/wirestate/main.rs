@@ -14,6 +14,12 @@ use wirestate::decode;
 
 mod capture;
 
+/// Decoding builds and drops a few small objects per field: mimalloc takes
+/// `decode --json` from 0.46 s to 0.38 s of CPU on 200,000 packets (glibc malloc
+/// and free were a fifth of the profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "wirestate",
