@@ -1,0 +1,183 @@
+//! Decoding a capture on every core with the output in packet order.
+//!
+//! Packets are read one by one and put through the steps that need them in order
+//! (the filter, `--count`, the time column's previous packet, TCP stream
+//! reassembly) on the reading thread. They are kept, copied into one buffer, until
+//! a batch is full; the batch is then formatted on every core (decoding every
+//! layer and writing its JSON or text line is nearly all the work) and written
+//! out in order. Memory stays bounded by the batch: [`BATCH_PACKETS`] packets or
+//! [`BATCH_BYTES`] of packet data, and their output.
+
+use std::io::{self, Read, Write};
+use std::ops::Range;
+use std::time::Duration;
+
+use rayon::prelude::*;
+use wirestate_packet::LinkType;
+
+use crate::capture::{self, Packet};
+
+/// Packets in a batch at most.
+pub const BATCH_PACKETS: usize = 4096;
+/// Packet bytes in a batch at most (a packet larger than this is a batch alone).
+pub const BATCH_BYTES: usize = 8 << 20;
+/// Packets one task formats: enough to amortise the hand-off.
+const CHUNK: usize = 128;
+
+/// What the in-order step decides for a packet.
+pub enum Step<S> {
+    /// Format it, with what the in-order step worked out for it.
+    Keep(S),
+    /// Leave it out (the filter said no).
+    Skip,
+    /// Leave it out and read no further (`--count` was reached).
+    Stop,
+}
+
+/// A packet held in a batch: its bytes are a range of the batch's buffer.
+struct Held<S> {
+    index: u64,
+    timestamp: Duration,
+    wire_len: usize,
+    link: LinkType,
+    bytes: Range<usize>,
+    state: S,
+}
+
+struct Batch<S> {
+    data: Vec<u8>,
+    held: Vec<Held<S>>,
+}
+
+impl<S: Send + Sync> Batch<S> {
+    fn is_full(&self) -> bool {
+        self.held.len() >= BATCH_PACKETS || self.data.len() >= BATCH_BYTES
+    }
+
+    /// Formats the batch on every core and writes it in order; empties it.
+    fn flush(
+        &mut self,
+        format: &(impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync),
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        let data = &self.data;
+        let parts: Vec<io::Result<Vec<u8>>> = self
+            .held
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = Vec::with_capacity(chunk.len() * 256);
+                for h in chunk {
+                    let p = Packet {
+                        index: h.index,
+                        timestamp: h.timestamp,
+                        wire_len: h.wire_len,
+                        data: data.get(h.bytes.clone()).unwrap_or_default(),
+                        link: h.link,
+                    };
+                    format(&p, &h.state, &mut text)?;
+                }
+                Ok(text)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+        self.data.clear();
+        self.held.clear();
+        Ok(())
+    }
+}
+
+/// Reads every packet of `reader` (pcap or pcapng), calls `ordered` on each in
+/// file order, and writes `format`'s output for the kept ones to `out`, in file
+/// order, formatting batches on every core.
+pub fn run<S: Send + Sync>(
+    reader: impl Read,
+    mut ordered: impl FnMut(&Packet<'_>) -> io::Result<Step<S>>,
+    format: impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut batch = Batch { data: Vec::new(), held: Vec::new() };
+    capture::for_each_packet(reader, |p| {
+        let state = match ordered(p)? {
+            Step::Keep(s) => s,
+            Step::Skip => return Ok(true),
+            Step::Stop => return Ok(false),
+        };
+        let start = batch.data.len();
+        batch.data.extend_from_slice(p.data);
+        batch.held.push(Held {
+            index: p.index,
+            timestamp: p.timestamp,
+            wire_len: p.wire_len,
+            link: p.link,
+            bytes: start..batch.data.len(),
+            state,
+        });
+        if batch.is_full() {
+            batch.flush(&format, out)?;
+        }
+        Ok(true)
+    })?;
+    batch.flush(&format, out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A pcap of `n` Ethernet frames whose first byte is their number.
+    fn capture(n: usize) -> Vec<u8> {
+        use pcap_file::pcap::{PcapPacket, PcapWriter};
+        let mut w = PcapWriter::new(Vec::new()).unwrap();
+        for i in 0..n {
+            let frame = vec![(i % 251) as u8; 60];
+            w.write_packet(&PcapPacket::new(Duration::from_secs(i as u64), 60, &frame)).unwrap();
+        }
+        w.into_writer()
+    }
+
+    /// Several batches, formatted on several threads, come out in file order, with
+    /// what the in-order step gave each packet.
+    #[test]
+    fn output_is_in_packet_order_across_batches() {
+        let n = BATCH_PACKETS * 3 + 17;
+        let mut out = Vec::new();
+        let mut seen = 0u64;
+        run(
+            &capture(n)[..],
+            |p| {
+                seen += 1;
+                assert_eq!(p.index, seen);
+                Ok(if p.index % 5 == 0 { Step::Skip } else { Step::Keep(p.index * 2) })
+            },
+            |p, twice, text| {
+                assert_eq!(usize::from(p.data[0]), (p.index as usize - 1) % 251);
+                writeln!(text, "{} {}", p.index, twice)
+            },
+            &mut out,
+        )
+        .unwrap();
+        let lines: Vec<String> =
+            String::from_utf8(out).unwrap().lines().map(String::from).collect();
+        let want: Vec<String> =
+            (1..=n as u64).filter(|i| i % 5 != 0).map(|i| format!("{i} {}", i * 2)).collect();
+        assert_eq!(lines, want);
+    }
+
+    #[test]
+    fn stop_ends_the_read_and_keeps_what_came_before() {
+        let mut out = Vec::new();
+        run(
+            &capture(BATCH_PACKETS * 2)[..],
+            |p| Ok(if p.index > 5000 { Step::Stop } else { Step::Keep(()) }),
+            |p, (), text| writeln!(text, "{}", p.index),
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 5000);
+        assert_eq!(text.lines().last(), Some("5000"));
+    }
+}
