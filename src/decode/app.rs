@@ -134,7 +134,7 @@ pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
     Ok(o)
 }
 
-/// The OPT pseudo-record in the form of shared/spec/decode-json.md (its options were
+/// The OPT pseudo-record in the form of docs/decode-json.md (its options were
 /// validated when the message was parsed).
 fn opt_json(opt: &dns::Opt<'_>) -> Value {
     let options: Vec<Value> = opt

@@ -1,4 +1,4 @@
-//! Frames and single messages to the decode JSON of `shared/spec/decode-json.md`.
+//! Frames and single messages to the decode JSON of `docs/decode-json.md`.
 //!
 //! [`frame`] turns a captured frame into its `layers` list and `error` (the packet
 //! object without `index`, `ts`, `caplen` and `len`); [`parse`] decodes one message of

@@ -31,7 +31,7 @@ enum Command {
     Decode {
         /// The capture file.
         file: PathBuf,
-        /// Print JSON Lines (shared/spec/decode-json.md) instead of one line per packet.
+        /// Print JSON Lines (docs/decode-json.md in the repository) instead of one line per packet.
         #[arg(long)]
         json: bool,
         /// Stop after this many packets (counted after the filter).
