@@ -46,9 +46,9 @@ enum Command {
     },
     /// Decode one message of one format; print its JSON, or its error with exit status 1.
     Parse {
-        /// ethernet, arp, ipv4, ipv6, icmpv4, icmpv6, udp, tcp, dns, http1-request,
-        /// http1-response, url, or frame / raw-ip (every layer).
-        format: String,
+        /// The message's format.
+        #[arg(value_enum)]
+        format: decode::Format,
         /// The file holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
         /// The input is hex text (whitespace ignored), not raw bytes.
@@ -61,19 +61,6 @@ enum Command {
         /// HTTP responses: the method of the request answered (HEAD has no body).
         #[arg(long)]
         method: Option<String>,
-    },
-    /// Write a capture of N packets cycled from another (for `cargo xtask decode-speed`).
-    #[command(hide = true)]
-    Synth {
-        /// How many packets.
-        #[arg(long)]
-        packets: u64,
-        /// Where to write the pcap.
-        #[arg(long)]
-        out: PathBuf,
-        /// The capture whose packets are repeated.
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/real-traffic.pcap"))]
-        from: PathBuf,
     },
 }
 
@@ -104,15 +91,8 @@ fn main() -> ExitCode {
                 eprintln!("wirestate parse: unknown leniency '{name}'");
                 return ExitCode::from(2);
             }
-            run_parse(&format, file.as_deref(), hex, &http)
+            run_parse(format, file.as_deref(), hex, &http)
         }
-        Command::Synth { packets, out, from } => match capture::synth(&from, &out, packets) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("wirestate synth: {e}");
-                ExitCode::FAILURE
-            }
-        },
     }
 }
 
@@ -178,7 +158,12 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     Ok(())
 }
 
-fn run_parse(format: &str, file: Option<&Path>, hex: bool, http: &decode::HttpOptions) -> ExitCode {
+fn run_parse(
+    format: decode::Format,
+    file: Option<&Path>,
+    hex: bool,
+    http: &decode::HttpOptions,
+) -> ExitCode {
     let mut input = Vec::new();
     let read = match file {
         None => io::stdin().read_to_end(&mut input),
@@ -200,14 +185,7 @@ fn run_parse(format: &str, file: Option<&Path>, hex: bool, http: &decode::HttpOp
     } else {
         input
     };
-    let Some(result) = decode::parse_with(format, &bytes, http) else {
-        eprintln!(
-            "wirestate parse: unknown format '{format}' (one of: {})",
-            decode::FORMATS.join(", ")
-        );
-        return ExitCode::from(2);
-    };
-    let (value, code) = match result {
+    let (value, code) = match decode::parse_with(format, &bytes, http) {
         Ok(v) => (v, ExitCode::SUCCESS),
         Err(v) => (v, ExitCode::FAILURE),
     };
