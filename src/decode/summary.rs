@@ -24,7 +24,10 @@ pub fn summary(s: &Sliced<'_>) -> String {
     }
     match (&s.net(), &s.transport()) {
         (Some(Net::Arp(p)), _) => arp_line(&mut line, p),
-        (Some(net), Some(t)) => transport_line(&mut line, net, t),
+        (Some(net), Some(t)) => {
+            transport_line(&mut line, net, t);
+            super::app::write_line(&mut line, s);
+        }
         (Some(Net::Ipv4(p)), None) => {
             let _ =
                 write!(line, "IP {} > {}: proto {}", p.src_addr(), p.dst_addr(), p.protocol().0);

@@ -1,9 +1,11 @@
 //! The `wirestate` command-line tool.
 //!
-//! - `wirestate decode FILE [--json] [--count N] [--filter EXPR] [--stats]`: every
-//!   packet of a pcap or pcapng capture through every codec.
+//! - `wirestate decode FILE [--json] [--time FORM] [--count N] [--filter EXPR] [--stats]`:
+//!   every packet of a pcap or pcapng capture through every codec, one line each or
+//!   JSON Lines.
 //! - `wirestate parse FORMAT [FILE|-] [--hex]`: one message of one format.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use clap::{Parser, Subcommand};
 use wirestate::decode;
 
 mod capture;
+mod clock;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +37,10 @@ enum Command {
         /// Print JSON Lines (docs/decode-json.md in the repository) instead of one line per packet.
         #[arg(long)]
         json: bool,
+        /// The time column of the text view, in UTC (tcpdump prints local time; UTC
+        /// prints the same on every machine).
+        #[arg(long, value_enum, default_value_t, value_name = "FORM", conflicts_with = "json")]
+        time: clock::TimeFormat,
         /// Stop after this many packets (counted after the filter).
         #[arg(long)]
         count: Option<u64>,
@@ -67,7 +74,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Decode { file, json, count, filter, stats } => {
+        Command::Decode { file, json, time, count, filter, stats } => {
             let filter = match filter.as_deref().map(str::parse::<decode::Filter>).transpose() {
                 Ok(f) => f,
                 Err(e) => {
@@ -75,7 +82,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = DecodeOptions { json, count, filter, stats };
+            let opts = DecodeOptions { json, time, count, filter, stats };
             match run_decode(&file, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -98,6 +105,7 @@ fn main() -> ExitCode {
 
 struct DecodeOptions {
     json: bool,
+    time: clock::TimeFormat,
     count: Option<u64>,
     filter: Option<decode::Filter>,
     stats: bool,
@@ -124,6 +132,8 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut stats = capture::Stats::default();
     let mut shown = 0u64;
+    let mut stamper = clock::Stamper::new(opts.time);
+    let mut line = String::with_capacity(256);
     let result = capture::for_each_packet(reader, |pkt| {
         if opts.count.is_some_and(|c| shown >= c) {
             return Ok(false);
@@ -138,7 +148,13 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
             let decoded = decode::sliced(&sliced);
             capture::write_json_line(&mut out, pkt, &decoded)?;
         } else {
-            writeln!(out, "{} {} {}", pkt.index, pkt.ts(), decode::summary(&sliced))?;
+            line.clear();
+            let _ = write!(line, "{} ", pkt.index);
+            stamper.write(&mut line, pkt.timestamp);
+            line.push(' ');
+            line.push_str(&decode::summary(&sliced));
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
         }
         Ok(true)
     });
