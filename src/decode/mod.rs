@@ -13,6 +13,8 @@ mod link;
 mod net;
 mod obj;
 mod summary;
+#[cfg(test)]
+mod text_tests;
 mod transport;
 
 use serde_json::{json, Value};
