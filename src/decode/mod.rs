@@ -24,7 +24,7 @@ use wirestate_wire::Error;
 pub use filter::{End, Filter, FilterError};
 pub use http::HttpOptions;
 pub use obj::Obj;
-pub use summary::summary;
+pub use summary::{summary, write_summary};
 
 /// Starts a layer object with its `proto`.
 pub(crate) fn layer(proto: &str) -> Obj {

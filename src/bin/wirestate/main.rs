@@ -152,7 +152,7 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
             let _ = write!(line, "{} ", pkt.index);
             stamper.write(&mut line, pkt.timestamp);
             line.push(' ');
-            line.push_str(&decode::summary(&sliced));
+            decode::write_summary(&mut line, &sliced);
             line.push('\n');
             out.write_all(line.as_bytes())?;
         }
