@@ -1,9 +1,11 @@
-//! Frames and single messages to the decode JSON of `docs/decode-json.md`.
+//! Frames and single messages to the decode JSON of `docs/decode-json.md`, and
+//! frames to the text view's line.
 //!
 //! [`frame`] turns a captured frame into its `layers` list and `error` (the packet
 //! object without `index`, `ts`, `caplen` and `len`); [`parse`] decodes one message of
-//! one format, as `wirestate parse FORMAT` prints it. Both are also what the spec
-//! vectors are checked against.
+//! one [`Format`], as `wirestate parse FORMAT` prints it. Both are also what the spec
+//! vectors are checked against. [`summary`] is a frame's line in the manner of
+//! `tcpdump -nn`, through the application layer.
 
 mod app;
 mod dhcp;
