@@ -85,9 +85,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let _ = writeln!(
         doc,
         "Written by `cargo xtask decode-speed`: one synthetic capture of {packets} packets\n\
-         ({SOURCE} repeated, built by the xtask), output to /dev/null. The text view\n\
-         is timed beside `tcpdump -nn -v`, the JSON beside `tshark -T json`; the last column\n\
-         is the peer's time divided by wirestate's.\n"
+         ({SOURCE} repeated, built by the xtask),\n\
+         output to /dev/null. The text view is timed beside `tcpdump -nn -v`, the JSON beside\n\
+         `tshark -T json`; the last column is the peer's time divided by wirestate's.\n"
     );
     let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
     let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
