@@ -1,5 +1,6 @@
-//! The `wirestate` binary end to end: decode over pcap and pcapng, filters, counts,
-//! stats, and `parse` with its exit statuses.
+//! The `wirestate` binary end to end: decode over pcap and pcapng, the text view of
+//! the README's capture pinned by snapshots, filters, counts, stats, and `parse`
+//! with its formats and exit statuses.
 
 // Test helpers outside #[test] functions unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -43,6 +44,50 @@ fn pcap_and_pcapng_decode_to_the_same_json() {
     assert_eq!(a, b);
     assert_eq!(a[0]["index"], 1);
     assert!(a.iter().all(|p| p["error"].is_null()));
+}
+
+fn text(args: &[&str]) -> String {
+    let out = wirestate(args, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The README's first command, `wirestate decode spec-vectors/captures/real-traffic.pcap`:
+/// every line of its text view, with the time of day and with the time since the
+/// first packet.
+#[test]
+fn text_view_of_real_traffic() {
+    let default = text(&["decode", PCAP]);
+    assert_eq!(default.lines().count(), 91);
+    insta::assert_snapshot!("real_traffic_text", default);
+    insta::assert_snapshot!("real_traffic_text_rel", text(&["decode", PCAP, "--time", "rel"]));
+    // pcapng holds the same packets with the same times.
+    assert_eq!(text(&["decode", PCAPNG]), default);
+    assert_eq!(text(&["decode", PCAP, "--time", "clock"]), default);
+}
+
+/// The other time forms change the time column only; the column itself is pinned.
+#[test]
+fn text_view_time_columns() {
+    let default = text(&["decode", PCAP]);
+    // "index time rest": the part after the time.
+    let rest = |l: &str, words: usize| l.splitn(words + 2, ' ').last().unwrap().to_string();
+    let rests: Vec<String> = default.lines().map(|l| rest(l, 1)).collect();
+    for (form, words) in [("abs", 2), ("delta", 1), ("epoch", 1)] {
+        let out = text(&["decode", PCAP, "--time", form]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.iter().map(|l| rest(l, words)).collect::<Vec<_>>(), rests, "{form}");
+        let column: Vec<String> = lines
+            .iter()
+            .map(|l| l.splitn(words + 2, ' ').take(words + 1).collect::<Vec<_>>().join(" "))
+            .collect();
+        insta::assert_snapshot!(format!("real_traffic_time_{form}"), column.join("\n"));
+    }
+    // The JSON keeps its own `ts`: --time is for the text view.
+    assert_eq!(
+        wirestate(&["decode", PCAP, "--json", "--time", "rel"], None).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -92,6 +137,8 @@ fn parse_prints_a_layer_or_a_typed_error() {
     let raw = wirestate(&["parse", "ethernet"], Some(&[0u8; 14]));
     assert_eq!(raw.status.code(), Some(0));
     assert_eq!(wirestate(&["parse", "nosuch", "--hex"], Some(b"00")).status.code(), Some(2));
+    let http = wirestate(&["parse", "http1-request"], Some(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    assert_eq!(http.status.code(), Some(0));
     assert_eq!(wirestate(&["parse", "udp", "--hex"], Some(b"abc")).status.code(), Some(2));
 }
 
@@ -112,4 +159,24 @@ fn unsupported_link_types_and_garbage_are_errors_not_panics() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not supported"));
     let _ = std::fs::remove_file(&garbage);
+}
+
+/// The formats `parse --help` lists, the ones docs/decode-json.md names and the ones
+/// the decoder takes are one list.
+#[test]
+fn parse_formats_agree_with_the_help_and_the_docs() {
+    let help = text(&["parse", "--help"]);
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/decode-json.md"))
+        .unwrap();
+    let names = docs.split("Format names:").nth(1).unwrap();
+    let formats = wirestate::decode::Format::all();
+    assert_eq!(formats.len(), 15);
+    for f in formats {
+        let name = f.name();
+        assert!(help.contains(&format!("- {name}:")), "{name} not in the help:\n{help}");
+        assert!(names.contains(&format!("`{name}`")), "{name} not in docs/decode-json.md");
+        assert_eq!(name.parse::<wirestate::decode::Format>().unwrap(), *f);
+        let out = wirestate(&["parse", &name, "--hex"], Some(b"00"));
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {:?}", out.status);
+    }
 }

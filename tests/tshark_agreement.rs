@@ -428,7 +428,7 @@ fn dhcp_vectors_agree_with_tshark() {
         let (Some("dhcp"), Some(hex)) = (v["format"].as_str(), v["hex"].as_str()) else { continue };
         let bytes = decode::unhex(hex).unwrap();
         let http = decode::HttpOptions::default();
-        if let Some(Ok(_)) = decode::parse_with("dhcp", &bytes, &http) {
+        if decode::parse_with(decode::Format::Dhcp, &bytes, &http).is_ok() {
             frames.push(dhcp_frame(&bytes));
         }
     }

@@ -1,11 +1,11 @@
 #![no_main]
 //! Raw bytes through the CLI's decoder: as a frame of either link type (every layer,
-//! DNS and HTTP included) and through every `wirestate parse` format. Never a panic,
-//! and the JSON always serialises.
+//! DNS, DHCP and HTTP included, as JSON and as the text view's line) and through
+//! every `wirestate parse` format. Never a panic, and the JSON always serialises.
 
 use libfuzzer_sys::fuzz_target;
 use wirestate::decode;
-use wirestate_packet::LinkType;
+use wirestate_packet::{LinkType, Sliced};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else { return };
@@ -14,8 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let wire_len = bytes.len() + usize::from(first >> 4);
     let decoded = decode::frame(link, bytes, wire_len);
     serde_json::to_string(&decoded.to_json()).expect("serialises");
-    let format = decode::FORMATS[usize::from(first >> 1) % decode::FORMATS.len()];
-    if let Some(Ok(v) | Err(v)) = decode::parse(format, bytes) {
-        serde_json::to_string(&v).expect("serialises");
-    }
+    let line = decode::summary(&Sliced::new_captured(link, bytes, wire_len));
+    assert!(!line.contains('\n'), "one line: {line:?}");
+    let formats = decode::Format::all();
+    let format = formats[usize::from(first >> 1) % formats.len()];
+    let (Ok(v) | Err(v)) = decode::parse(format, bytes);
+    serde_json::to_string(&v).expect("serialises");
 });

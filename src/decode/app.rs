@@ -1,5 +1,8 @@
 //! Application layers found in transport payloads: DNS (UDP and TCP port 53, mDNS
-//! on UDP 5353).
+//! on UDP 5353), DHCP (UDP 67 and 68) and HTTP heads (TCP 80 and 8080), as JSON
+//! layers and as the text view's part of a line.
+
+use core::fmt::Write as _;
 
 use serde_json::{json, Value};
 use wirestate_dns as dns;
@@ -161,6 +164,110 @@ fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize) -> Result<Obj, Stopped
     Err((partial, e.at(at)))
 }
 
+/// Appends the application layer of a sliced frame to its text line, as tcpdump
+/// prints it after the transport: `": "` and the message, or, when the message does
+/// not decode, ` [malformed dns: ...]` with the error's offset in the frame.
+///
+/// Nothing is added when no application layer is recognised, when an earlier layer
+/// failed, when the capture is cut short (part of a message at best, as the JSON
+/// leaves it), or when an HTTP head continues in a later segment.
+pub fn write_line(line: &mut String, s: &Sliced<'_>) {
+    if s.error.is_some() || s.is_cut() {
+        return;
+    }
+    let Some(app) = classify(s) else { return };
+    let payload = s.payload();
+    // A message that goes on in a later segment is shown by the JSON as far as it
+    // goes; the line, like tcpdump's, leaves it.
+    if continues(app, payload) {
+        return;
+    }
+    let start = line.len();
+    line.push_str(": ");
+    let written = match app {
+        App::Dns => dns_line(line, payload),
+        App::DnsTcp => {
+            let msg = payload.get(2..2 + tcp_prefix(payload).unwrap_or(0)).unwrap_or_default();
+            dns_line(line, msg).map_err(|e| e.at(2))
+        }
+        App::Dhcp => super::dhcp::dhcp_line(line, payload),
+        App::Http => super::http::head_line(line, payload),
+    };
+    match written {
+        Ok(true) => {}
+        Ok(false) => line.truncate(start),
+        Err(e) => {
+            line.truncate(start);
+            let _ = write!(line, " [malformed {}: {}]", app.name(), e.at(s.payload_offset()));
+        }
+    }
+}
+
+/// One DNS message in tcpdump's form: a query `54912+ [1au] A? www.example.test. (57)`,
+/// a response `54912* 1/0/1 A 10.99.0.1 (61)` or `7 NXDOMAIN- 0/1/0 (92)`.
+///
+/// After the id: the opcode unless QUERY; for a query `+` for RD and `%` for CD, then
+/// the counts of the sections other than the question in brackets (`[1au]`: one
+/// additional record), then each question `TYPE? name` (the class too unless IN);
+/// for a response the rcode unless NOERROR, `*` for AA, `-` without RA, `|` for TC,
+/// `$` for AD, then answer/authority/additional counts and each answer's type and
+/// data. Last the message's length. `Ok(true)` once written; the message is checked
+/// whole before anything is written.
+pub fn dns_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
+    let msg = dns::Message::new_checked(bytes)?;
+    let repr = dns::Repr::parse(&msg)?;
+    let h = repr.header;
+    let (qd, an, ns, ar) = (msg.qdcount(), msg.ancount(), msg.nscount(), msg.arcount());
+    let _ = write!(line, "{}", h.id);
+    if h.opcode != dns::Opcode::QUERY {
+        let _ = write!(line, " {}", h.opcode);
+    }
+    if h.qr {
+        let rcode = repr.rcode();
+        if rcode != dns::Rcode::NOERROR {
+            let _ = write!(line, " {rcode}");
+        }
+        for (on, mark) in [(h.aa, '*'), (!h.ra, '-'), (h.tc, '|'), (h.ad, '$')] {
+            if on {
+                line.push(mark);
+            }
+        }
+        if qd != 1 {
+            let _ = write!(line, " [{qd}q]");
+        }
+        let _ = write!(line, " {an}/{ns}/{ar}");
+        let answers = repr.records().flatten().filter(|r| r.section == dns::Section::Answer);
+        for (i, r) in answers.enumerate() {
+            line.push_str(if i == 0 { " " } else { ", " });
+            let _ = write!(line, "{} {}", r.rtype, r.rdata);
+        }
+    } else {
+        for (on, mark) in [(h.rd, '+'), (h.cd, '%')] {
+            if on {
+                line.push(mark);
+            }
+        }
+        for (count, what) in [(an, "a"), (ns, "n"), (ar, "au")] {
+            if count != 0 {
+                let _ = write!(line, " [{count}{what}]");
+            }
+        }
+        if qd != 1 {
+            let _ = write!(line, " [{qd}q]");
+        }
+        for (i, q) in repr.questions().flatten().enumerate() {
+            line.push_str(if i == 0 { " " } else { ", " });
+            let _ = write!(line, "{}", q.qtype);
+            if q.qclass != dns::Class::IN {
+                let _ = write!(line, " {}", q.qclass);
+            }
+            let _ = write!(line, "? {}", q.name);
+        }
+    }
+    let _ = write!(line, " ({})", bytes.len());
+    Ok(true)
+}
+
 /// The `dns` layer of one message.
 pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
     let msg = dns::Message::new_checked(bytes)?;
@@ -241,7 +348,7 @@ impl Sections {
     }
 }
 
-/// The OPT pseudo-record in the form of shared/spec/decode-json.md (its options were
+/// The OPT pseudo-record in the form of docs/decode-json.md (its options were
 /// validated when the message was parsed).
 fn opt_json(opt: &dns::Opt<'_>) -> Value {
     let options: Vec<Value> = opt

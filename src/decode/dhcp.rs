@@ -1,9 +1,10 @@
 //! DHCPv4 messages on UDP ports 67 and 68.
 
+use core::fmt::Write as _;
 use core::net::Ipv4Addr;
 
 use serde_json::{json, Value};
-use wirestate_dhcp::{option_name, DhcpOption, Message};
+use wirestate_dhcp::{option_name, DhcpOption, Message, MessageType};
 use wirestate_wire::{Error, MacAddr};
 
 use super::{hex, layer, Obj};
@@ -123,4 +124,77 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     o.insert("options", Value::Array(options));
     o.insert("end_option", if cookie { (!walk.end_missing()).into() } else { Value::Null });
     Ok(o)
+}
+
+/// One DHCP or BOOTP message for the text view: the message type, the address it is
+/// about, the transaction, and what a reader follows an exchange by.
+///
+/// `DHCP DISCOVER xid 0x7c25457c from 02:00:00:00:00:02`,
+/// `DHCP OFFER 10.99.0.146 xid 0x7c25457c server 10.99.0.1 lease 3600s`,
+/// `DHCP NAK xid 0x1 server 10.0.0.1 "wrong network"`; without option 53 (RFC 951
+/// BOOTP) `BOOTP request` or `BOOTP reply`. The address is `yiaddr` (else `ciaddr`)
+/// in a reply, the requested address (option 50, else `ciaddr`) in a request; the
+/// client's hardware address is shown for requests. Errors are those of
+/// [`dhcp_obj`]; `Ok(true)` once written.
+pub fn dhcp_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
+    let m = Message::new_checked_bootp(bytes)?;
+    let (mut kind, mut lease, mut server, mut requested, mut text) = (None, None, None, None, None);
+    for opt in m.options() {
+        match opt? {
+            DhcpOption::MessageType(t) => kind = Some(t),
+            DhcpOption::LeaseTime(secs) => lease = Some(secs),
+            DhcpOption::ServerIdentifier(a) => server = Some(a),
+            DhcpOption::RequestedIp(a) => requested = Some(a),
+            DhcpOption::Message(t) => text = Some(t),
+            _ => {}
+        }
+    }
+    let reply = m.op() == 2;
+    match (kind, m.op()) {
+        (Some(MessageType::Unknown(t)), _) => {
+            let _ = write!(line, "DHCP type {t}");
+        }
+        (Some(t), _) => {
+            let _ = write!(line, "DHCP {}", t.name().trim_start_matches("DHCP"));
+        }
+        (None, 1) => line.push_str("BOOTP request"),
+        (None, 2) => line.push_str("BOOTP reply"),
+        (None, op) => {
+            let _ = write!(line, "BOOTP op {op}");
+        }
+    }
+    let set = |a: Ipv4Addr| (!a.is_unspecified()).then_some(a);
+    let addr =
+        if reply { set(m.yiaddr()).or(set(m.ciaddr())) } else { requested.or(set(m.ciaddr())) };
+    if let Some(a) = addr {
+        let _ = write!(line, " {a}");
+    }
+    let _ = write!(line, " xid {:#010x}", m.xid());
+    if !reply {
+        line.push_str(" from ");
+        let hw = m.client_hw_addr();
+        match (m.htype(), MacAddr::from_slice(hw)) {
+            (1, Some(mac)) => {
+                let _ = write!(line, "{mac}");
+            }
+            _ => hw.iter().for_each(|b| {
+                let _ = write!(line, "{b:02x}");
+            }),
+        }
+    }
+    if let Some(a) = server {
+        let _ = write!(line, " server {a}");
+    }
+    match lease {
+        // RFC 2131 §3.3: all ones is an infinite lease.
+        Some(u32::MAX) => line.push_str(" lease infinite"),
+        Some(secs) => {
+            let _ = write!(line, " lease {secs}s");
+        }
+        None => {}
+    }
+    if let Some(t) = text {
+        let _ = write!(line, " \"{}\"", t.escape_ascii());
+    }
+    Ok(true)
 }

@@ -1,5 +1,7 @@
 //! HTTP/1.1 heads in TCP payloads, whole messages for `wirestate parse`, and URLs.
 
+use core::fmt::Write as _;
+
 use serde_json::{json, Value};
 use wirestate_http1::message::{Message, StartLine};
 use wirestate_http1::{
@@ -122,6 +124,26 @@ fn whole_head(payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
         }
         Ok(Some((o, n)))
     }
+}
+
+/// The start line of a head at the start of a TCP payload, for the text view:
+/// `GET /index.html HTTP/1.1` or `HTTP/1.1 200 OK` (odd octets of a reason phrase
+/// escaped). The whole head is parsed first, so a malformed header is an error as it
+/// is for [`head_layer`]; `Ok(false)`, with nothing written, when the head continues
+/// in a later segment.
+pub fn head_line(line: &mut String, payload: &[u8]) -> Result<bool, Error> {
+    let cfg = ParserConfig::default();
+    let mut headers = [EMPTY_HEADER; 100];
+    if payload.starts_with(b"HTTP/") {
+        let mut res = Response::new(&mut headers);
+        let Status::Complete(_) = res.parse_with(&cfg, payload)? else { return Ok(false) };
+        let _ = write!(line, "{} {} {}", res.version.as_str(), res.code, res.reason.escape_ascii());
+    } else {
+        let mut req = Request::new(&mut headers);
+        let Status::Complete(_) = req.parse_with(&cfg, payload)? else { return Ok(false) };
+        let _ = write!(line, "{} {} {}", req.method, req.target, req.version.as_str());
+    }
+    Ok(true)
 }
 
 /// `wirestate parse http1-request` / `http1-response`: one whole message, head and

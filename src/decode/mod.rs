@@ -1,9 +1,11 @@
-//! Frames and single messages to the decode JSON of `shared/spec/decode-json.md`.
+//! Frames and single messages to the decode JSON of `docs/decode-json.md`, and
+//! frames to the text view's line.
 //!
 //! [`frame`] turns a captured frame into its `layers` list and `error` (the packet
 //! object without `index`, `ts`, `caplen` and `len`); [`parse`] decodes one message of
-//! one format, as `wirestate parse FORMAT` prints it. Both are also what the spec
-//! vectors are checked against.
+//! one [`Format`], as `wirestate parse FORMAT` prints it. Both are also what the spec
+//! vectors are checked against. [`summary`] is a frame's line in the manner of
+//! `tcpdump -nn`, through the application layer.
 
 mod app;
 mod dhcp;
@@ -13,6 +15,8 @@ mod link;
 mod net;
 mod obj;
 mod summary;
+#[cfg(test)]
+mod text_tests;
 mod transport;
 
 use serde_json::{json, Value};
@@ -22,7 +26,7 @@ use wirestate_wire::Error;
 pub use filter::{End, Filter, FilterError};
 pub use http::HttpOptions;
 pub use obj::Obj;
-pub use summary::summary;
+pub use summary::{summary, write_summary};
 
 /// Starts a layer object with its `proto`.
 pub(crate) fn layer(proto: &str) -> Obj {
@@ -253,40 +257,109 @@ pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> 
     link.chain(net).chain(transport).chain(app).chain(payload)
 }
 
-/// The formats `wirestate parse` knows.
-pub const FORMATS: &[&str] = &[
-    "ethernet", "arp", "ipv4", "ipv6", "icmpv4", "icmpv6", "udp", "tcp", "dns", "dhcp", "frame",
-    "raw-ip",
-];
+/// A format `wirestate parse` decodes: the one list the CLI's parser, its help and
+/// [`parse_with`] share (clap spells each variant in kebab case: `raw-ip`,
+/// `http1-request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// An Ethernet II header, with its VLAN tags.
+    Ethernet,
+    /// An ARP packet.
+    Arp,
+    /// An IPv4 header with its options.
+    Ipv4,
+    /// An IPv6 header with its extension headers.
+    Ipv6,
+    /// An ICMPv4 message.
+    Icmpv4,
+    /// An ICMPv6 message, neighbour discovery included.
+    Icmpv6,
+    /// A UDP header.
+    Udp,
+    /// A TCP header with its options.
+    Tcp,
+    /// A DNS message.
+    Dns,
+    /// A DHCPv4 or BOOTP message.
+    Dhcp,
+    /// A whole HTTP/1.x request: head, body and trailers.
+    Http1Request,
+    /// A whole HTTP/1.x response (`--method` names the request's method).
+    Http1Response,
+    /// A URL's parts.
+    Url,
+    /// Every layer of an Ethernet frame.
+    Frame,
+    /// Every layer of a bare IPv4 or IPv6 packet.
+    RawIp,
+}
+
+impl Format {
+    /// Every format, in the order the help lists them.
+    pub fn all() -> &'static [Format] {
+        <Format as clap::ValueEnum>::value_variants()
+    }
+
+    /// The name the command line takes, e.g. `"http1-request"`.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl core::str::FromStr for Format {
+    type Err = String;
+
+    /// The format of that name.
+    ///
+    /// # Errors
+    /// A message listing the names, for a name that is none of them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Format as clap::ValueEnum>::from_str(s, false).map_err(|_| {
+            let names: Vec<String> = Format::all().iter().map(|f| f.name()).collect();
+            format!("unknown format '{s}' (one of: {})", names.join(", "))
+        })
+    }
+}
 
 /// Decodes one message of one format: `Ok(layer object)` or `Err({"error": {...}})`.
 ///
 /// `frame` and `raw-ip` decode every layer of an Ethernet frame or a bare IP packet
 /// and succeed with `{"layers", "error"}` even when a layer fails (like `decode`).
-/// Returns `None` for an unknown format.
-pub fn parse(format: &str, bytes: &[u8]) -> Option<Result<Value, Value>> {
+///
+/// ```
+/// use wirestate::decode::{parse, Format};
+/// let udp = parse(Format::Udp, &[0x9e, 0xcf, 0, 53, 0, 8, 0, 0]).unwrap();
+/// assert_eq!(udp["dst_port"], 53);
+/// // A length below the header's 8 bytes is refused, with the field and its offset.
+/// let err = parse(Format::Udp, &[0x9e, 0xcf, 0, 53, 0, 7, 0, 0]).unwrap_err();
+/// assert_eq!((err["error"]["field"].as_str(), err["error"]["offset"].as_u64()), (Some("length"), Some(4)));
+/// ```
+pub fn parse(format: Format, bytes: &[u8]) -> Result<Value, Value> {
     parse_with(format, bytes, &HttpOptions::default())
 }
 
 /// [`parse`] with the options `wirestate parse` takes for HTTP messages.
-pub fn parse_with(format: &str, bytes: &[u8], http: &HttpOptions) -> Option<Result<Value, Value>> {
+pub fn parse_with(format: Format, bytes: &[u8], http: &HttpOptions) -> Result<Value, Value> {
     let wrap = |layer: &str, e: Error| json!({ "error": error_json(layer, &e) });
-    Some(match format {
-        "frame" => Ok(frame(LinkType::Ethernet, bytes, bytes.len()).to_json()),
-        "raw-ip" => Ok(frame(LinkType::Ip, bytes, bytes.len()).to_json()),
-        "ethernet" => link::parse_ethernet(bytes).map_err(|e| wrap("ethernet", e)),
-        "arp" => net::parse_arp(bytes).map_err(|e| wrap("arp", e)),
-        "ipv4" => net::parse_ipv4(bytes).map_err(|e| wrap("ipv4", e)),
-        "ipv6" => net::parse_ipv6(bytes).map_err(|e| wrap("ipv6", e)),
-        "icmpv4" => transport::parse_icmpv4(bytes).map_err(|e| wrap("icmpv4", e)),
-        "icmpv6" => transport::parse_icmpv6(bytes).map_err(|e| wrap("icmpv6", e)),
-        "udp" => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
-        "tcp" => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
-        "dns" => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
-        "dhcp" => dhcp::dhcp_obj(bytes).map(Value::from).map_err(|e| wrap("dhcp", e)),
-        "http1-request" => http::parse_message(bytes, true, http).map_err(|e| wrap("http", e)),
-        "http1-response" => http::parse_message(bytes, false, http).map_err(|e| wrap("http", e)),
-        "url" => http::parse_url(bytes).map_err(|e| wrap("url", e)),
-        _ => return None,
-    })
+    match format {
+        Format::Frame => Ok(frame(LinkType::Ethernet, bytes, bytes.len()).to_json()),
+        Format::RawIp => Ok(frame(LinkType::Ip, bytes, bytes.len()).to_json()),
+        Format::Ethernet => link::parse_ethernet(bytes).map_err(|e| wrap("ethernet", e)),
+        Format::Arp => net::parse_arp(bytes).map_err(|e| wrap("arp", e)),
+        Format::Ipv4 => net::parse_ipv4(bytes).map_err(|e| wrap("ipv4", e)),
+        Format::Ipv6 => net::parse_ipv6(bytes).map_err(|e| wrap("ipv6", e)),
+        Format::Icmpv4 => transport::parse_icmpv4(bytes).map_err(|e| wrap("icmpv4", e)),
+        Format::Icmpv6 => transport::parse_icmpv6(bytes).map_err(|e| wrap("icmpv6", e)),
+        Format::Udp => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
+        Format::Tcp => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
+        Format::Dns => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
+        Format::Dhcp => dhcp::dhcp_obj(bytes).map(Value::from).map_err(|e| wrap("dhcp", e)),
+        Format::Http1Request => http::parse_message(bytes, true, http).map_err(|e| wrap("http", e)),
+        Format::Http1Response => {
+            http::parse_message(bytes, false, http).map_err(|e| wrap("http", e))
+        }
+        Format::Url => http::parse_url(bytes).map_err(|e| wrap("url", e)),
+    }
 }

@@ -17,14 +17,24 @@ use wirestate_packet::{Net, Sliced, Transport};
 /// ```
 pub fn summary(s: &Sliced<'_>) -> String {
     let mut line = String::with_capacity(96);
+    write_summary(&mut line, s);
+    line
+}
+
+/// [`summary`] appended to `line`, so that a caller printing many frames reuses one
+/// buffer.
+pub fn write_summary(line: &mut String, s: &Sliced<'_>) {
     if let Some(link) = &s.link() {
         for tag in link.tags() {
             let _ = write!(line, "vlan {} ", tag.vid());
         }
     }
     match (&s.net(), &s.transport()) {
-        (Some(Net::Arp(p)), _) => arp_line(&mut line, p),
-        (Some(net), Some(t)) => transport_line(&mut line, net, t),
+        (Some(Net::Arp(p)), _) => arp_line(line, p),
+        (Some(net), Some(t)) => {
+            transport_line(line, net, t);
+            super::app::write_line(line, s);
+        }
         (Some(Net::Ipv4(p)), None) => {
             let _ =
                 write!(line, "IP {} > {}: proto {}", p.src_addr(), p.dst_addr(), p.protocol().0);
@@ -57,7 +67,6 @@ pub fn summary(s: &Sliced<'_>) -> String {
     if let Some(e) = &s.error {
         let _ = write!(line, " [malformed {}: {}]", e.layer.name(), e.error);
     }
-    line
 }
 
 fn arp_line(line: &mut String, p: &arp::Packet<&[u8]>) {
@@ -90,13 +99,16 @@ fn transport_line(line: &mut String, net: &Net<'_>, t: &Transport<'_>) {
     let ip = if src.is_ipv4() { "IP" } else { "IP6" };
     match t {
         Transport::Tcp(seg) => {
-            let names: Vec<&str> = seg.flags().names().collect();
+            let _ = write!(line, "{ip} {src}.{} > {dst}.{}: TCP [", seg.src_port(), seg.dst_port());
+            for (i, name) in seg.flags().names().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(name);
+            }
             let _ = write!(
                 line,
-                "{ip} {src}.{} > {dst}.{}: TCP [{}] seq {} ack {} win {} len {}",
-                seg.src_port(),
-                seg.dst_port(),
-                names.join(","),
+                "] seq {} ack {} win {} len {}",
                 seg.seq_number().0,
                 seg.ack_number().0,
                 seg.window_len(),

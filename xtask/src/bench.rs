@@ -1,4 +1,4 @@
-//! `cargo xtask bench` and `cargo xtask decode-speed`.
+//! `cargo xtask bench`, and the timing helpers `cargo xtask decode-speed` shares.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::util::{cargo, flag_value, has, json_files, root, sh};
+use crate::util::{cargo, json_files, root, sh};
 
 /// The implementation every ratio is taken against.
 const OURS: &str = "wirestate";
@@ -113,7 +113,7 @@ fn human(ns: f64) -> String {
     }
 }
 
-fn capture(program: &str, args: &[&str]) -> String {
+pub fn capture(program: &str, args: &[&str]) -> String {
     Command::new(program)
         .args(args)
         .output()
@@ -121,7 +121,7 @@ fn capture(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-fn cpu_model() -> String {
+pub fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -133,64 +133,7 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Times `wirestate decode --json` and `tshark -T json` over the same synthetic
-/// capture: the packets of spec-vectors/captures/ repeated to N packets.
-pub fn decode_speed(args: &[String]) -> Result<(), String> {
-    let packets: usize = flag_value(args, "--packets")
-        .map_or(Ok(1_000_000), str::parse)
-        .map_err(|e| format!("--packets: {e}"))?;
-    if !has("tshark", &["--version"]) {
-        return Err("tshark is not installed (apt-get install tshark)".into());
-    }
-    sh(cargo().args(["build", "--release", "--quiet", "--bin", "wirestate"]))?;
-    let exe = root().join("target/release/wirestate");
-    let capture_path = root().join(format!("target/decode-speed-{packets}.pcap"));
-    sh(Command::new(&exe)
-        .args(["synth", "--packets", &packets.to_string(), "--out"])
-        .arg(&capture_path))?;
-    let ours = time(Command::new(&exe).arg("decode").arg(&capture_path).arg("--json"))?;
-    eprintln!("wirestate decode --json: {ours:.2} s");
-    let theirs = time(Command::new("tshark").arg("-r").arg(&capture_path).args(["-T", "json"]))?;
-    eprintln!("tshark -T json: {theirs:.2} s");
-    let line = format!(
-        "{packets} packets: wirestate {ours:.2} s ({:.0} packets/s), tshark {theirs:.2} s ({:.0} packets/s): {:.1}x",
-        packets as f64 / ours,
-        packets as f64 / theirs,
-        theirs / ours
-    );
-    println!("{line}");
-    // Its own file: `cargo xtask bench` rewrites RESULTS.md whole.
-    let mut doc = String::from(
-        "# decode --json against tshark -T json
-
-",
-    );
-    let _ = writeln!(
-        doc,
-        "Written by `cargo xtask decode-speed`: one synthetic capture of {packets} packets"
-    );
-    let _ = writeln!(
-        doc,
-        "(spec-vectors/captures/real-traffic.pcap repeated), output to /dev/null.
-"
-    );
-    let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
-    let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
-    let _ = writeln!(
-        doc,
-        "- tshark: {}",
-        capture("tshark", &["--version"]).lines().next().unwrap_or("")
-    );
-    let _ = writeln!(
-        doc,
-        "
-{line}"
-    );
-    std::fs::write(root().join("benches/DECODE_SPEED.md"), doc).map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-fn time(cmd: &mut Command) -> Result<f64, String> {
+pub fn time(cmd: &mut Command) -> Result<f64, String> {
     let start = Instant::now();
     let status =
         cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;

@@ -6,8 +6,9 @@
 //!   compared with the vector's `expect` (or rewritten with `--bless`).
 //! - `cargo xtask bench`: the criterion benches beside their peers; prints the ratios
 //!   and writes benches/RESULTS.md.
-//! - `cargo xtask decode-speed [--packets N]`: `wirestate decode --json` against
-//!   `tshark -T json` on one synthetic capture of N packets (default a million).
+//! - `cargo xtask decode-speed [--packets N] [--only text|json]`: `wirestate decode`
+//!   against `tcpdump -nn -v` and `wirestate decode --json` against `tshark -T json`
+//!   on one synthetic capture of N packets (default a million), built here.
 //! - `cargo xtask packetdrill [PATH...] [--profile linux|freebsd|rfc] [--verbose]`:
 //!   packetdrill scripts against wirestate-tcp-conn (the vendored FreeBSD suite by
 //!   default; its table goes into machines/tcp-conn/CONFORMANCE.md).
@@ -15,6 +16,7 @@
 
 mod bench;
 mod ci;
+mod decode_speed;
 mod fuzz;
 mod packetdrill;
 mod util;
@@ -32,13 +34,13 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "vectors" => vectors::run(rest),
         "bench" => bench::run(rest),
-        "decode-speed" => bench::decode_speed(rest),
+        "decode-speed" => decode_speed::run(rest),
         "ci" => ci::run(rest),
         "packetdrill" => packetdrill::run(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <fuzz [TARGET] [--seconds N] | vectors [--bless] | bench | \
-                 decode-speed [--packets N] | packetdrill [PATH...] [--profile P] | ci>"
+                 decode-speed [--packets N] [--only text|json] | packetdrill [PATH...] [--profile P] | ci>"
             );
             return ExitCode::from(2);
         }

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::time::Duration;
 
-use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
+use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::{DataLink, TsResolution};
@@ -209,34 +208,4 @@ impl Stats {
             "total", self.packets, self.bytes, self.malformed
         )
     }
-}
-
-/// Writes `packets` packets cycled from the capture `from` into a new pcap at `out`,
-/// one microsecond apart.
-pub fn synth(from: &Path, out: &Path, packets: u64) -> io::Result<()> {
-    let mut frames: Vec<Vec<u8>> = Vec::new();
-    let mut link = None;
-    for_each_packet(io::BufReader::new(std::fs::File::open(from)?), |p| {
-        link.get_or_insert(p.link);
-        if Some(p.link) == link {
-            frames.push(p.data.to_vec());
-        }
-        Ok(true)
-    })?;
-    if frames.is_empty() {
-        return Err(invalid(format!("{}: no packets", from.display())));
-    }
-    let header = pcap_file::pcap::PcapHeader {
-        datalink: if link == Some(LinkType::Ip) { DataLink::RAW } else { DataLink::ETHERNET },
-        ..Default::default()
-    };
-    let file = io::BufWriter::new(std::fs::File::create(out)?);
-    let mut w = PcapWriter::with_header(file, header).map_err(|e| invalid(e.to_string()))?;
-    for i in 0..packets {
-        let data = &frames[(i % frames.len() as u64) as usize];
-        let ts = Duration::from_secs(1_700_000_000) + Duration::from_micros(i);
-        w.write_packet(&PcapPacket::new(ts, data.len() as u32, data))
-            .map_err(|e| invalid(e.to_string()))?;
-    }
-    w.into_writer().flush()
 }

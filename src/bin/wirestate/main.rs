@@ -1,9 +1,11 @@
 //! The `wirestate` command-line tool.
 //!
-//! - `wirestate decode FILE [--json] [--count N] [--filter EXPR] [--stats]`: every
-//!   packet of a pcap or pcapng capture through every codec.
+//! - `wirestate decode FILE [--json] [--time FORM] [--count N] [--filter EXPR] [--stats]`:
+//!   every packet of a pcap or pcapng capture through every codec, one line each or
+//!   JSON Lines.
 //! - `wirestate parse FORMAT [FILE|-] [--hex]`: one message of one format.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use clap::{Parser, Subcommand};
 use wirestate::decode;
 
 mod capture;
+mod clock;
 mod pipeline;
 
 /// Decoding builds and drops a few small objects per field: mimalloc takes
@@ -38,9 +41,13 @@ enum Command {
     Decode {
         /// The capture file.
         file: PathBuf,
-        /// Print JSON Lines (shared/spec/decode-json.md) instead of one line per packet.
+        /// Print JSON Lines (docs/decode-json.md in the repository) instead of one line per packet.
         #[arg(long)]
         json: bool,
+        /// The time column of the text view, in UTC (tcpdump prints local time; UTC
+        /// prints the same on every machine).
+        #[arg(long, value_enum, default_value_t, value_name = "FORM", conflicts_with = "json")]
+        time: clock::TimeFormat,
         /// Stop after this many packets (counted after the filter).
         #[arg(long)]
         count: Option<u64>,
@@ -53,9 +60,9 @@ enum Command {
     },
     /// Decode one message of one format; print its JSON, or its error with exit status 1.
     Parse {
-        /// ethernet, arp, ipv4, ipv6, icmpv4, icmpv6, udp, tcp, dns, http1-request,
-        /// http1-response, url, or frame / raw-ip (every layer).
-        format: String,
+        /// The message's format.
+        #[arg(value_enum)]
+        format: decode::Format,
         /// The file holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
         /// The input is hex text (whitespace ignored), not raw bytes.
@@ -69,25 +76,12 @@ enum Command {
         #[arg(long)]
         method: Option<String>,
     },
-    /// Write a capture of N packets cycled from another (for `cargo xtask decode-speed`).
-    #[command(hide = true)]
-    Synth {
-        /// How many packets.
-        #[arg(long)]
-        packets: u64,
-        /// Where to write the pcap.
-        #[arg(long)]
-        out: PathBuf,
-        /// The capture whose packets are repeated.
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/real-traffic.pcap"))]
-        from: PathBuf,
-    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Decode { file, json, count, filter, stats } => {
+        Command::Decode { file, json, time, count, filter, stats } => {
             let filter = match filter.as_deref().map(str::parse::<decode::Filter>).transpose() {
                 Ok(f) => f,
                 Err(e) => {
@@ -95,7 +89,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = DecodeOptions { json, count, filter, stats };
+            let opts = DecodeOptions { json, time, count, filter, stats };
             match run_decode(&file, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -111,20 +105,14 @@ fn main() -> ExitCode {
                 eprintln!("wirestate parse: unknown leniency '{name}'");
                 return ExitCode::from(2);
             }
-            run_parse(&format, file.as_deref(), hex, &http)
+            run_parse(format, file.as_deref(), hex, &http)
         }
-        Command::Synth { packets, out, from } => match capture::synth(&from, &out, packets) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("wirestate synth: {e}");
-                ExitCode::FAILURE
-            }
-        },
     }
 }
 
 struct DecodeOptions {
     json: bool,
+    time: clock::TimeFormat,
     count: Option<u64>,
     filter: Option<decode::Filter>,
     stats: bool,
@@ -151,8 +139,9 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut stats = capture::Stats::default();
     let mut shown = 0u64;
-    // In order: the count, the filter, the statistics. On every core: each
-    // packet's decode and its line.
+    let mut stamper = clock::Stamper::new(opts.time);
+    // In order: the count, the filter, the statistics and the time column's first
+    // and previous packet. On every core: each packet's decode and its line.
     let ordered = |pkt: &capture::Packet<'_>| {
         if opts.count.is_some_and(|c| shown >= c) {
             return Ok(pipeline::Step::Stop);
@@ -163,15 +152,24 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         }
         shown += 1;
         stats.add(&sliced, pkt.wire_len);
-        Ok(pipeline::Step::Keep(()))
+        // The column as it stands before this packet: it writes this one's time.
+        let stamp = stamper.clone();
+        stamper.note(pkt.timestamp);
+        Ok(pipeline::Step::Keep(stamp))
     };
-    let format = |pkt: &capture::Packet<'_>, (): &(), out: &mut Vec<u8>| {
+    let format = |pkt: &capture::Packet<'_>, stamp: &clock::Stamper, out: &mut Vec<u8>| {
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
         if opts.json {
             let decoded = decode::sliced(&sliced);
             capture::write_json_line(out, pkt, &decoded)
         } else {
-            writeln!(out, "{} {} {}", pkt.index, pkt.ts(), decode::summary(&sliced))
+            let mut line = String::with_capacity(256);
+            let _ = write!(line, "{} ", pkt.index);
+            stamp.clone().write(&mut line, pkt.timestamp);
+            line.push(' ');
+            decode::write_summary(&mut line, &sliced);
+            line.push('\n');
+            out.write_all(line.as_bytes())
         }
     };
     let result = pipeline::run(reader, ordered, format, &mut out);
@@ -191,7 +189,12 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     Ok(())
 }
 
-fn run_parse(format: &str, file: Option<&Path>, hex: bool, http: &decode::HttpOptions) -> ExitCode {
+fn run_parse(
+    format: decode::Format,
+    file: Option<&Path>,
+    hex: bool,
+    http: &decode::HttpOptions,
+) -> ExitCode {
     let mut input = Vec::new();
     let read = match file {
         None => io::stdin().read_to_end(&mut input),
@@ -213,14 +216,7 @@ fn run_parse(format: &str, file: Option<&Path>, hex: bool, http: &decode::HttpOp
     } else {
         input
     };
-    let Some(result) = decode::parse_with(format, &bytes, http) else {
-        eprintln!(
-            "wirestate parse: unknown format '{format}' (one of: {})",
-            decode::FORMATS.join(", ")
-        );
-        return ExitCode::from(2);
-    };
-    let (value, code) = match result {
+    let (value, code) = match decode::parse_with(format, &bytes, http) {
         Ok(v) => (v, ExitCode::SUCCESS),
         Err(v) => (v, ExitCode::FAILURE),
     };
