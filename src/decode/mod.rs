@@ -12,6 +12,7 @@ mod http;
 mod link;
 mod net;
 mod obj;
+pub mod reassembly;
 mod summary;
 mod transport;
 
@@ -91,6 +92,13 @@ pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
 
 /// [`frame`] for a frame already sliced (the CLI slices once for its filter too).
 pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
+    with_reassembly(sliced, None)
+}
+
+/// [`sliced`], with the application layers from stream reassembly in place of the
+/// segment's own: what [`reassembly::Reassembler::frame`] returned for this frame.
+/// `None` decodes the frame on its own.
+pub fn with_reassembly(sliced: &Sliced<'_>, reassembled: Option<reassembly::Reassembled>) -> Decoded {
     let truncated = sliced.is_cut();
     let mut layers = Vec::with_capacity(5);
     if let Some(l) = &sliced.link() {
@@ -104,6 +112,15 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
         layers.push(transport::transport(t, n, truncated));
     }
     let mut error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
+    if let (None, Some(r)) = (&error, reassembled) {
+        layers.extend(r.layers);
+        if r.payload_len > 0 {
+            let mut o = layer("payload");
+            o.insert("len", r.payload_len.into());
+            layers.push(o);
+        }
+        return Decoded { layers, error: r.error };
+    }
     let mut rest = sliced.payload();
     if let (None, Some(app)) = (&error, app::classify(sliced)) {
         // A capture cut short holds part of the message at best: leave it as payload.

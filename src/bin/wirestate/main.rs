@@ -43,6 +43,10 @@ enum Command {
         /// Print a line per protocol at the end: packets and bytes.
         #[arg(long)]
         stats: bool,
+        /// Decode each TCP segment on its own: no stream reassembly of DNS over TCP
+        /// and HTTP messages that span segments.
+        #[arg(long)]
+        no_reassembly: bool,
     },
     /// Decode one message of one format; print its JSON, or its error with exit status 1.
     Parse {
@@ -80,7 +84,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Decode { file, json, count, filter, stats } => {
+        Command::Decode { file, json, count, filter, stats, no_reassembly } => {
             let filter = match filter.as_deref().map(str::parse::<decode::Filter>).transpose() {
                 Ok(f) => f,
                 Err(e) => {
@@ -88,7 +92,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = DecodeOptions { json, count, filter, stats };
+            let opts = DecodeOptions { json, count, filter, stats, reassembly: !no_reassembly };
             match run_decode(&file, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -121,6 +125,7 @@ struct DecodeOptions {
     count: Option<u64>,
     filter: Option<decode::Filter>,
     stats: bool,
+    reassembly: bool,
 }
 
 fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
@@ -144,18 +149,23 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut stats = capture::Stats::default();
     let mut shown = 0u64;
+    let mut reassembler = (opts.json && opts.reassembly)
+        .then(|| decode::reassembly::Reassembler::new(Default::default()));
     let result = capture::for_each_packet(reader, |pkt| {
         if opts.count.is_some_and(|c| shown >= c) {
             return Ok(false);
         }
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
+        // Every segment goes through reassembly, shown or not: a message may end on
+        // a packet the filter keeps.
+        let reassembled = reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced));
         if opts.filter.as_ref().is_some_and(|f| !f.matches(&sliced)) {
             return Ok(true);
         }
         shown += 1;
         stats.add(&sliced, pkt.wire_len);
         if opts.json {
-            let decoded = decode::sliced(&sliced);
+            let decoded = decode::with_reassembly(&sliced, reassembled);
             capture::write_json_line(&mut out, pkt, &decoded)?;
         } else {
             writeln!(out, "{} {} {}", pkt.index, pkt.ts(), decode::summary(&sliced))?;
