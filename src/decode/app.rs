@@ -50,8 +50,7 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
             // Only a segment that starts with a whole length prefix can be decoded
             // on its own; the rest of a stream stays payload.
             let payload = s.payload();
-            let claimed = payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
-            let starts_message = claimed.is_some_and(|n| n > 0 && n + 2 <= payload.len());
+            let starts_message = whole_dns_tcp(payload);
             let ports = (t.src_port(), t.dst_port());
             if either(ports, 53) && starts_message {
                 Some(App::DnsTcp)
@@ -65,6 +64,12 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
         }
         _ => None,
     }
+}
+
+/// Whether `payload` starts with a whole, non-empty length-prefixed DNS message.
+pub fn whole_dns_tcp(payload: &[u8]) -> bool {
+    let claimed = payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    claimed.is_some_and(|n| n > 0 && n + 2 <= payload.len())
 }
 
 /// Decodes `payload` as `app`: the layer and how many payload bytes it took, or

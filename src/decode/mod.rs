@@ -124,14 +124,20 @@ pub fn with_reassembly(sliced: &Sliced<'_>, reassembled: Option<reassembly::Reas
     let mut rest = sliced.payload();
     if let (None, Some(app)) = (&error, app::classify(sliced)) {
         // A capture cut short holds part of the message at best: leave it as payload.
-        if !truncated {
+        // DNS over TCP: every whole message in the segment, one layer each (a client
+        // may send several queries at once, RFC 7766 §6.2.1.1).
+        let mut more = !truncated;
+        while more {
+            more = false;
+            let at = sliced.payload_offset() + (sliced.payload().len() - rest.len());
             match app::decode(app, rest) {
                 Ok(Some((obj, used))) => {
                     layers.push(obj);
                     rest = rest.get(used..).unwrap_or_default();
+                    more = app == app::App::DnsTcp && app::whole_dns_tcp(rest);
                 }
                 Ok(None) => {}
-                Err(e) => error = Some(error_json(app.name(), &e.at(sliced.payload_offset()))),
+                Err(e) => error = Some(error_json(app.name(), &e.at(at))),
             }
         }
     }

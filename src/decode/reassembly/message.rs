@@ -142,7 +142,7 @@ impl DnsFramer {
 
     fn data(&mut self, frame: u64, at: u64, segment_start: bool, bytes: &[u8], out: &mut Finished) {
         if self.seeking {
-            if !segment_start {
+            if !(segment_start && looks_like_dns_start(bytes)) {
                 return;
             }
             self.seeking = false;
@@ -196,6 +196,15 @@ impl DnsFramer {
             }
         }
     }
+}
+
+/// Whether a segment that follows lost octets may start a message: a length that
+/// can hold a header (RFC 1035 §4.1.1, 12 octets) and one question, which is what
+/// every query and nearly every response carries (RFC 9619). The middle of a
+/// message (names, record data) rarely reads so.
+fn looks_like_dns_start(bytes: &[u8]) -> bool {
+    let field = |at: usize| bytes.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    field(0).is_some_and(|len| len >= 12) && field(6) == Some(1)
 }
 
 /// The length of the length-prefixed message at the start of `bytes`, if all of it

@@ -59,6 +59,12 @@ impl Conn {
         out
     }
 
+    /// Opens a connection to port 53 whose first octet is at `seq`: the reader
+    /// starts at a message boundary.
+    fn syn(&mut self, src: Endpoint, seq: u32) {
+        self.send(src, server(53), seq.wrapping_sub(1), Flags::SYN, b"");
+    }
+
     /// A query to port 53.
     fn dns(&mut self, seq: u32, payload: &[u8]) -> Reassembled {
         self.send(client(), server(53), seq, Flags::ACK, payload)
@@ -77,6 +83,7 @@ fn field<'a>(r: &'a Reassembled, i: usize, key: &str) -> &'a Value {
 fn a_dns_message_in_three_segments_decodes_on_the_third() {
     let q = dns_query(7);
     let mut c = Conn::new();
+    c.syn(client(), 100);
     let a = c.dns(100, &q[..1]);
     let b = c.dns(101, &q[1..10]);
     let d = c.dns(110, &q[10..]);
@@ -86,7 +93,7 @@ fn a_dns_message_in_three_segments_decodes_on_the_third() {
     assert_eq!(field(&d, 0, "id"), 7);
     assert_eq!(field(&d, 0, "tcp_len"), q.len() - 2);
     let re = field(&d, 0, "reassembled");
-    assert_eq!((re["segments"].as_u64(), re["first_frame"].as_u64()), (Some(3), Some(1)));
+    assert_eq!((re["segments"].as_u64(), re["first_frame"].as_u64()), (Some(3), Some(2)));
     assert_eq!(re["len"].as_u64(), Some(q.len() as u64));
     assert_eq!(d.payload_len, 0);
     assert!(d.error.is_none());
@@ -120,6 +127,7 @@ fn two_messages_and_the_start_of_a_third_in_one_segment() {
 fn an_out_of_order_segment_waits_and_the_filler_completes_the_message() {
     let q = dns_query(9);
     let mut c = Conn::new();
+    c.syn(client(), 0);
     c.dns(0, &q[..4]);
     let late = c.dns(12, &q[12..]);
     assert!(late.layers.is_empty() && late.payload_len == q.len() - 12);
@@ -165,6 +173,7 @@ fn an_overlapping_segment_adds_only_its_new_octets() {
 fn overlapping_out_of_order_segments_keep_the_first_copy() {
     let q = dns_query(0x0304);
     let mut c = Conn::new();
+    c.syn(client(), 0);
     c.dns(0, &q[..2]);
     c.dns(10, &q[10..20]);
     let mut second = q[6..16].to_vec(); // 6..16 overlaps the held 10..20
@@ -224,6 +233,21 @@ fn octets_the_peer_acknowledged_but_the_capture_missed_are_a_gap() {
 }
 
 #[test]
+fn after_a_gap_a_segment_that_does_not_start_like_a_message_is_skipped() {
+    let (q1, q2) = (dns_query(1), dns_query(2));
+    let mut c = Conn::new();
+    c.syn(client(), 0);
+    c.dns(0, &q1[..4]); // q1[4..10] is lost
+    c.dns(10, &q1[10..]); // the rest of q1 starts a segment
+    c.dns(q1.len() as u32, &q2);
+    let r = c.send_ack(server(53), client(), 0, q1.len() as u32 + q2.len() as u32, Flags::ACK, b"");
+    assert_eq!(r.error.as_ref().unwrap()["missing"]["len"], 6);
+    // q1's tail is not read as a message; q2 is.
+    assert_eq!(protos(&r), ["dns"]);
+    assert_eq!(field(&r, 0, "id"), 2);
+}
+
+#[test]
 fn a_gap_with_nothing_after_it_resumes_at_the_next_segment_start() {
     let (q1, q2) = (dns_query(1), dns_query(2));
     let mut c = Conn::new();
@@ -238,6 +262,7 @@ fn a_gap_with_nothing_after_it_resumes_at_the_next_segment_start() {
 fn out_of_order_octets_past_the_flow_bound_give_up_the_hole() {
     let config = Config { max_flows: 8, max_flow_bytes: 100, max_total_bytes: 1000 };
     let mut c = Conn::with(config);
+    c.syn(client(), 0);
     c.dns(0, &[0]); // one octet, then a hole at 1..40
     let first = c.dns(40, &[0u8; 60]);
     assert!(first.error.is_none(), "60 octets held fit the bound");
@@ -265,16 +290,19 @@ fn the_least_recently_used_flow_goes_first_past_max_flows() {
     let mut c = Conn::with(config);
     let q = dns_query(1);
     let port = |p: u16| ("192.0.2.1".parse().unwrap(), p);
+    c.syn(port(1), 0);
     c.send(port(1), server(53), 0, Flags::ACK, &q[..3]);
+    c.syn(port(2), 0);
     c.send(port(2), server(53), 0, Flags::ACK, &q[..3]);
     c.send(port(1), server(53), 3, Flags::ACK, &q[3..5]); // flow 1 used last
-    c.send(port(3), server(53), 0, Flags::ACK, &q[..3]);
+    c.syn(port(3), 0);
     assert_eq!(c.r.flows(), 2);
     let one = c.send(port(1), server(53), 5, Flags::ACK, &q[5..]);
     assert_eq!(protos(&one), ["dns"], "flow 1 was kept");
-    // Flow 2 was forgotten: its rest starts a new flow and is not a whole message.
+    // Flow 2 was forgotten: its rest starts a new flow mid-message, which is not
+    // taken for a message.
     let two = c.send(port(2), server(53), 3, Flags::ACK, &q[3..]);
-    assert!(two.layers.is_empty());
+    assert!(two.layers.is_empty() && two.error.is_none());
 }
 
 #[test]
