@@ -147,20 +147,23 @@ pub struct Segment<'a> {
 /// use wirestate::decode::reassembly::{Config, Reassembler, Segment};
 /// use wirestate::tcp::Flags;
 /// let mut r = Reassembler::new(Config::default());
-/// let (client, server) = (("192.0.2.1".parse().unwrap(), 40000), ("192.0.2.53".parse().unwrap(), 53));
+/// let client = ("192.0.2.1".parse().unwrap(), 40000);
+/// let server = ("192.0.2.53".parse().unwrap(), 53);
+/// let seg = |seq, flags, payload: &'static [u8]| Segment {
+///     src: client, dst: server, seq, ack: 0, flags, payload, wire_len: payload.len(),
+/// };
+/// r.segment(1, &seg(999, Flags::SYN, b"")).unwrap();
 /// // A DNS query of 17 octets (after its length) in two segments.
 /// let msg = b"\x00\x11\x00\x01\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01";
-/// let seg = |seq, payload: &'static [u8]| Segment {
-///     src: client, dst: server, seq, ack: 0, flags: Flags::ACK, payload, wire_len: payload.len(),
-/// };
-/// let first = r.segment(1, &seg(1000, &msg[..5])).unwrap();
+/// let first = r.segment(2, &seg(1000, Flags::ACK, &msg[..5])).unwrap();
 /// assert!(first.layers.is_empty() && first.payload_len == 5);
-/// let second = r.segment(2, &seg(1005, &msg[5..])).unwrap();
+/// let second = r.segment(3, &seg(1005, Flags::ACK, &msg[5..])).unwrap();
 /// assert_eq!(second.layers[0].get("proto").unwrap(), "dns");
-/// // A segment whose octets were never captured before it: the peer acknowledges
-/// // them, so the hole is reported.
-/// let ack = Segment { src: server, dst: client, seq: 0, ack: 1100, flags: Flags::ACK, payload: b"", wire_len: 0 };
-/// let gap = r.segment(3, &ack).unwrap();
+/// // The server acknowledges octets the capture never had: a gap, reported.
+/// let ack = Segment {
+///     src: server, dst: client, seq: 0, ack: 1100, flags: Flags::ACK, payload: b"", wire_len: 0,
+/// };
+/// let gap = r.segment(4, &ack).unwrap();
 /// assert_eq!(gap.error.unwrap()["field"], "seq");
 /// ```
 #[derive(Debug)]
