@@ -152,10 +152,18 @@ impl Tally {
 fn dns(t: &Value, o: &Value, tally: &mut Tally) {
     tally.eq("dns.id", num(find(t, "dns.id")), o["id"].as_u64());
     tally.eq("dns.length", num(find(t, "dns.length")), o["tcp_len"].as_u64());
-    tally.eq("dns.flags.response", text(find(t, "dns.flags.response")), if o["qr"] == true { "1" } else { "0" }.to_string());
+    tally.eq(
+        "dns.flags.response",
+        text(find(t, "dns.flags.response")),
+        if o["qr"] == true { "1" } else { "0" }.to_string(),
+    );
     if let Some(rcode) = num(find(t, "dns.flags.rcode")) {
         // tshark shows the rcode of responses only.
-        tally.eq("dns.flags.rcode", Some(rcode), Some(if o["rcode"] == "NOERROR" { 0 } else { 99 }));
+        tally.eq(
+            "dns.flags.rcode",
+            Some(rcode),
+            Some(if o["rcode"] == "NOERROR" { 0 } else { 99 }),
+        );
     }
     for (tk, ok) in [
         ("dns.count.queries", "questions"),
@@ -166,7 +174,11 @@ fn dns(t: &Value, o: &Value, tally: &mut Tally) {
         tally.eq(tk, num(find(t, tk)), o[ok].as_array().map(|a| a.len() as u64));
     }
     let qname = o["questions"][0]["name"].as_str().unwrap_or("");
-    tally.eq("dns.qry.name", text(find(t, "dns.qry.name")), qname.trim_end_matches('.').to_string());
+    tally.eq(
+        "dns.qry.name",
+        text(find(t, "dns.qry.name")),
+        qname.trim_end_matches('.').to_string(),
+    );
     let (mut names, mut ttls, mut txts) = (Vec::new(), Vec::new(), Vec::new());
     find_all(t, "dns.resp.name", &mut names);
     find_all(t, "dns.resp.ttl", &mut ttls);
@@ -187,13 +199,33 @@ fn dns(t: &Value, o: &Value, tally: &mut Tally) {
 
 fn http(t: &Value, o: &Value, reassembled: bool, tally: &mut Tally) {
     if o["kind"] == "request" {
-        tally.eq("http.request.method", text(find(t, "http.request.method")), o["method"].as_str().unwrap().to_string());
-        tally.eq("http.request.uri", text(find(t, "http.request.uri")), o["target"].as_str().unwrap().to_string());
-        tally.eq("http.request.version", text(find(t, "http.request.version")), o["version"].as_str().unwrap().to_string());
+        tally.eq(
+            "http.request.method",
+            text(find(t, "http.request.method")),
+            o["method"].as_str().unwrap().to_string(),
+        );
+        tally.eq(
+            "http.request.uri",
+            text(find(t, "http.request.uri")),
+            o["target"].as_str().unwrap().to_string(),
+        );
+        tally.eq(
+            "http.request.version",
+            text(find(t, "http.request.version")),
+            o["version"].as_str().unwrap().to_string(),
+        );
     } else {
         tally.eq("http.response.code", num(find(t, "http.response.code")), o["status"].as_u64());
-        tally.eq("http.response.phrase", text(find(t, "http.response.phrase")), o["reason"].as_str().unwrap().to_string());
-        tally.eq("http.response.version", text(find(t, "http.response.version")), o["version"].as_str().unwrap().to_string());
+        tally.eq(
+            "http.response.phrase",
+            text(find(t, "http.response.phrase")),
+            o["reason"].as_str().unwrap().to_string(),
+        );
+        tally.eq(
+            "http.response.version",
+            text(find(t, "http.response.version")),
+            o["version"].as_str().unwrap().to_string(),
+        );
     }
     // Every header line, in order, as sent.
     let key = if o["kind"] == "request" { "http.request.line" } else { "http.response.line" };
@@ -208,8 +240,16 @@ fn http(t: &Value, o: &Value, reassembled: bool, tally: &mut Tally) {
         .collect();
     tally.eq(key, theirs, ours);
     if let Some(cl) = num(find(t, "http.content_length_header")) {
-        let ours = o["headers"].as_array().unwrap().iter().find(|h| h[0].as_str().unwrap().eq_ignore_ascii_case("content-length"));
-        tally.eq("http.content_length_header", Some(cl), ours.and_then(|h| h[1].as_str().unwrap().parse::<u64>().ok()));
+        let ours = o["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0].as_str().unwrap().eq_ignore_ascii_case("content-length"));
+        tally.eq(
+            "http.content_length_header",
+            Some(cl),
+            ours.and_then(|h| h[1].as_str().unwrap().parse::<u64>().ok()),
+        );
         if reassembled && o["framing"] == "content-length" {
             tally.eq("body_len", Some(cl), o["body_len"].as_u64());
         }
@@ -232,8 +272,16 @@ fn segments(t: &Value, ours: &[&Value], in_order: bool, tally: &mut Tally) {
     match (t.get("tcp.segments"), re) {
         (Some(ts), Some(re)) => {
             if in_order {
-                tally.eq("tcp.segment.count", num(ts.get("tcp.segment.count")), re["segments"].as_u64());
-                tally.eq("tcp.reassembled.length", num(ts.get("tcp.reassembled.length")), re["len"].as_u64());
+                tally.eq(
+                    "tcp.segment.count",
+                    num(ts.get("tcp.segment.count")),
+                    re["segments"].as_u64(),
+                );
+                tally.eq(
+                    "tcp.reassembled.length",
+                    num(ts.get("tcp.reassembled.length")),
+                    re["len"].as_u64(),
+                );
             }
             let mut frames = Vec::new();
             find_all(ts, "tcp.segment", &mut frames);
@@ -264,7 +312,11 @@ fn compare(theirs: &[Value], ours: &[Vec<Value>], reassembled: bool, in_order: b
                 // Without reassembly tshark shows a segment that does not start a
                 // message as an HTTP "Continuation", and a DNS message cut by the
                 // segment's end as a malformed one; we leave both as payload.
-                .filter(|l| proto != "http" || find(l, "http.request.method").is_some() || find(l, "http.response.code").is_some())
+                .filter(|l| {
+                    proto != "http"
+                        || find(l, "http.request.method").is_some()
+                        || find(l, "http.response.code").is_some()
+                })
                 .filter(|l| reassembled || !dns_cut(t, l))
                 .collect();
             let ours: Vec<&Value> = o.iter().filter(|l| l["proto"] == proto).collect();
@@ -285,7 +337,12 @@ fn compare(theirs: &[Value], ours: &[Vec<Value>], reassembled: bool, in_order: b
 }
 
 fn check(tally: &Tally, min_messages: usize, what: &str) {
-    assert!(tally.mismatches.is_empty(), "{what}: {} mismatches:\n{}", tally.mismatches.len(), tally.mismatches.join("\n"));
+    assert!(
+        tally.mismatches.is_empty(),
+        "{what}: {} mismatches:\n{}",
+        tally.mismatches.len(),
+        tally.mismatches.join("\n")
+    );
     assert!(tally.messages >= min_messages, "{what}: only {} messages compared", tally.messages);
     eprintln!("{what}: {} messages, {} fields agree with tshark", tally.messages, tally.fields);
 }
@@ -415,7 +472,11 @@ fn a_segment_the_capture_dropped_is_a_gap_and_the_next_messages_agree_with_tshar
     let ids: Vec<(usize, u64)> = layers
         .iter()
         .enumerate()
-        .flat_map(|(i, ls)| ls.iter().filter(|l| l["proto"] == "dns" && l["qr"] == true).map(move |l| (i + 1, l["id"].as_u64().unwrap())))
+        .flat_map(|(i, ls)| {
+            ls.iter()
+                .filter(|l| l["proto"] == "dns" && l["qr"] == true)
+                .map(move |l| (i + 1, l["id"].as_u64().unwrap()))
+        })
         .collect();
     assert_eq!(ids, [(19, 0x1001), (33, 0x1002)]);
     let Some(theirs) = theirs else { return };

@@ -98,7 +98,10 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
 /// [`sliced`], with the application layers from stream reassembly in place of the
 /// segment's own: what [`reassembly::Reassembler::frame`] returned for this frame.
 /// `None` decodes the frame on its own.
-pub fn with_reassembly(sliced: &Sliced<'_>, reassembled: Option<reassembly::Reassembled>) -> Decoded {
+pub fn with_reassembly(
+    sliced: &Sliced<'_>,
+    reassembled: Option<reassembly::Reassembled>,
+) -> Decoded {
     let truncated = sliced.is_cut();
     let mut layers = Vec::with_capacity(5);
     if let Some(l) = &sliced.link() {

@@ -170,7 +170,8 @@ impl DnsFramer {
                     continue;
                 }
             }
-            let need = 2 + self.buf.get(..2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+            let need =
+                2 + self.buf.get(..2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
             let rest = bytes.get(pos..).unwrap_or_default();
             let take = (need - self.buf.len()).min(rest.len());
             self.buf.extend_from_slice(rest.get(..take).unwrap_or_default());
@@ -345,7 +346,13 @@ impl HttpFramer {
     /// Parses the complete head at the start of `bytes` (at stream offset `start`)
     /// again, with the method its framing depends on, and moves to its body.
     /// Returns the head's length.
-    fn start_body(&mut self, start: u64, bytes: &[u8], methods: &mut Methods, out: &mut Finished) -> usize {
+    fn start_body(
+        &mut self,
+        start: u64,
+        bytes: &[u8],
+        methods: &mut Methods,
+        out: &mut Finished,
+    ) -> usize {
         let method = match self.requests {
             true => String::new(),
             false => methods.front().cloned().unwrap_or_else(|| "GET".into()),
@@ -385,10 +392,9 @@ impl HttpFramer {
         let body = match kind {
             BodyKind::None | BodyKind::Length(0) | BodyKind::Tunnel => None,
             BodyKind::Length(left) => Some(Body::Length { left }),
-            BodyKind::Chunked => Some(Body::Chunked {
-                decoder: ChunkedDecoder::new(&self.config),
-                line: Vec::new(),
-            }),
+            BodyKind::Chunked => {
+                Some(Body::Chunked { decoder: ChunkedDecoder::new(&self.config), line: Vec::new() })
+            }
             BodyKind::UntilClose => Some(Body::UntilClose),
         };
         match body {
@@ -396,7 +402,8 @@ impl HttpFramer {
             None => {
                 self.complete(layer, 0, end, out);
                 let opaque = kind == BodyKind::Tunnel || connect || switching;
-                self.state = if opaque { HttpState::Opaque } else { HttpState::Head { buf: Vec::new() } };
+                self.state =
+                    if opaque { HttpState::Opaque } else { HttpState::Head { buf: Vec::new() } };
             }
         }
         head.len

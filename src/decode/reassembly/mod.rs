@@ -247,9 +247,7 @@ impl Reassembler {
         let before = flow.buffered();
         let mut own = Finished::default();
         let mut events = Vec::new();
-        let (syn, fin) = (seg.flags.contains(Flags::SYN), seg.flags.contains(Flags::FIN));
-        let stream = &mut flow.dirs[from].stream;
-        let start = stream.segment(frame, seg.seq, syn, fin, seg.payload, seg.wire_len, &mut events);
+        let start = flow.dirs[from].stream.segment(frame, seg, &mut events);
         apply(&mut flow, key, from, events, &mut own);
         // Side effects on the other direction and the bounds: layers and errors
         // there, but not on this segment's payload.
@@ -287,7 +285,13 @@ impl Reassembler {
 
     /// The flow of `key`, taken out of the table, or a new one when the segment can
     /// start one (a SYN, or data); `None` for a bare ACK, FIN or RST of no flow.
-    fn take_flow(&mut self, key: FlowKey, proto: Proto, seg: &Segment<'_>, from: usize) -> Option<Flow> {
+    fn take_flow(
+        &mut self,
+        key: FlowKey,
+        proto: Proto,
+        seg: &Segment<'_>,
+        from: usize,
+    ) -> Option<Flow> {
         let syn = seg.flags.contains(Flags::SYN);
         if let Some(flow) = self.flows.remove(&key) {
             self.lru.remove(&flow.tick);

@@ -9,6 +9,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use wirestate_tcp::Flags;
+
+use super::Segment;
+
 /// What a segment made of the stream, in stream order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event<'a> {
@@ -93,18 +97,17 @@ impl Stream {
         self.next.checked_add_signed(i64::from(delta))
     }
 
-    /// Takes one segment: `seq` and `payload` as captured, `wire_len` the payload's
-    /// length on the wire (more than `payload.len()` when the capture cut it).
+    /// Takes one segment of this direction, carried by `frame`; returns the stream
+    /// offset of its first payload octet (`None` for one before the stream's start
+    /// or after its end).
     pub fn segment<'a>(
         &mut self,
         frame: u64,
-        seq: u32,
-        syn: bool,
-        fin: bool,
-        payload: &'a [u8],
-        wire_len: usize,
+        seg: &Segment<'a>,
         out: &mut Vec<Event<'a>>,
     ) -> Option<u64> {
+        let (seq, payload, wire_len) = (seg.seq, seg.payload, seg.wire_len);
+        let (syn, fin) = (seg.flags.contains(Flags::SYN), seg.flags.contains(Flags::FIN));
         let data_seq = if syn { seq.wrapping_add(1) } else { seq };
         if syn && self.isn.is_none() && self.base.is_none() {
             self.isn = Some(seq);
@@ -153,11 +156,8 @@ impl Stream {
         if let Some((&k, p)) = self.held.range(..start).next_back() {
             cursor = cursor.max(k + p.bytes.len() as u64);
         }
-        let covering: Vec<(u64, u64)> = self
-            .held
-            .range(start..end)
-            .map(|(&k, p)| (k, k + p.bytes.len() as u64))
-            .collect();
+        let covering: Vec<(u64, u64)> =
+            self.held.range(start..end).map(|(&k, p)| (k, k + p.bytes.len() as u64)).collect();
         let mut fresh = Vec::new();
         for (k, k_end) in covering {
             if k > cursor {

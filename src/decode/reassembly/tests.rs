@@ -38,7 +38,14 @@ impl Conn {
         Conn { r: Reassembler::new(config), frame: 0 }
     }
 
-    fn send(&mut self, src: Endpoint, dst: Endpoint, seq: u32, flags: Flags, payload: &[u8]) -> Reassembled {
+    fn send(
+        &mut self,
+        src: Endpoint,
+        dst: Endpoint,
+        seq: u32,
+        flags: Flags,
+        payload: &[u8],
+    ) -> Reassembled {
         self.send_ack(src, dst, seq, 0, flags, payload)
     }
 
@@ -435,7 +442,10 @@ fn the_response_to_head_has_no_body_and_the_next_response_is_framed_right() {
     let two = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
     let r = http(&mut c, false, 0, two);
     assert_eq!(protos(&r), ["http", "http"]);
-    assert_eq!((field(&r, 0, "body_len"), field(&r, 1, "body_len")), (&Value::from(0), &Value::from(5)));
+    assert_eq!(
+        (field(&r, 0, "body_len"), field(&r, 1, "body_len")),
+        (&Value::from(0), &Value::from(5))
+    );
     assert_eq!(field(&r, 0, "framing"), "none");
 }
 
@@ -443,7 +453,12 @@ fn the_response_to_head_has_no_body_and_the_next_response_is_framed_right() {
 fn an_interim_response_does_not_answer_the_request() {
     let mut c = Conn::new();
     http(&mut c, true, 0, b"HEAD / HTTP/1.1\r\n\r\n");
-    let r = http(&mut c, false, 0, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n");
+    let r = http(
+        &mut c,
+        false,
+        0,
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n",
+    );
     assert_eq!(protos(&r), ["http", "http"]);
     assert_eq!(field(&r, 1, "body_len"), 0, "still the answer to HEAD");
 }
