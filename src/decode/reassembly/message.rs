@@ -309,7 +309,16 @@ impl HttpFramer {
             http::parse_head(rest.get(..take).unwrap_or_default(), "GET")
         } else {
             buf.extend_from_slice(rest.get(..take).unwrap_or_default());
-            http::parse_head(buf, "GET")
+            // A head ends with an empty line: parse again only once one may have
+            // come, so a head sent an octet at a time is not parsed once per octet.
+            let tail = buf.get(before.saturating_sub(3)..).unwrap_or_default();
+            let may_end =
+                tail.windows(2).any(|w| w == b"\n\n") || tail.windows(3).any(|w| w == b"\n\r\n");
+            if may_end || buf.len() > self.config.max_head_len {
+                http::parse_head(buf, "GET")
+            } else {
+                Ok(None)
+            }
         };
         let in_place = before == 0;
         match parsed {
@@ -426,40 +435,56 @@ impl HttpFramer {
                 *body_len += rest.len() as u64;
                 rest.len()
             }
-            Body::Chunked { decoder, line } => {
-                let carried = line.len();
-                let joined;
-                let input: &[u8] = if carried == 0 {
-                    rest
-                } else {
-                    line.extend_from_slice(rest);
-                    joined = std::mem::take(line);
-                    &joined
-                };
-                let mut pos = 0;
-                loop {
-                    match decoder.decode(input.get(pos..).unwrap_or_default()) {
-                        Ok((n, Chunk::Data(d))) => {
-                            pos += n;
-                            *body_len += d.len() as u64;
-                        }
-                        Ok((n, Chunk::Partial)) => {
-                            pos += n;
-                            line.extend_from_slice(input.get(pos..).unwrap_or_default());
-                            return rest.len();
-                        }
-                        Ok((n, Chunk::End { .. })) => {
-                            pos += n;
-                            // Offsets in `input` count `carried` octets from before `here`.
-                            let end = here + pos as u64 - carried as u64;
-                            self.finish_body(end, out);
-                            return pos.saturating_sub(carried);
-                        }
-                        Err(e) => {
-                            self.fail(e, out);
-                            return rest.len();
-                        }
+            Body::Chunked { .. } => self.chunked(here, rest, out),
+        }
+    }
+
+    /// Reads chunked body bytes; returns how many of `rest` it took. A line cut by
+    /// the segment's end is kept and the next bytes appended to it; the decoder
+    /// remembers how far it searched, so nothing is scanned twice.
+    fn chunked(&mut self, here: u64, rest: &[u8], out: &mut Finished) -> usize {
+        let HttpState::Body { body: Body::Chunked { decoder, line }, body_len, .. } =
+            &mut self.state
+        else {
+            return rest.len();
+        };
+        let carried = line.len();
+        let mut joined = Vec::new();
+        let input: &[u8] = if carried == 0 {
+            rest
+        } else {
+            line.extend_from_slice(rest);
+            joined = std::mem::take(line);
+            &joined
+        };
+        let mut pos = 0;
+        loop {
+            match decoder.decode(input.get(pos..).unwrap_or_default()) {
+                Ok((n, Chunk::Data(d))) => {
+                    pos += n;
+                    *body_len += d.len() as u64;
+                }
+                Ok((n, Chunk::Partial)) => {
+                    pos += n;
+                    if carried == 0 {
+                        line.extend_from_slice(input.get(pos..).unwrap_or_default());
+                    } else {
+                        // Keep the joined bytes (no copy when nothing was consumed).
+                        joined.drain(..pos.min(joined.len()));
+                        *line = joined;
                     }
+                    return rest.len();
+                }
+                Ok((n, Chunk::End { .. })) => {
+                    pos += n;
+                    // Offsets in `input` count `carried` octets from before `here`.
+                    let end = (here + pos as u64).saturating_sub(carried as u64);
+                    self.finish_body(end, out);
+                    return pos.saturating_sub(carried);
+                }
+                Err(e) => {
+                    self.fail(e, out);
+                    return rest.len();
                 }
             }
         }

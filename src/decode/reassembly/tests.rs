@@ -502,3 +502,45 @@ fn a_malformed_head_is_an_error_and_the_reader_waits_for_the_next_head() {
     let r = http(&mut c, true, 30, b"GET /ok HTTP/1.1\r\n\r\n");
     assert_eq!(field(&r, 0, "target"), "/ok");
 }
+
+#[test]
+fn a_chunked_response_one_octet_per_segment_decodes_as_when_whole() {
+    let res = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nExpires: never\r\n\r\n";
+    let mut whole = Conn::new();
+    http(&mut whole, true, 0, b"GET / HTTP/1.1\r\n\r\n");
+    let expected = http(&mut whole, false, 0, res);
+    let mut c = Conn::new();
+    // Opened with a SYN: the readers start at a message boundary (a capture that
+    // starts mid-stream waits for a segment that starts like a head).
+    c.send(client(), server(80), u32::MAX, Flags::SYN, b"");
+    http(&mut c, true, 0, b"GET / HTTP/1.1\r\n\r\n");
+    let mut last = None;
+    for (i, b) in res.iter().enumerate() {
+        let r = http(&mut c, false, i as u32, std::slice::from_ref(b));
+        assert!(r.error.is_none());
+        if i + 1 < res.len() {
+            assert!(r.layers.is_empty(), "complete early at {i}");
+        }
+        last = Some(r);
+    }
+    let r = last.unwrap();
+    assert_eq!(field(&r, 0, "body_len"), 5);
+    assert_eq!(field(&r, 0, "reassembled")["segments"], res.len());
+    let strip = |l: &super::Obj| {
+        let mut v = serde_json::Value::from(l.clone());
+        v.as_object_mut().unwrap().remove("reassembled");
+        v
+    };
+    assert_eq!(strip(&r.layers[0]), strip(&expected.layers[0]));
+}
+
+#[test]
+fn a_dns_message_one_octet_per_segment() {
+    let q = dns_query(0x4242);
+    let mut c = Conn::new();
+    c.syn(client(), 0);
+    let outs: Vec<_> =
+        q.iter().enumerate().map(|(i, b)| c.dns(i as u32, std::slice::from_ref(b))).collect();
+    assert!(outs[..q.len() - 1].iter().all(|r| r.layers.is_empty()));
+    assert_eq!(field(&outs[q.len() - 1], 0, "id"), 0x4242);
+}
