@@ -84,6 +84,20 @@ enum Proto {
     Http,
 }
 
+impl Proto {
+    /// DNS on port 53, HTTP on 80 and 8080 (either end), as the per-packet decode.
+    fn of(seg: &Segment<'_>) -> Option<Proto> {
+        let ports = [seg.src.1, seg.dst.1];
+        if ports.contains(&53) {
+            Some(Proto::Dns)
+        } else if ports.contains(&80) || ports.contains(&8080) {
+            Some(Proto::Http)
+        } else {
+            None
+        }
+    }
+}
+
 /// One direction: its stream and its message reader.
 #[derive(Debug)]
 struct Direction {
@@ -231,14 +245,7 @@ impl Reassembler {
 
     /// [`Reassembler::frame`] for a segment already taken apart.
     pub fn segment(&mut self, frame: u64, seg: &Segment<'_>) -> Option<Reassembled> {
-        let ports = [seg.src.1, seg.dst.1];
-        let proto = if ports.contains(&53) {
-            Proto::Dns
-        } else if ports.contains(&80) || ports.contains(&8080) {
-            Proto::Http
-        } else {
-            return None;
-        };
+        let proto = Proto::of(seg)?;
         let low_sends = seg.src <= seg.dst;
         let key = if low_sends { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
         let (from, to) = if low_sends { (0, 1) } else { (1, 0) };
@@ -252,19 +259,7 @@ impl Reassembler {
         // Side effects on the other direction and the bounds: layers and errors
         // there, but not on this segment's payload.
         let mut other = Finished::default();
-        if seg.flags.contains(Flags::ACK) {
-            let mut events = Vec::new();
-            flow.dirs[to].stream.acknowledged(seg.ack, &mut events);
-            apply(&mut flow, key, to, events, &mut other);
-        }
-        let reset = seg.flags.contains(Flags::RST);
-        if reset {
-            for d in [from, to] {
-                if let Some((a, b)) = flow.dirs[d].stream.reset() {
-                    other.error.get_or_insert_with(|| gap_error(&flow, key, d, a, b));
-                }
-            }
-        }
+        let reset = control(&mut flow, key, seg, to, &mut other);
         self.enforce_flow_bound(&mut flow, key, &mut other);
         if let (Some(start), Some(end)) = (start, own.last_end) {
             let seg_end = start + seg.payload.len() as u64;
@@ -387,6 +382,32 @@ fn show((addr, port): Endpoint) -> String {
         IpAddr::V4(a) => format!("{a}:{port}"),
         IpAddr::V6(a) => format!("[{a}]:{port}"),
     }
+}
+
+/// What the segment's ACK and RST do: octets the peer (direction `to`) acknowledged
+/// but the capture never had are a gap; a reset reports the holes of both directions.
+/// Returns whether the connection was reset.
+fn control(
+    flow: &mut Flow,
+    key: FlowKey,
+    seg: &Segment<'_>,
+    to: usize,
+    out: &mut Finished,
+) -> bool {
+    if seg.flags.contains(Flags::ACK) {
+        let mut events = Vec::new();
+        flow.dirs[to].stream.acknowledged(seg.ack, &mut events);
+        apply(flow, key, to, events, out);
+    }
+    let reset = seg.flags.contains(Flags::RST);
+    if reset {
+        for d in [0, 1] {
+            if let Some((a, b)) = flow.dirs[d].stream.reset() {
+                out.error(gap_error(flow, key, d, a, b));
+            }
+        }
+    }
+    reset
 }
 
 /// Hands a direction's stream events to its reader.
