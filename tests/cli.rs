@@ -180,3 +180,39 @@ fn parse_formats_agree_with_the_help_and_the_docs() {
         assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {:?}", out.status);
     }
 }
+
+/// `decode --json` reassembles TCP streams: the 20,000-octet response of
+/// spec-vectors/captures/reassembly/http.pcap is on frame 60, the segment that
+/// completes it; `--no-reassembly` shows its head on frame 6, where it starts. A
+/// filter that hides the requests does not hide them from reassembly: the response
+/// to HEAD (frame 112, `Content-Length: 20000`, no body) is still known for one.
+#[test]
+fn decode_reassembles_tcp_streams_unless_told_not_to() {
+    let http = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/reassembly/http.pcap");
+    let http_frames = |args: &[&str]| -> Vec<(u64, Value)> {
+        let out = wirestate(args, None);
+        assert!(out.status.success());
+        json_lines(&out)
+            .iter()
+            .flat_map(|p| {
+                let index = p["index"].as_u64().unwrap();
+                let layers = p["layers"].as_array().unwrap().clone();
+                layers.into_iter().filter(|l| l["proto"] == "http").map(move |l| (index, l))
+            })
+            .collect()
+    };
+    let on = http_frames(&["decode", http, "--json"]);
+    let response = on.iter().find(|(_, l)| l["kind"] == "response").unwrap();
+    assert_eq!(response.0, 60);
+    assert_eq!(response.1["body_len"], 20000);
+    assert_eq!(response.1["reassembled"]["segments"], 39);
+    assert_eq!(response.1["reassembled"]["first_frame"], 6);
+    let off = http_frames(&["decode", http, "--json", "--no-reassembly"]);
+    let response = off.iter().find(|(_, l)| l["kind"] == "response").unwrap();
+    assert_eq!(response.0, 6);
+    assert!(response.1.get("reassembled").is_none());
+    let filtered = http_frames(&["decode", http, "--json", "--filter", "src port 80"]);
+    let frames: Vec<u64> = filtered.iter().map(|(i, _)| *i).collect();
+    assert_eq!(frames, [60, 102, 112, 130]);
+    assert_eq!(filtered[2].1["body_len"], 0);
+}

@@ -85,6 +85,12 @@ pub fn continues(app: App, payload: &[u8]) -> bool {
 /// stopped.
 pub type Stopped = (Option<Obj>, Error);
 
+/// Whether `payload` starts with a whole, non-empty length-prefixed DNS message.
+pub fn whole_dns_tcp(payload: &[u8]) -> bool {
+    let claimed = payload.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    claimed.is_some_and(|n| n > 0 && n + 2 <= payload.len())
+}
+
 /// Decodes `payload` as `app`: the layer and how many payload bytes it took, or
 /// `None` when there is nothing to decode. `cut` says the message may stop short
 /// of its end (a cut capture, a first fragment, a message that goes on in a later

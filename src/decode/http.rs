@@ -61,6 +61,64 @@ pub fn starts_head(payload: &[u8]) -> bool {
     payload.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| payload.starts_with(m))
 }
 
+/// A head read from the start of a message: its layer (without `body_len`), its
+/// length, how its body is framed, and for a request the method.
+pub(crate) struct Head {
+    pub layer: Obj,
+    pub len: usize,
+    pub body: Result<BodyKind, Error>,
+    pub method: Option<String>,
+}
+
+/// Reads the head at the start of `bytes`; `Ok(None)` when it continues past them.
+/// A response's framing depends on the `method` of the request it answers.
+pub(crate) fn parse_head(bytes: &[u8], method: &str) -> Result<Option<Head>, Error> {
+    let cfg = ParserConfig::default();
+    let mut headers = [EMPTY_HEADER; 100];
+    let mut o = layer("http");
+    if bytes.starts_with(b"HTTP/") {
+        let mut res = Response::new(&mut headers);
+        let Status::Complete(n) = res.parse_with(&cfg, bytes)? else { return Ok(None) };
+        o.insert("kind", "response".into());
+        o.insert("version", res.version.as_str().into());
+        o.insert("status", res.code.into());
+        o.insert("reason", text(res.reason));
+        o.insert("headers", headers_json(res.headers));
+        let body = BodyKind::of_response(&res, method, bytes.get(..n).unwrap_or_default());
+        Ok(Some(Head { layer: o, len: n, body, method: None }))
+    } else {
+        let mut req = Request::new(&mut headers);
+        let Status::Complete(n) = req.parse_with(&cfg, bytes)? else { return Ok(None) };
+        o.insert("kind", "request".into());
+        o.insert("method", req.method.into());
+        o.insert("target", req.target.into());
+        o.insert("version", req.version.as_str().into());
+        o.insert("headers", headers_json(req.headers));
+        let body = BodyKind::of_request(&req, bytes.get(..n).unwrap_or_default());
+        Ok(Some(Head { layer: o, len: n, body, method: Some(req.method.to_string()) }))
+    }
+}
+
+/// The start line of a head at the start of a TCP payload, for the text view:
+/// `GET /index.html HTTP/1.1` or `HTTP/1.1 200 OK` (odd octets of a reason phrase
+/// escaped). The whole head is parsed first, so a malformed header is an error as it
+/// is for [`head_layer`]; `Ok(false)`, with nothing written, when the head continues
+/// in a later segment.
+pub fn head_line(line: &mut String, payload: &[u8]) -> Result<bool, Error> {
+    let cfg = ParserConfig::default();
+    let mut headers = [EMPTY_HEADER; 100];
+    if payload.starts_with(b"HTTP/") {
+        let mut res = Response::new(&mut headers);
+        let Status::Complete(_) = res.parse_with(&cfg, payload)? else { return Ok(false) };
+        let _ = write!(line, "{} {} {}", res.version.as_str(), res.code, res.reason.escape_ascii());
+    } else {
+        let mut req = Request::new(&mut headers);
+        let Status::Complete(_) = req.parse_with(&cfg, payload)? else { return Ok(false) };
+        let _ = write!(line, "{} {} {}", req.method, req.target, req.version.as_str());
+    }
+    Ok(true)
+}
+
 /// The `http` layer of a head at the start of a TCP payload and the head's
 /// length. The body is not followed (it may span segments): `body_len` is given
 /// when Content-Length says it. A head that goes on past the payload is decoded
@@ -92,58 +150,17 @@ fn partial_head(payload: &[u8]) -> Stopped {
     }
 }
 
+/// The layer of a whole head at the start of `payload` and its length; `Ok(None)`
+/// when the head continues past it.
 fn whole_head(payload: &[u8]) -> Result<Option<(Obj, usize)>, Error> {
-    let cfg = ParserConfig::default();
-    let mut headers = [EMPTY_HEADER; 100];
-    let mut o = layer("http");
-    if payload.starts_with(b"HTTP/") {
-        let mut res = Response::new(&mut headers);
-        let Status::Complete(n) = res.parse_with(&cfg, payload)? else { return Ok(None) };
-        o.insert("kind", "response".into());
-        o.insert("version", res.version.as_str().into());
-        o.insert("status", res.code.into());
-        o.insert("reason", text(res.reason));
-        o.insert("headers", headers_json(res.headers));
-        // Without the request the method is unknown; GET is the common case.
-        if let Ok(BodyKind::Length(len)) = BodyKind::of_response(&res, "GET", &payload[..n]) {
-            o.insert("body_len", len.into());
-        }
-        Ok(Some((o, n)))
-    } else {
-        let mut req = Request::new(&mut headers);
-        let Status::Complete(n) = req.parse_with(&cfg, payload)? else { return Ok(None) };
-        o.insert("kind", "request".into());
-        o.insert("method", req.method.into());
-        o.insert("target", req.target.into());
-        o.insert("version", req.version.as_str().into());
-        o.insert("headers", headers_json(req.headers));
-        match BodyKind::of_request(&req, &payload[..n]) {
-            Ok(BodyKind::Length(len)) => o.insert("body_len", len.into()),
-            Ok(BodyKind::None) => o.insert("body_len", 0.into()),
-            _ => {}
-        }
-        Ok(Some((o, n)))
+    // Without the request the method is unknown; GET is the common case.
+    let Some(mut head) = parse_head(payload, "GET")? else { return Ok(None) };
+    match head.body {
+        Ok(BodyKind::Length(len)) => head.layer.insert("body_len", len.into()),
+        Ok(BodyKind::None) if head.method.is_some() => head.layer.insert("body_len", 0.into()),
+        _ => {}
     }
-}
-
-/// The start line of a head at the start of a TCP payload, for the text view:
-/// `GET /index.html HTTP/1.1` or `HTTP/1.1 200 OK` (odd octets of a reason phrase
-/// escaped). The whole head is parsed first, so a malformed header is an error as it
-/// is for [`head_layer`]; `Ok(false)`, with nothing written, when the head continues
-/// in a later segment.
-pub fn head_line(line: &mut String, payload: &[u8]) -> Result<bool, Error> {
-    let cfg = ParserConfig::default();
-    let mut headers = [EMPTY_HEADER; 100];
-    if payload.starts_with(b"HTTP/") {
-        let mut res = Response::new(&mut headers);
-        let Status::Complete(_) = res.parse_with(&cfg, payload)? else { return Ok(false) };
-        let _ = write!(line, "{} {} {}", res.version.as_str(), res.code, res.reason.escape_ascii());
-    } else {
-        let mut req = Request::new(&mut headers);
-        let Status::Complete(_) = req.parse_with(&cfg, payload)? else { return Ok(false) };
-        let _ = write!(line, "{} {} {}", req.method, req.target, req.version.as_str());
-    }
-    Ok(true)
+    Ok(Some((head.layer, head.len)))
 }
 
 /// `wirestate parse http1-request` / `http1-response`: one whole message, head and
@@ -185,7 +202,7 @@ pub fn parse_message(bytes: &[u8], request: bool, opts: &HttpOptions) -> Result<
     Ok(Value::from(o))
 }
 
-fn framing_name(kind: BodyKind) -> &'static str {
+pub(crate) fn framing_name(kind: BodyKind) -> &'static str {
     match kind {
         BodyKind::None => "none",
         BodyKind::Length(_) => "content-length",

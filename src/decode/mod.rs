@@ -14,6 +14,7 @@ mod http;
 mod link;
 mod net;
 mod obj;
+pub mod reassembly;
 mod summary;
 #[cfg(test)]
 mod text_tests;
@@ -105,6 +106,16 @@ pub fn frame(link: LinkType, bytes: &[u8], wire_len: usize) -> Decoded {
 /// - a DNS or HTTP message cut by the end of its segment or by the snap length:
 ///   decoded as far as it goes.
 pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
+    with_reassembly(sliced, None)
+}
+
+/// [`sliced`], with the application layers from stream reassembly in place of the
+/// segment's own: what [`reassembly::Reassembler::frame`] returned for this frame.
+/// `None` decodes the frame on its own.
+pub fn with_reassembly(
+    sliced: &Sliced<'_>,
+    reassembled: Option<reassembly::Reassembled>,
+) -> Decoded {
     let truncated = sliced.is_cut();
     let partial = truncated || sliced.is_first_fragment();
     let mut layers = Vec::with_capacity(5);
@@ -120,6 +131,15 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
         layers.push(transport::transport(t, n, partial));
     }
     let mut error = sliced.error.map(|e| error_json(e.layer.name(), &e.error));
+    if let (None, Some(r)) = (&error, reassembled) {
+        layers.extend(r.layers);
+        if r.payload_len > 0 {
+            let mut o = layer("payload");
+            o.insert("len", r.payload_len.into());
+            layers.push(o);
+        }
+        return Decoded { layers, error: r.error };
+    }
     let mut rest = sliced.payload();
     if let (None, Some(t)) = (&error, &transport) {
         if let Some((quoted, at)) = transport::quoted_datagram(t) {
@@ -130,16 +150,24 @@ pub fn sliced(sliced: &Sliced<'_>) -> Decoded {
         }
     }
     if let (None, Some(app)) = (&error, app::classify(sliced)) {
-        let cut = partial || app::continues(app, rest);
-        match app::decode(app, rest, cut) {
-            Ok(Some((obj, used))) => {
-                layers.push(obj);
-                rest = rest.get(used..).unwrap_or_default();
-            }
-            Ok(None) => {}
-            Err((obj, e)) => {
-                layers.extend(obj);
-                error = Some(error_json(app.name(), &e.at(sliced.payload_offset())));
+        // DNS over TCP: every whole message in the segment, one layer each (a client
+        // may send several queries at once, RFC 7766 §6.2.1.1).
+        let mut more = true;
+        while more {
+            more = false;
+            let at = sliced.payload_offset() + (sliced.payload().len() - rest.len());
+            let cut = partial || app::continues(app, rest);
+            match app::decode(app, rest, cut) {
+                Ok(Some((obj, used))) => {
+                    layers.push(obj);
+                    rest = rest.get(used..).unwrap_or_default();
+                    more = app == app::App::DnsTcp && app::whole_dns_tcp(rest);
+                }
+                Ok(None) => {}
+                Err((obj, e)) => {
+                    layers.extend(obj);
+                    error = Some(error_json(app.name(), &e.at(at)));
+                }
             }
         }
     }

@@ -52,7 +52,7 @@ fn udp_obj<T: AsRef<[u8]>>(d: &udp::Datagram<T>, addrs: Option<(IpAddr, IpAddr)>
 }
 
 /// How many bytes the network layer says its upper layer has (on the wire).
-fn ip_payload_len(net: &Net<'_>) -> usize {
+pub(crate) fn ip_payload_len(net: &Net<'_>) -> usize {
     match net {
         Net::Ipv4(p) => usize::from(p.total_len()).saturating_sub(p.header_len()),
         Net::Ipv6 { packet, upper_offset, .. } => {

@@ -57,6 +57,10 @@ enum Command {
         /// Print a line per protocol at the end: packets and bytes.
         #[arg(long)]
         stats: bool,
+        /// Decode each TCP segment on its own: no stream reassembly of DNS over TCP
+        /// and HTTP messages that span segments.
+        #[arg(long)]
+        no_reassembly: bool,
     },
     /// Decode one message of one format; print its JSON, or its error with exit status 1.
     Parse {
@@ -81,7 +85,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Decode { file, json, time, count, filter, stats } => {
+        Command::Decode { file, json, time, count, filter, stats, no_reassembly } => {
             let filter = match filter.as_deref().map(str::parse::<decode::Filter>).transpose() {
                 Ok(f) => f,
                 Err(e) => {
@@ -89,7 +93,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = DecodeOptions { json, time, count, filter, stats };
+            let reassembly = !no_reassembly;
+            let opts = DecodeOptions { json, time, count, filter, stats, reassembly };
             match run_decode(&file, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -116,6 +121,7 @@ struct DecodeOptions {
     count: Option<u64>,
     filter: Option<decode::Filter>,
     stats: bool,
+    reassembly: bool,
 }
 
 fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
@@ -140,13 +146,19 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut stats = capture::Stats::default();
     let mut shown = 0u64;
     let mut stamper = clock::Stamper::new(opts.time);
-    // In order: the count, the filter, the statistics and the time column's first
-    // and previous packet. On every core: each packet's decode and its line.
+    let mut reassembler = (opts.json && opts.reassembly)
+        .then(|| decode::reassembly::Reassembler::new(Default::default()));
+    // In order: the count, the filter, the statistics, stream reassembly and the
+    // time column's first and previous packet. On every core: each packet's decode
+    // and its line.
     let ordered = |pkt: &capture::Packet<'_>| {
         if opts.count.is_some_and(|c| shown >= c) {
             return Ok(pipeline::Step::Stop);
         }
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
+        // Every segment goes through reassembly, shown or not: a message may end on
+        // a packet the filter keeps.
+        let reassembled = reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced));
         if opts.filter.as_ref().is_some_and(|f| !f.matches(&sliced)) {
             return Ok(pipeline::Step::Skip);
         }
@@ -155,23 +167,26 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         // The column as it stands before this packet: it writes this one's time.
         let stamp = stamper.clone();
         stamper.note(pkt.timestamp);
-        Ok(pipeline::Step::Keep(stamp))
+        Ok(pipeline::Step::Keep((stamp, reassembled)))
     };
-    let format = |pkt: &capture::Packet<'_>, stamp: &clock::Stamper, out: &mut Vec<u8>| {
-        let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
-        if opts.json {
-            let decoded = decode::sliced(&sliced);
-            capture::write_json_line(out, pkt, &decoded)
-        } else {
-            let mut line = String::with_capacity(256);
-            let _ = write!(line, "{} ", pkt.index);
-            stamp.clone().write(&mut line, pkt.timestamp);
-            line.push(' ');
-            decode::write_summary(&mut line, &sliced);
-            line.push('\n');
-            out.write_all(line.as_bytes())
-        }
-    };
+    let format =
+        |pkt: &capture::Packet<'_>,
+         (stamp, reassembled): &(clock::Stamper, Option<decode::reassembly::Reassembled>),
+         out: &mut Vec<u8>| {
+            let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
+            if opts.json {
+                let decoded = decode::with_reassembly(&sliced, reassembled.clone());
+                capture::write_json_line(out, pkt, &decoded)
+            } else {
+                let mut line = String::with_capacity(256);
+                let _ = write!(line, "{} ", pkt.index);
+                stamp.clone().write(&mut line, pkt.timestamp);
+                line.push(' ');
+                decode::write_summary(&mut line, &sliced);
+                line.push('\n');
+                out.write_all(line.as_bytes())
+            }
+        };
     let result = pipeline::run(reader, ordered, format, &mut out);
     if let Some(bar) = progress {
         bar.finish_and_clear();
