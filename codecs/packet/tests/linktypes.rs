@@ -173,24 +173,21 @@ fn raw_ipv4_and_ipv6_link_types_do_not_guess_the_version() {
 
 #[test]
 fn a_cut_link_header_names_its_layer_field_and_offset() {
-    let cases: [(LinkType, &[u8], LayerKind, &str, &str, usize); 5] = [
-        (LinkType::LinuxSll, &[0; 15], LayerKind::Sll, "sll", "sll header", 0),
-        (LinkType::LinuxSll2, &[0; 19], LayerKind::Sll, "sll", "sll2 header", 0),
-        (LinkType::Null, &[2, 0, 0], LayerKind::Null, "null", "null header", 0),
-        (LinkType::Loop, &[], LayerKind::Null, "null", "null header", 0),
-        (LinkType::Ppp, &[0xff, 0x03, 0x00], LayerKind::Ppp, "ppp", "ppp protocol", 2),
+    let cases: [(LinkType, &[u8], &str, &str, usize); 5] = [
+        (LinkType::LinuxSll, &[0; 15], "sll", "sll header", 0),
+        (LinkType::LinuxSll2, &[0; 19], "sll", "sll2 header", 0),
+        (LinkType::Null, &[2, 0, 0], "null", "null header", 0),
+        (LinkType::Loop, &[], "null", "null header", 0),
+        (LinkType::Ppp, &[0xff, 0x03, 0x00], "ppp", "ppp protocol", 2),
     ];
-    for (link, bytes, layer, name, field, offset) in cases {
+    for (link, bytes, layer, field, offset) in cases {
         let s = Sliced::new(link, bytes);
         let e = s.error.unwrap();
-        assert_eq!(
-            (e.layer, e.error.field(), e.error.offset()),
-            (layer, field, offset),
-            "{link:?}"
-        );
-        assert_eq!(e.layer.name(), name);
+        let got = (e.layer.name(), e.error.field(), e.error.offset());
+        assert_eq!(got, (layer, field, offset), "{link:?}");
         assert!(s.link_layer().is_none() && s.net().is_none());
     }
+    assert_eq!(Sliced::new(LinkType::LinuxSll2, &[]).error.unwrap().layer, LayerKind::Sll);
     let e = Sliced::new(LinkType::Ppp, &[]).error.unwrap();
     assert_eq!((e.error.field(), e.error.offset()), ("ppp protocol", 0));
 }
