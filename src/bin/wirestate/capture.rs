@@ -159,7 +159,7 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
             .get(iface as usize)
             .ok_or_else(|| invalid(format!("packet {}: no interface {iface}", index + 1)))?;
         index += 1;
-        let link = interface.link.or_else(|dl| link_type(dl))?;
+        let link = interface.link.or_else(link_type)?;
         let timestamp = if matches!(block, Block::SimplePacket(_)) {
             timestamp
         } else {
