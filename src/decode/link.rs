@@ -125,16 +125,20 @@ pub fn summary_line(s: &Sliced<'_>) -> String {
             let f = &l.frame;
             format!("{} > {} ethertype {:#06x}", f.src(), f.dst(), l.ethertype.0)
         }
-        Some(LinkLayer::Sll(h)) => {
-            format!("sll {} protocol {:#06x}", addr_text(h.addr()), h.protocol())
-        }
-        Some(LinkLayer::Sll2(h)) => {
-            format!("sll {} protocol {:#06x}", addr_text(h.addr()), h.protocol())
-        }
+        Some(LinkLayer::Sll(h)) => cooked_line(h.addr(), h.protocol()),
+        Some(LinkLayer::Sll2(h)) => cooked_line(h.addr(), h.protocol()),
         Some(LinkLayer::Null(h)) => format!("null family {}", h.family()),
         Some(LinkLayer::Loop(h)) => format!("null family {}", h.family_network_order()),
         Some(LinkLayer::Ppp(h)) => format!("ppp protocol {:#06x}", h.protocol()),
         _ => "(no link layer)".to_string(),
+    }
+}
+
+/// `sll ADDR protocol 0xNNNN`, the address left out when the device has none.
+fn cooked_line(addr: &[u8], protocol: u16) -> String {
+    match addr {
+        [] => format!("sll protocol {protocol:#06x}"),
+        _ => format!("sll {} protocol {protocol:#06x}", addr_text(addr)),
     }
 }
 
@@ -144,4 +148,36 @@ pub fn parse_ethernet(bytes: &[u8]) -> Result<Value, Error> {
     let mut o = ethernet_obj(&f, f.ethertype());
     o.insert("payload_len", f.payload().len().into());
     Ok(Value::from(o))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use wirestate_packet::{LinkType, Sliced};
+
+    use crate::decode::{frame, summary};
+
+    #[test]
+    fn a_link_header_without_a_network_layer_is_named_in_json_and_summary() {
+        // PPP LCP (0xc021) with address and control: no IP, the rest is payload.
+        let lcp = [0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4];
+        let d = frame(LinkType::Ppp, &lcp, lcp.len());
+        let ppp = serde_json::Value::from(d.layers[0].clone());
+        assert_eq!(
+            ppp,
+            serde_json::json!({"proto": "ppp", "address": 255, "control": 3, "protocol": 0xc021})
+        );
+        assert_eq!(summary(&Sliced::new(LinkType::Ppp, &lcp)), "ppp protocol 0xc021, payload 4");
+        // A netlink message in a cooked v2 capture: its protocol is no EtherType.
+        let mut netlink = vec![0x00, 0x00, 0, 0, 0, 0, 0, 1, 0x03, 0x38, 4, 0];
+        netlink.extend_from_slice(&[0; 8]);
+        netlink.extend_from_slice(&[16, 0, 0, 0]);
+        let d = frame(LinkType::LinuxSll2, &netlink, netlink.len());
+        let sll = serde_json::Value::from(d.layers[0].clone());
+        assert_eq!((sll["hatype"].as_u64(), sll["addr"].as_str()), (Some(824), Some("")));
+        assert!(sll.get("protocol_name").is_none() && sll["pkttype_name"] == "outgoing");
+        let line = summary(&Sliced::new(LinkType::LinuxSll2, &netlink));
+        assert_eq!(line, "sll protocol 0x0000, payload 4");
+    }
 }
