@@ -216,3 +216,31 @@ fn decode_reassembles_tcp_streams_unless_told_not_to() {
     assert_eq!(frames, [60, 102, 112, 130]);
     assert_eq!(filtered[2].1["body_len"], 0);
 }
+
+const LINKTYPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/linktypes");
+
+/// A cooked capture counts its `sll` layer in `--stats`, filters on what it carries,
+/// and `--json` names the header's fields; a pcapng mixing link types per interface
+/// reads each packet by its own interface's type.
+#[test]
+fn cooked_and_mixed_captures_decode_with_their_link_layer() {
+    let sll = format!("{LINKTYPES}/sll.pcap");
+    let out = wirestate(&["decode", &sll, "--stats"], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.lines().any(|l| l.starts_with("sll ") && l.contains(" 23 packets")), "{text}");
+    assert!(text.contains("23 packets") && text.contains("0 malformed"), "{text}");
+    let out = wirestate(&["decode", &sll, "--json", "--filter", "arp"], None);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    let link = &lines[0]["layers"][0];
+    assert_eq!((link["proto"].as_str(), link["version"].as_u64()), (Some("sll"), Some(1)));
+    assert_eq!((link["hatype"].as_u64(), link["protocol"].as_u64()), (Some(1), Some(0x0806)));
+    assert_eq!(lines[0]["layers"][1]["proto"], "arp");
+    let mixed = format!("{LINKTYPES}/mixed.pcapng");
+    let lines = json_lines(&wirestate(&["decode", &mixed, "--json"], None));
+    let firsts: Vec<&str> =
+        lines.iter().take(3).map(|p| p["layers"][0]["proto"].as_str().unwrap()).collect();
+    assert_eq!(firsts, ["sll", "null", "ppp"]);
+    assert_eq!(lines.last().unwrap()["layers"][0]["proto"], "ipv4");
+}

@@ -1,7 +1,9 @@
 //! `wirestate decode --json` agrees field for field with `tshark -T json` on a capture
-//! of real traffic (spec-vectors/captures/real-traffic.pcap), and on a capture built
+//! of real traffic (spec-vectors/captures/real-traffic.pcap), on a capture built
 //! from the DHCP spec vectors (BOOTP messages without the magic cookie, options
-//! without the end option).
+//! without the end option), and on a capture of each other link type it reads
+//! (spec-vectors/captures/linktypes: Linux cooked v1/v2, BSD NULL/LOOP, PPP, raw
+//! IPv4/IPv6, and a pcapng mixing them with per-interface timestamp units and offsets).
 //!
 //! tshark must be installed (`.ci/setup` installs it). Without it the test says so and
 //! passes, unless `WIRESTATE_REQUIRE_TSHARK=1` (set by `cargo xtask ci`), so that in CI
@@ -10,6 +12,7 @@
 // Test helpers outside #[test] functions unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::Path;
 use std::process::Command;
 
 use pcap_file::pcap::PcapReader;
@@ -102,6 +105,7 @@ impl Check {
 
 fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
     use Kind::*;
+    link_layers(check, theirs, layers);
     if let (Some(t), Some(o)) = (theirs.get("eth"), ours_layer(layers, "ethernet")) {
         check.field(t, "eth.src", o, "src", Str);
         check.field(t, "eth.dst", o, "dst", Str);
@@ -213,6 +217,166 @@ fn compare(check: &mut Check, theirs: &Value, layers: &[Value]) {
             check.field(t, key, o, "target", Str);
         }
     }
+}
+
+/// The link headers of captures other than Ethernet: Linux cooked v1 and v2
+/// (tshark's `sll` for both), BSD loopback (`null` for NULL and LOOP) and PPP.
+fn link_layers(check: &mut Check, theirs: &Value, layers: &[Value]) {
+    use Kind::*;
+    if let (Some(t), Some(o)) = (theirs.get("sll"), ours_layer(layers, "sll")) {
+        check.field(t, "sll.pkttype", o, "pkttype", Num);
+        check.field(t, "sll.hatype", o, "hatype", Num);
+        check.field(t, "sll.halen", o, "halen", Num);
+        check.field(t, "sll.etype", o, "protocol", Num);
+        // tshark shows a 6-byte address of an Ethernet or loopback device as a MAC.
+        if find(t, "sll.src.eth").is_some() {
+            check.field(t, "sll.src.eth", o, "addr", Str);
+        }
+        if o["version"] == 2 {
+            check.field(t, "sll.ifindex", o, "ifindex", Num);
+        }
+    }
+    if let (Some(t), Some(o)) = (theirs.get("null"), ours_layer(layers, "null")) {
+        check.field(t, "null.family", o, "family", Num);
+    }
+    if let (Some(t), Some(o)) = (theirs.get("ppp"), ours_layer(layers, "ppp")) {
+        check.field(t, "ppp.protocol", o, "protocol", Num);
+        if o.get("address").is_some() {
+            check.field(t, "ppp.address", o, "address", Num);
+            check.field(t, "ppp.control", o, "control", Num);
+        } else {
+            let has = find(t, "ppp.address").is_some();
+            check.expect(!has, || "ppp.address present but we saw it compressed".to_string());
+        }
+    }
+}
+
+/// tshark's name for each layer we name, for the layers both decode in these captures.
+const SAME_LAYERS: &[(&str, &str)] = &[
+    ("sll", "sll"),
+    ("null", "null"),
+    ("ppp", "ppp"),
+    ("eth", "ethernet"),
+    ("arp", "arp"),
+    ("ip", "ipv4"),
+    ("ipv6", "ipv6"),
+    ("icmp", "icmpv4"),
+    ("icmpv6", "icmpv6"),
+    ("udp", "udp"),
+    ("tcp", "tcp"),
+];
+
+/// Each layer one side decodes, the other decodes too (`compare` only looks at
+/// layers both have).
+fn same_layers(check: &mut Check, theirs: &Value, layers: &[Value]) {
+    // tshark nests the datagram an ICMP error quotes inside its ICMP layer.
+    let outer: Vec<Value> = layers.iter().filter(|l| l.get("in_icmp").is_none()).cloned().collect();
+    for (tname, oname) in SAME_LAYERS {
+        let (t, o) = (theirs.get(*tname).is_some(), ours_layer(&outer, oname).is_some());
+        check.expect(t == o, || format!("tshark has {tname}: {t}, we have {oname}: {o}"));
+    }
+}
+
+/// `decode --json` of `capture` by the CLI, one value per packet.
+fn decode_json(capture: &Path) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirestate"))
+        .args(["decode", "--json"])
+        .arg(capture)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        capture.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// tshark's `frame.time_epoch` (seconds, nanoseconds) cut to our `ts`'s microseconds.
+fn epoch_micros(theirs: &Value) -> String {
+    let t = find(&theirs["frame"], "frame.time_epoch").and_then(Value::as_str).unwrap();
+    let (secs, frac) = t.split_once('.').unwrap_or((t, ""));
+    format!("{secs}.{:0<6.6}", frac)
+}
+
+const LINKTYPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/linktypes");
+
+/// The captures in spec-vectors/captures/linktypes, one per link type and a pcapng
+/// mixing them: each packet's link header, IP, ARP, ICMP, UDP and TCP fields and
+/// time agree with tshark's, and neither side decodes a layer the other does not.
+#[test]
+fn every_link_type_agrees_with_tshark() {
+    // Each file, and how many of its packets have each of the layers named.
+    let files: [(&str, &[(&str, usize)]); 9] = [
+        ("sll.pcap", &[("sll", 23), ("arp", 2), ("tcp", 10), ("udp", 1), ("icmpv6", 5)]),
+        ("sll2.pcap", &[("sll", 23), ("arp", 2), ("tcp", 10), ("udp", 1), ("icmpv6", 5)]),
+        ("null.pcap", &[("null", 21), ("ipv6", 5), ("tcp", 10)]),
+        ("loop.pcap", &[("null", 21), ("ipv6", 5), ("tcp", 10)]),
+        ("ppp.pcap", &[("ppp", 21), ("ipv6", 5), ("tcp", 10)]),
+        ("ipv4.pcap", &[("ipv4", 16), ("tcp", 10)]),
+        ("ipv6.pcap", &[("ipv6", 5)]),
+        ("raw12.pcap", &[("ipv4", 16), ("ipv6", 5)]),
+        ("mixed.pcapng", &[("sll", 8), ("null", 8), ("ppp", 8), ("ipv4", 16)]),
+    ];
+    let mut total = 0;
+    for (file, expected) in files {
+        let path = Path::new(LINKTYPES).join(file);
+        let Some(theirs) = tshark_json(path.to_str().unwrap(), &[]) else { return };
+        let ours = decode_json(&path);
+        assert_eq!(ours.len(), theirs.len(), "{file}: packet count");
+        let mut check = Check { packet: 0, cut: false, compared: 0, mismatches: Vec::new() };
+        let mut seen = vec![0; expected.len()];
+        for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+            check.packet = i as u64 + 1;
+            assert!(o["error"].is_null(), "{file} packet {}: {}", i + 1, o["error"]);
+            let layers = o["layers"].as_array().unwrap();
+            for (n, (proto, _)) in seen.iter_mut().zip(expected) {
+                let outer =
+                    layers.iter().any(|l| l["proto"] == *proto && l.get("in_icmp").is_none());
+                *n += usize::from(outer);
+            }
+            let t = &t["_source"]["layers"];
+            let ts = epoch_micros(t);
+            check.expect(o["ts"] == ts.as_str(), || format!("ts {} but tshark {ts}", o["ts"]));
+            same_layers(&mut check, t, layers);
+            compare(&mut check, t, layers);
+        }
+        assert!(
+            check.mismatches.is_empty(),
+            "{file}: {} mismatches:\n{}",
+            check.mismatches.len(),
+            check.mismatches.join("\n")
+        );
+        // The layers compared were there: a link type read wrong shows here.
+        let want: Vec<usize> = expected.iter().map(|(_, n)| *n).collect();
+        assert_eq!(seen, want, "{file}: packets with each of {expected:?}");
+        eprintln!("{file}: {} packets, {} fields compared", ours.len(), check.compared);
+        total += check.compared;
+    }
+    assert!(total > 3000, "{total} fields");
+}
+
+/// mixed.pcapng's interfaces differ in if_tsresol (ns, µs, 2^-20 s, ms) and
+/// if_tsoffset (+1700000000 s, none, +86400 s, -1000 s): each packet's time is
+/// tshark's `frame.time_epoch`, and the offsets matter (without them the times
+/// would be decades apart).
+#[test]
+fn pcapng_timestamps_follow_if_tsresol_and_if_tsoffset_as_tshark_does() {
+    let path = Path::new(LINKTYPES).join("mixed.pcapng");
+    let Some(theirs) = tshark_json(path.to_str().unwrap(), &[]) else { return };
+    let ours = decode_json(&path);
+    assert_eq!(ours.len(), theirs.len());
+    let mut offset_packets = 0;
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        let t = &t["_source"]["layers"];
+        assert_eq!(o["ts"], epoch_micros(t).as_str(), "packet {}", i + 1);
+        offset_packets += usize::from(o["layers"][0]["proto"] != "null");
+    }
+    // The recorded times are from late 2026: every packet, offset or not, reads so.
+    assert!(ours.iter().all(|o| o["ts"].as_str().unwrap().starts_with("17966")));
+    assert!(ours.len() >= 28 && offset_packets >= 20, "{} {offset_packets}", ours.len());
 }
 
 /// The fixed header, the names in `sname` and `file`, the magic cookie or BOOTP

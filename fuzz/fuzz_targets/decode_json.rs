@@ -1,5 +1,5 @@
 #![no_main]
-//! Raw bytes through the CLI's decoder: as a frame of either link type (every layer,
+//! Raw bytes through the CLI's decoder: as a frame of any link type (every layer,
 //! DNS, DHCP and HTTP included, as JSON and as the text view's line) and through
 //! every `wirestate parse` format. Never a panic, and the JSON always serialises.
 
@@ -9,7 +9,12 @@ use wirestate_packet::{LinkType, Sliced};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else { return };
-    let link = if first & 1 == 0 { LinkType::Ethernet } else { LinkType::Ip };
+    // As packet_slice picks it: even is Ethernet, odd any link type.
+    let link = if first & 1 == 0 {
+        LinkType::Ethernet
+    } else {
+        LinkType::ALL[usize::from(first >> 1) % LinkType::ALL.len()]
+    };
     // Sometimes pretend the capture was cut short of the wire length.
     let wire_len = bytes.len() + usize::from(first >> 4);
     let decoded = decode::frame(link, bytes, wire_len);

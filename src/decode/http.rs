@@ -61,6 +61,25 @@ pub fn starts_head(payload: &[u8]) -> bool {
     payload.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| payload.starts_with(m))
 }
 
+/// Whether `bytes` may be the first octets of an HTTP/1.x head: they start like one
+/// ([`starts_head`]), or are a prefix of a start line's first word. A stream that
+/// fails this on a port taken for HTTP is not HTTP.
+pub fn may_start_head(bytes: &[u8]) -> bool {
+    const STARTS: &[&[u8]] = &[
+        b"HTTP/1.",
+        b"GET ",
+        b"HEAD ",
+        b"POST ",
+        b"PUT ",
+        b"DELETE ",
+        b"CONNECT ",
+        b"OPTIONS ",
+        b"TRACE ",
+        b"PATCH ",
+    ];
+    starts_head(bytes) || STARTS.iter().any(|s| s.starts_with(bytes))
+}
+
 /// A head read from the start of a message: its layer (without `body_len`), its
 /// length, how its body is framed, and for a request the method.
 pub(crate) struct Head {

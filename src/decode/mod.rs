@@ -119,8 +119,8 @@ pub fn with_reassembly(
     let truncated = sliced.is_cut();
     let partial = truncated || sliced.is_first_fragment();
     let mut layers = Vec::with_capacity(5);
-    if let Some(l) = &sliced.link() {
-        link::ethernet(l, &mut layers);
+    if let Some(l) = &sliced.link_layer() {
+        link::link_layer(l, &mut layers);
     }
     let net = sliced.net();
     if let Some(n) = &net {
@@ -263,10 +263,13 @@ fn quoted_layers(quoted: &[u8], at: usize, icmp: &str, layers: &mut Vec<Obj>) ->
 /// The `proto` names of the layers a sliced frame holds, outermost first, for
 /// `decode --stats`.
 pub fn layer_names<'s>(s: &'s Sliced<'_>) -> impl Iterator<Item = &'static str> + 's {
-    use wirestate_packet::{Net, Transport};
-    let link = s.link().into_iter().flat_map(|l| {
-        let tags = l.tag_count();
-        core::iter::once("ethernet").chain(core::iter::repeat_n("vlan", tags))
+    use wirestate_packet::{LinkLayer, Net, Transport};
+    let link = s.link_layer().into_iter().flat_map(|l| {
+        let tags = match &l {
+            LinkLayer::Ethernet(e) => e.tag_count(),
+            _ => 0,
+        };
+        core::iter::once(l.name()).chain(core::iter::repeat_n("vlan", tags))
     });
     let net = s.net().into_iter().map(|n| match n {
         Net::Arp(_) => "arp",

@@ -51,13 +51,7 @@ pub fn write_summary(line: &mut String, s: &Sliced<'_>) {
                 upper.0
             );
         }
-        (None, _) => match &s.link() {
-            Some(l) => {
-                let f = &l.frame;
-                let _ = write!(line, "{} > {} ethertype {:#06x}", f.src(), f.dst(), l.ethertype.0);
-            }
-            None => line.push_str("(no link layer)"),
-        },
+        (None, _) => line.push_str(&super::link::summary_line(s)),
     }
     // UDP and TCP already print their payload length.
     let plain = !matches!(s.transport(), Some(Transport::Udp(_) | Transport::Tcp(_)));

@@ -134,9 +134,48 @@ fn seed_corpus(target: &str, corpus: &Path) -> Result<(), String> {
             continue;
         };
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if LINK_TYPE_TARGETS.contains(&target) && format == "frame" {
+            for (i, seed) in link_type_seeds(&bytes).into_iter().enumerate() {
+                std::fs::write(corpus.join(format!("vector-{name}-link{i}")), seed)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         std::fs::write(corpus.join(format!("vector-{name}")), bytes).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The targets whose first byte picks the link type: even is Ethernet, odd is
+/// `LinkType::ALL[(byte >> 1) % 9]` (see fuzz/fuzz_targets/packet_slice.rs).
+const LINK_TYPE_TARGETS: &[&str] = &["packet_slice", "decode_json"];
+
+/// An Ethernet frame's IP packet (or ARP body) behind each other link type's
+/// header, each with the first byte that picks that link type, so the fuzzer starts
+/// past every link header.
+fn link_type_seeds(frame: &[u8]) -> Vec<Vec<u8>> {
+    let (Some(ethertype), Some(body)) = (frame.get(12..14), frame.get(14..)) else {
+        return Vec::new();
+    };
+    let v6 = ethertype == [0x86, 0xdd];
+    let sll: Vec<u8> = [&[0, 0, 0, 1, 0, 6], &frame[6..12], &[0, 0], ethertype].concat();
+    let sll2: Vec<u8> =
+        [ethertype, &[0, 0, 0, 0, 0, 2, 0, 1, 0, 6], &frame[6..12], &[0, 0]].concat();
+    let family: u32 = if v6 { 30 } else { 2 };
+    let ppp: &[u8] = if v6 { &[0xff, 0x03, 0x00, 0x57] } else { &[0xff, 0x03, 0x00, 0x21] };
+    // (index in LinkType::ALL, header): Ip, Ipv4 or Ipv6, LinuxSll, LinuxSll2, Null, Loop, Ppp.
+    let headers: [(u8, Vec<u8>); 7] = [
+        (1, Vec::new()),
+        (if v6 { 3 } else { 2 }, Vec::new()),
+        (4, sll),
+        (5, sll2),
+        (6, family.to_le_bytes().to_vec()),
+        (7, family.to_be_bytes().to_vec()),
+        (8, ppp.to_vec()),
+    ];
+    headers
+        .into_iter()
+        .map(|(link, header)| [&[link << 1 | 1][..], &header, body].concat())
+        .collect()
 }
 
 /// The packetdrill target starts from the vendored suite's scripts.

@@ -14,7 +14,10 @@ use wirestate_ip::{ipv4, ipv6};
 use wirestate_tcp as tcp;
 use wirestate_udp as udp;
 
-use crate::{Builder, Ipv6Ext, LinkType, Net, NetRepr, Sliced, Transport, TransportRepr};
+use crate::{null, ppp, sll, sll2};
+use crate::{
+    Builder, Ipv6Ext, LinkLayer, LinkType, Net, NetRepr, Sliced, Transport, TransportRepr,
+};
 
 /// Whether `Sliced::new` slices this Ethernet frame on its fast path for the common
 /// frame (untagged, IPv4 or IPv6 without extension headers, TCP or UDP, all valid).
@@ -35,6 +38,7 @@ pub fn exercise(link: LinkType, frame: &[u8]) {
             let _ = (t.vid(), t.pcp(), t.dei(), t.ethertype());
         }
     }
+    exercise_link_layer(&s, frame);
     match s.net() {
         Some(Net::Arp(p)) => assert!(arp::Packet::new_checked(p.into_inner()).is_ok()),
         Some(Net::Ipv4(p)) => {
@@ -70,6 +74,41 @@ pub fn exercise(link: LinkType, frame: &[u8]) {
     }
     if let Some(e) = s.error {
         assert!(e.error.offset() <= frame.len() + 60, "{e:?}");
+    }
+}
+
+/// The link header of any link type: its view re-checks over the frame's start,
+/// every getter runs, and the network layer starts where the header ends.
+fn exercise_link_layer(s: &Sliced<'_>, frame: &[u8]) {
+    let header_len = match s.link_layer() {
+        None => return,
+        Some(LinkLayer::Ethernet(l)) => l.frame.header_len() + l.tag_count() * vlan::LEN,
+        Some(LinkLayer::Sll(h)) => {
+            assert!(sll::Header::new_checked(frame).is_ok());
+            let _ = (h.pkttype(), h.hatype(), h.protocol());
+            assert!(h.addr().len() <= usize::from(h.halen()).min(sll::ADDR_FIELD_LEN));
+            sll::HEADER_LEN
+        }
+        Some(LinkLayer::Sll2(h)) => {
+            assert!(sll2::Header::new_checked(frame).is_ok());
+            let _ = (h.pkttype(), h.hatype(), h.protocol(), h.ifindex(), h.reserved());
+            assert!(h.addr().len() <= usize::from(h.halen()).min(sll::ADDR_FIELD_LEN));
+            sll2::HEADER_LEN
+        }
+        Some(LinkLayer::Null(h) | LinkLayer::Loop(h)) => {
+            assert!(null::Header::new_checked(frame).is_ok());
+            let _ = (h.family(), h.family_network_order());
+            null::HEADER_LEN
+        }
+        Some(LinkLayer::Ppp(h)) => {
+            assert!(ppp::Header::new_checked(frame).is_ok());
+            let _ = (h.address(), h.control(), h.protocol());
+            assert!((1..=4).contains(&h.header_len()));
+            h.header_len()
+        }
+    };
+    if s.net().is_some() {
+        assert_eq!(s.net_offset(), header_len);
     }
 }
 

@@ -1,8 +1,10 @@
 //! A whole frame sliced through every layer in one pass, and a builder that stacks
 //! reprs into one.
 //!
-//! [`Sliced::new`] takes an Ethernet frame (or a bare IP packet) and walks it once:
-//! Ethernet, up to [`MAX_VLAN_TAGS`] 802.1Q / 802.1ad tags, then ARP, IPv4 or IPv6
+//! [`Sliced::new`] takes a frame of one of the [`LinkType`]s captures carry and
+//! walks it once: Ethernet and up to [`MAX_VLAN_TAGS`] 802.1Q / 802.1ad tags, a
+//! Linux cooked capture header ([`sll`], [`sll2`]), a BSD loopback header
+//! ([`null`]), a PPP header ([`ppp`]) or none (bare IP), then ARP, IPv4 or IPv6
 //! (extension headers walked), then ICMPv4, ICMPv6, UDP or TCP. Every header it
 //! hands out is a checked view, so its getters are in bounds; options and extension
 //! headers stay walkable through the views' iterators. Slicing allocates nothing
@@ -41,8 +43,14 @@ extern crate std;
 mod builder;
 #[cfg(feature = "arbitrary")]
 pub mod fuzzing;
+pub mod null;
+pub mod ppp;
 mod slice;
+pub mod sll;
+pub mod sll2;
 
 pub use builder::{Builder, Ipv6Ext, NetRepr, TransportRepr};
-pub use slice::{LayerKind, Link, LinkType, Net, SliceError, Sliced, Transport, MAX_VLAN_TAGS};
+pub use slice::{
+    LayerKind, Link, LinkLayer, LinkType, Net, SliceError, Sliced, Transport, MAX_VLAN_TAGS,
+};
 pub use wirestate_wire::{Error, Result};

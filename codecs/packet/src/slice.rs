@@ -8,18 +8,14 @@ use wirestate_tcp as tcp;
 use wirestate_udp as udp;
 use wirestate_wire::{Error, IpProtocol};
 
+mod link;
+
+use link::LinkKind;
+pub use link::{LinkLayer, LinkType};
+
 /// How many VLAN tags a frame may stack before slicing calls it malformed: QinQ
 /// needs two; more than four is either a loop in a misconfigured network or an attack.
 pub const MAX_VLAN_TAGS: usize = 4;
-
-/// What the first byte of a frame is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkType {
-    /// An Ethernet II frame without FCS (pcap link type 1).
-    Ethernet,
-    /// A bare IPv4 or IPv6 packet, told apart by its version nibble (pcap link type 101).
-    Ip,
-}
 
 /// The layers slicing knows, named as the decode JSON names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,6 +38,12 @@ pub enum LayerKind {
     Udp,
     /// TCP.
     Tcp,
+    /// A Linux cooked capture header, version 1 or 2.
+    Sll,
+    /// A BSD loopback header (LINKTYPE_NULL or LINKTYPE_LOOP).
+    Null,
+    /// A PPP header.
+    Ppp,
 }
 
 impl LayerKind {
@@ -57,6 +59,9 @@ impl LayerKind {
             LayerKind::Icmpv6 => "icmpv6",
             LayerKind::Udp => "udp",
             LayerKind::Tcp => "tcp",
+            LayerKind::Sll => "sll",
+            LayerKind::Null => "null",
+            LayerKind::Ppp => "ppp",
         }
     }
 }
@@ -185,7 +190,7 @@ fn fail(layer: LayerKind, at: usize, error: Error) -> SliceError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sliced<'a> {
     frame: &'a [u8],
-    has_link: bool,
+    link: LinkKind,
     link_end: usize,
     net: NetKind,
     net_start: usize,
@@ -227,7 +232,7 @@ impl<'a> Sliced<'a> {
         let end = w.frame.len();
         Sliced {
             frame: w.frame,
-            has_link: w.has_link,
+            link: w.link,
             link_end: w.link_end.min(end),
             net: w.net,
             net_start: w.net_start.min(end),
@@ -317,7 +322,7 @@ impl<'a> Sliced<'a> {
         };
         Some(Sliced {
             frame,
-            has_link: true,
+            link: LinkKind::Ethernet,
             link_end: ETH,
             net,
             net_start: ETH,
@@ -374,7 +379,7 @@ impl<'a> Sliced<'a> {
     fn new_unwalked(frame: &'a [u8]) -> Self {
         Sliced {
             frame,
-            has_link: false,
+            link: LinkKind::None,
             link_end: 0,
             net: NetKind::None,
             net_start: 0,
@@ -400,6 +405,13 @@ impl<'a> Sliced<'a> {
                 Some(6) => self.ipv6(frame, 0),
                 _ => self.ipv4(frame, 0),
             },
+            LinkType::Ipv4 => self.ipv4(frame, 0),
+            LinkType::Ipv6 => self.ipv6(frame, 0),
+            LinkType::LinuxSll => self.sll(frame),
+            LinkType::LinuxSll2 => self.sll2(frame),
+            LinkType::Null => self.null(frame, false),
+            LinkType::Loop => self.null(frame, true),
+            LinkType::Ppp => self.ppp(frame),
         };
         if let Err(e) = walked {
             self.error = Some(e);
@@ -410,11 +422,12 @@ impl<'a> Sliced<'a> {
         self.frame.get(start..end).unwrap_or_default()
     }
 
-    /// The Ethernet header and VLAN tags (`None` for [`LinkType::Ip`] or a frame too
-    /// short for an Ethernet header).
+    /// The Ethernet header and VLAN tags (`None` for a link type other than
+    /// [`LinkType::Ethernet`] or a frame too short for an Ethernet header); see
+    /// [`Sliced::link_layer`] for every kind of link header.
     #[inline]
     pub fn link(&self) -> Option<Link<'a>> {
-        if !self.has_link {
+        if self.link != LinkKind::Ethernet {
             return None;
         }
         let frame = ethernet::Frame::new_unchecked(self.frame);
@@ -499,7 +512,7 @@ impl<'a> Sliced<'a> {
             Ok(f) => f,
             Err(e) => return Err(fail(LayerKind::Ethernet, 0, e)),
         };
-        self.has_link = true;
+        self.link = LinkKind::Ethernet;
         let mut ethertype = eth.ethertype();
         let mut offset = ethernet::HEADER_LEN;
         while ethertype.is_vlan_tag() {
@@ -518,7 +531,13 @@ impl<'a> Sliced<'a> {
         }
         self.link_end = offset;
         self.rest(offset, frame.len());
-        let rest = frame.get(offset..).unwrap_or_default();
+        self.by_ethertype(ethertype, offset)
+    }
+
+    /// The layer an EtherType names, starting at `offset`; any other type is payload.
+    #[inline(always)]
+    fn by_ethertype(&mut self, ethertype: EtherType, offset: usize) -> Walk {
+        let rest = self.frame.get(offset..).unwrap_or_default();
         match ethertype {
             EtherType::IPV4 => self.ipv4(rest, offset),
             EtherType::IPV6 => self.ipv6(rest, offset),

@@ -1,17 +1,22 @@
-//! Slicing a frame and walking every option and extension header allocates nothing.
+//! Slicing a frame of any link type and walking every option and extension header
+//! allocates nothing.
 
 mod common;
 
-use wirestate_packet::{LinkType, Net, Sliced, Transport};
+use wirestate_packet::{LinkLayer, LinkType, Net, Sliced, Transport};
 
 #[global_allocator]
 static GLOBAL: wirestate_testkit::CountingAllocator = wirestate_testkit::CountingAllocator;
 
-fn walk(frame: &[u8]) -> usize {
-    let s = Sliced::new(LinkType::Ethernet, frame);
+fn walk(link: LinkType, frame: &[u8]) -> usize {
+    let s = Sliced::new(link, frame);
     let mut touched = s.payload().len();
-    if let Some(l) = s.link() {
-        touched += l.tags().count();
+    match s.link_layer() {
+        Some(LinkLayer::Ethernet(l)) => touched += l.tags().count(),
+        Some(LinkLayer::Sll(h)) => touched += h.addr().len(),
+        Some(LinkLayer::Sll2(h)) => touched += h.addr().len(),
+        Some(LinkLayer::Ppp(h)) => touched += h.header_len(),
+        _ => {}
     }
     match s.net() {
         Some(Net::Ipv4(p)) => touched += p.options_iter().count(),
@@ -35,10 +40,27 @@ fn walk(frame: &[u8]) -> usize {
 #[test]
 fn slicing_real_frames_allocates_nothing() {
     let frames: Vec<Vec<u8>> = common::ALL.iter().map(|f| common::hex(f)).collect();
+    // The same packets behind a Linux cooked v2 header and a PPP header.
+    let sll2: Vec<Vec<u8>> = frames
+        .iter()
+        .map(|f| {
+            [&f[12..14], &[0, 0, 0, 0, 0, 2, 0, 1, 0, 6][..], &f[6..12], &[0, 0], &f[14..]].concat()
+        })
+        .collect();
+    let ppp: Vec<Vec<u8>> = frames
+        .iter()
+        .map(|f| {
+            let v6 = f[12..14] == [0x86, 0xdd];
+            [&[0xff, 0x03, 0x00, if v6 { 0x57 } else { 0x21 }][..], &f[14..]].concat()
+        })
+        .collect();
     let before = wirestate_testkit::allocations();
     let mut touched = 0;
     for f in &frames {
-        touched += walk(f);
+        touched += walk(LinkType::Ethernet, f);
+    }
+    for (a, b) in sll2.iter().zip(&ppp) {
+        touched += walk(LinkType::LinuxSll2, a) + walk(LinkType::Ppp, b);
     }
     let after = wirestate_testkit::allocations();
     assert!(touched > 0);

@@ -13,8 +13,33 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..160),
-                                   ip in any::<bool>()) {
-        exercise(if ip { LinkType::Ip } else { LinkType::Ethernet }, &bytes);
+                                   link in 0..LinkType::ALL.len()) {
+        exercise(LinkType::ALL[link], &bytes);
+    }
+
+    /// A real IP packet behind each link header, then mutated and cut: the headers
+    /// are valid often enough for the walk to reach every layer above them.
+    #[test]
+    fn mutated_frames_of_every_link_type_never_panic(which in 0..4usize, link in 0..LinkType::ALL.len(),
+                                                     at in any::<prop::sample::Index>(), value in any::<u8>(),
+                                                     cut in any::<prop::sample::Index>()) {
+        let real = common::hex([common::DNS_TCP, common::HTTP_GET, common::DNS_UDP6, common::ARP_REQUEST][which]);
+        let ethertype = [real[12], real[13]];
+        let v6 = ethertype == [0x86, 0xdd];
+        let link = LinkType::ALL[link];
+        let mut f = match link {
+            LinkType::LinuxSll => [&[0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0][..], &ethertype].concat(),
+            LinkType::LinuxSll2 => [&ethertype[..], &[0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]].concat(),
+            LinkType::Null => if v6 { vec![30, 0, 0, 0] } else { vec![2, 0, 0, 0] },
+            LinkType::Loop => if v6 { vec![0, 0, 0, 24] } else { vec![0, 0, 0, 2] },
+            LinkType::Ppp => if v6 { vec![0xff, 0x03, 0x00, 0x57] } else { vec![0x21] },
+            LinkType::Ethernet => real[..14].to_vec(),
+            _ => Vec::new(),
+        };
+        f.extend_from_slice(&real[14..]);
+        let i = at.index(f.len());
+        f[i] = value;
+        exercise(link, &f[..cut.index(f.len() + 1)]);
     }
 
     #[test]

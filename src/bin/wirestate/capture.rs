@@ -5,7 +5,9 @@ use std::io::{self, Read, Write};
 use std::time::Duration;
 
 use pcap_file::pcap::PcapReader;
-use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
+use pcap_file::pcapng::blocks::interface_description::{
+    InterfaceDescriptionBlock, InterfaceDescriptionOption,
+};
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::{DataLink, TsResolution};
 use wirestate::decode::{self, Decoded};
@@ -36,14 +38,13 @@ fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
+/// The link types `decode` reads, as its error message lists them.
+const READ_LINK_TYPES: &str = "Ethernet, Linux cooked v1/v2, BSD NULL/LOOP, PPP, raw IP";
+
 fn link_type(dl: DataLink) -> io::Result<LinkType> {
-    match dl {
-        DataLink::ETHERNET => Ok(LinkType::Ethernet),
-        DataLink::RAW | DataLink::IPV4 | DataLink::IPV6 => Ok(LinkType::Ip),
-        other => {
-            Err(invalid(format!("link type {other:?} is not supported (Ethernet and raw IP are)")))
-        }
-    }
+    LinkType::from_linktype(u32::from(dl)).ok_or_else(|| {
+        invalid(format!("link type {dl:?} is not supported (these are: {READ_LINK_TYPES})"))
+    })
 }
 
 const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
@@ -86,12 +87,50 @@ pub fn for_each_packet<R: Read>(
     }
 }
 
+/// What a pcapng interface description says about its packets.
+struct Interface {
+    /// The link type, or the error to give for a packet on an unsupported one.
+    link: Result<LinkType, DataLink>,
+    /// pcapng §4.2 if_tsresol: 10^-n seconds, or 2^-n with the top bit set; default 6.
+    tsresol: u8,
+    /// pcapng §4.2 if_tsoffset: seconds added to every timestamp; default 0.
+    tsoffset: i64,
+}
+
+impl Interface {
+    fn new(i: &InterfaceDescriptionBlock<'_>) -> Self {
+        let (mut tsresol, mut tsoffset) = (6, 0);
+        for option in &i.options {
+            match option {
+                InterfaceDescriptionOption::IfTsResol(r) => tsresol = *r,
+                // The draft calls it a signed integer; pcap-file reads it unsigned.
+                InterfaceDescriptionOption::IfTsOffset(o) => tsoffset = *o as i64,
+                _ => {}
+            }
+        }
+        let link = LinkType::from_linktype(u32::from(i.linktype)).ok_or(i.linktype);
+        Interface { link, tsresol, tsoffset }
+    }
+
+    /// A packet's time: the raw count in this interface's unit, plus its offset
+    /// (clamped at the epoch: `Duration` has no negative times).
+    fn timestamp(&self, as_read: Duration) -> Duration {
+        let t = rescale(as_read, self.tsresol);
+        let offset = Duration::from_secs(self.tsoffset.unsigned_abs());
+        if self.tsoffset >= 0 {
+            t.saturating_add(offset)
+        } else {
+            t.saturating_sub(offset)
+        }
+    }
+}
+
 fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>) -> io::Result<()> {
     let mut r = PcapNgReader::new(whole).map_err(|e| invalid(e.to_string()))?;
     let mut index = 0;
     // Each section numbers its interfaces from 0, in the order they are described;
-    // each has its link type and its timestamp unit.
-    let mut links: Vec<(DataLink, u8)> = Vec::new();
+    // each has its own link type and timestamp unit and offset.
+    let mut interfaces: Vec<Interface> = Vec::new();
     while let Some(block) = r.next_block() {
         let block = block.map_err(|e| invalid(format!("block after packet {index}: {e}")))?;
         let (iface, timestamp, wire_len, data) = match &block {
@@ -106,28 +145,26 @@ fn pcapng<R: Read>(whole: R, mut f: impl FnMut(&Packet<'_>) -> io::Result<bool>)
                 &*b.data,
             ),
             Block::SectionHeader(_) => {
-                links.clear();
+                interfaces.clear();
                 continue;
             }
             Block::InterfaceDescription(i) => {
-                // pcapng §4.2: if_tsresol, default 6 (microseconds).
-                let resol = i.options.iter().find_map(|o| match o {
-                    InterfaceDescriptionOption::IfTsResol(r) => Some(*r),
-                    _ => None,
-                });
-                links.push((i.linktype, resol.unwrap_or(6)));
+                interfaces.push(Interface::new(i));
                 continue;
             }
             _ => continue,
         };
-        let (dl, resol) = links
+        let interface = interfaces
             .get(iface as usize)
-            .copied()
             .ok_or_else(|| invalid(format!("packet {}: no interface {iface}", index + 1)))?;
         index += 1;
-        let timestamp = rescale(timestamp, resol);
-        let p =
-            Packet { index, timestamp, wire_len: wire_len as usize, data, link: link_type(dl)? };
+        let link = interface.link.or_else(link_type)?;
+        let timestamp = if matches!(block, Block::SimplePacket(_)) {
+            timestamp
+        } else {
+            interface.timestamp(timestamp)
+        };
+        let p = Packet { index, timestamp, wire_len: wire_len as usize, data, link };
         if !f(&p)? {
             break;
         }

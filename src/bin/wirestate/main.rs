@@ -37,7 +37,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decode every packet of a pcap or pcapng capture (Ethernet or raw IP).
+    /// Decode every packet of a pcap or pcapng capture: Ethernet, Linux cooked v1/v2
+    /// (tcpdump -i any), BSD NULL/LOOP, PPP or raw IP link types.
     Decode {
         /// The capture file.
         file: PathBuf,

@@ -301,6 +301,12 @@ impl HttpFramer {
     fn head(&mut self, here: u64, rest: &[u8], methods: &mut Methods, out: &mut Finished) -> usize {
         let HttpState::Head { buf } = &mut self.state else { return rest.len() };
         let before = buf.len();
+        // A stream on an HTTP port that does not start like HTTP is something else:
+        // left as payload, as tshark leaves it, not reported as a broken head.
+        if before == 0 && !http::may_start_head(rest) {
+            self.state = HttpState::Opaque;
+            return rest.len();
+        }
         // Never more than the largest head the parser accepts, plus one to see it.
         let room = (self.config.max_head_len + 1).saturating_sub(before);
         let take = room.min(rest.len());
