@@ -10,7 +10,7 @@
 //! it cannot silently check nothing.
 
 // Test helpers outside #[test] functions unwrap too: a failure is the test failing.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::process::Command;
