@@ -33,8 +33,8 @@ pub(super) fn sum(data: &[u8], initial: u64) -> Option<u64> {
     run(data, None, initial)
 }
 
-/// [`sum`] of `src`, copied into `dst` as it is read; `dst` and `src` have the
-/// same length (the caller cut them). `None`, with nothing copied: no AVX2.
+/// [`sum`] of `src`, which is copied into `dst`; `dst` and `src` have the same
+/// length (the caller cut them). `None`, with nothing copied: no AVX2.
 #[inline]
 pub(super) fn copy_and_sum(dst: &mut [u8], src: &[u8], initial: u64) -> Option<u64> {
     run(src, Some(dst), initial)
@@ -90,8 +90,8 @@ pub fn paths_agree(data: &[u8], initial: u64) -> bool {
 
 /// Whether the fast path, where it answers, copies `src` into `fast` as the
 /// portable path copies it into `slow`, and sums it from `initial` to the same 16
-/// bits. `fast` and `slow` should start equal; each takes `min(src.len(), len)`
-/// bytes of `src` and nothing past them. For the property test and the
+/// bits. `fast` and `slow` should start equal; each takes the first
+/// `min(src.len(), fast.len(), slow.len())` bytes of `src` and nothing past them. For the property test and the
 /// `checksum_simd` fuzz target; not part of the API.
 #[doc(hidden)]
 pub fn copy_paths_agree(src: &[u8], fast: &mut [u8], slow: &mut [u8], initial: u64) -> bool {
