@@ -62,6 +62,10 @@ pub fn exercise(link: LinkType, frame: &[u8]) {
             t.options_iter().for_each(drop);
             assert!(tcp::Segment::new_checked(t.into_inner()).is_ok());
         }
+        // A first fragment holds the header of a datagram that goes on past it.
+        Some(Transport::Udp(u)) if s.is_first_fragment() => {
+            assert!(udp::Datagram::new_checked_header(u.into_inner()).is_ok());
+        }
         Some(Transport::Udp(u)) => assert!(udp::Datagram::new_checked(u.into_inner()).is_ok()),
         Some(Transport::Icmpv4(p)) => {
             let _ = icmpv4::Repr::parse(&p);
