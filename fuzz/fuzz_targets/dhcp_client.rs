@@ -111,7 +111,10 @@ fuzz_target!(|input: Input| {
                 let bytes = build(r, xid);
                 let m = Message::new_checked_bootp(&bytes[..]);
                 let right = m.as_ref().is_ok_and(|m| {
-                    m.xid() == before.1 && m.client_hw_addr() == MAC && m.htype() == 1 && m.op() == 2
+                    m.xid() == before.1
+                        && m.client_hw_addr() == MAC
+                        && m.htype() == 1
+                        && m.op() == 2
                 });
                 // Which types may put a lease in place: ACK (REQUESTING, REBOOTING,
                 // RENEWING, REBINDING, or SELECTING with rapid commit) and a BOOTP
@@ -168,7 +171,10 @@ fuzz_target!(|input: Input| {
             }
         }
         while let Ok(Some(t)) = c.poll_transmit(now, &mut buf) {
-            assert!(Message::new_checked(&buf[..t.len]).is_ok(), "the client sent a broken message");
+            assert!(
+                Message::new_checked(&buf[..t.len]).is_ok(),
+                "the client sent a broken message"
+            );
         }
         let mut events = Vec::new();
         while let Some(e) = c.poll_event() {
@@ -177,8 +183,8 @@ fuzz_target!(|input: Input| {
         assert!(events.len() <= 8, "one event of each kind at most");
         assert!(c.offers().len() <= c.config().max_offers);
         if let Some(ok) = reply_ok {
-            let taken = lease_taken(&events)
-                || (c.state() == State::Probing && before.0 != State::Probing);
+            let taken =
+                lease_taken(&events) || (c.state() == State::Probing && before.0 != State::Probing);
             assert!(!taken || ok, "a lease from a reply with the wrong xid, chaddr or type");
         }
         if let (Some(l), Some(end)) = (c.lease(), c.lease().and_then(|l| l.expires_at())) {

@@ -38,9 +38,23 @@ struct Rec {
 
 #[derive(Debug, Arbitrary)]
 enum Op {
-    Query { name: u8, rtype: u8 },
-    Reply { which: u8, wrong_id: bool, rcode: u8, aa: bool, tc: bool, echo_case: bool, records: Vec<Rec> },
-    Raw { which: u8, bytes: Vec<u8> },
+    Query {
+        name: u8,
+        rtype: u8,
+    },
+    Reply {
+        which: u8,
+        wrong_id: bool,
+        rcode: u8,
+        aa: bool,
+        tc: bool,
+        echo_case: bool,
+        records: Vec<Rec>,
+    },
+    Raw {
+        which: u8,
+        bytes: Vec<u8>,
+    },
     Advance(u16),
     Timeout,
 }
@@ -93,7 +107,8 @@ fn build_reply(q: &[u8], op: &Op) -> Option<Vec<u8>> {
     for r in sorted {
         let line = record_line(r);
         let rb = RecordBuf::parse_line(&line).ok()?;
-        let section = [Section::Answer, Section::Authority, Section::Additional][usize::from(r.section % 3)];
+        let section =
+            [Section::Answer, Section::Authority, Section::Additional][usize::from(r.section % 3)];
         let _ = b.push(section, &rb.name.as_name(), rb.class, rb.ttl, &rb.data().ok()?);
     }
     let len = b.finish();
@@ -102,7 +117,10 @@ fn build_reply(q: &[u8], op: &Op) -> Option<Vec<u8>> {
 }
 
 fuzz_target!(|input: Input| {
-    let root = vec![(NameBuf::parse_str("a.root.test.").unwrap(), IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))];
+    let root = vec![(
+        NameBuf::parse_str("a.root.test.").unwrap(),
+        IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+    )];
     let mut config = if input.stub {
         Config::stub(vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 53)), 53)])
     } else {
@@ -120,9 +138,16 @@ fuzz_target!(|input: Input| {
     let mut out: Vec<(Vec<u8>, SocketAddr, u16, bool)> = Vec::new();
     let mut asked = 0usize;
     let mut events: BTreeMap<wirestate_dns_resolver::QueryId, usize> = BTreeMap::new();
-    let mut step = |r: &mut Resolver<SeededRandom>, now: Instant, out: &mut Vec<_>, events: &mut BTreeMap<_, _>| {
+    let mut step = |r: &mut Resolver<SeededRandom>,
+                    now: Instant,
+                    out: &mut Vec<_>,
+                    events: &mut BTreeMap<_, _>| {
         while let Ok(Some(t)) = r.poll_transmit(now, &mut buf) {
-            let bytes = if t.transport == Transport::Tcp { buf[2..t.len].to_vec() } else { buf[..t.len].to_vec() };
+            let bytes = if t.transport == Transport::Tcp {
+                buf[2..t.len].to_vec()
+            } else {
+                buf[..t.len].to_vec()
+            };
             assert!(Message::new_checked(&bytes[..]).is_ok());
             out.push((bytes, t.dst, t.src_port, t.transport == Transport::Tcp));
             if out.len() > 64 {
