@@ -1,0 +1,117 @@
+//! The bench corpora of `spec-vectors/bench-corpora/` (one raw message per file, each
+//! corpus' README says what produced it), and the two ways they are timed:
+//!
+//! - `corpus_<name>`: every input on its own, each implementation beside wirestate
+//!   (`BenchmarkId::new(implementation, input)`), with short warm-up and measurement
+//!   times so a corpus of ~80 inputs stays within a couple of minutes. `cargo xtask
+//!   corpus-report` reads these back and prints, per corpus and peer, the median of the
+//!   per-input ratios, the worst input and the five worst. `WS_CORPUS_MEASUREMENT_MS`
+//!   sets the measurement time (default 500 ms), to time a few inputs again longer
+//!   (criterion's own `--measurement-time` does not reach a group that sets its own).
+//! - `corpus_<name>_all`: the whole corpus as one iteration per implementation, with the
+//!   run's default times (the inputs every implementation decoded).
+//!
+//! An input an implementation rejects is not timed for it, and one where it reads a
+//! different result than wirestate is timed but named; both are printed when the bench
+//! starts, so they show in the log beside the figures.
+#![allow(dead_code, reason = "each bench target uses part of this module")]
+
+use std::fmt::Debug;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion};
+
+/// One message of a corpus: its file name without the extension, and its bytes.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The files of `spec-vectors/bench-corpora/<dir>` (`.http` or `.bin`), sorted by name.
+pub fn load(dir: &str) -> Vec<Input> {
+    let root = format!("{}/../spec-vectors/bench-corpora/{dir}", env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<Input> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{root}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "http" || x == "bin"))
+        .map(|p| Input {
+            name: p.file_stem().unwrap().to_string_lossy().into_owned(),
+            bytes: std::fs::read(&p).unwrap(),
+        })
+        .collect();
+    inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(!inputs.is_empty(), "{root} holds no corpus files");
+    inputs
+}
+
+/// An implementation under test: its name and what it does to one input (`None`
+/// when it rejects the input). wirestate comes first.
+pub type Implementation<T> = (&'static str, fn(&[u8]) -> Option<T>);
+
+/// Times `implementations` on every input of `corpus` (see the module doc).
+pub fn bench<T: PartialEq + Debug>(
+    c: &mut Criterion,
+    corpus: &str,
+    inputs: &[Input],
+    implementations: &[Implementation<T>],
+) {
+    let Some((ours_name, ours)) = implementations.first() else { return };
+    // Which implementation decodes which input.
+    let mut accepted = vec![vec![false; inputs.len()]; implementations.len()];
+    for (i, input) in inputs.iter().enumerate() {
+        let expected = ours(&input.bytes);
+        if expected.is_none() {
+            println!("corpus {corpus}: {ours_name} rejects {}", input.name);
+        }
+        for (k, (name, f)) in implementations.iter().enumerate() {
+            let got = f(&input.bytes);
+            accepted[k][i] = got.is_some() && expected.is_some();
+            match (&expected, &got) {
+                (Some(_), None) => println!("corpus {corpus}: {name} rejects {}", input.name),
+                (Some(e), Some(g)) if e != g => println!(
+                    "corpus {corpus}: {name} reads {} as {g:?}, {ours_name} as {e:?}",
+                    input.name
+                ),
+                _ => {}
+            }
+        }
+    }
+    let measurement_ms =
+        std::env::var("WS_CORPUS_MEASUREMENT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let mut g = c.benchmark_group(format!("corpus_{corpus}"));
+    g.warm_up_time(Duration::from_millis(150))
+        .measurement_time(Duration::from_millis(measurement_ms))
+        .sample_size(20)
+        .nresamples(10_000);
+    for (i, input) in inputs.iter().enumerate() {
+        for (k, (name, f)) in implementations.iter().enumerate() {
+            if accepted[k][i] {
+                g.bench_with_input(
+                    BenchmarkId::new(*name, &input.name),
+                    &input.bytes[..],
+                    |b, x| b.iter(|| f(black_box(x))),
+                );
+            }
+        }
+    }
+    g.finish();
+    let common: Vec<&[u8]> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| accepted.iter().all(|a| a[*i]))
+        .map(|(_, input)| &input.bytes[..])
+        .collect();
+    println!("corpus {corpus}: {} inputs, {} decoded by all", inputs.len(), common.len());
+    let mut g = c.benchmark_group(format!("corpus_{corpus}_all"));
+    for (name, f) in implementations {
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| {
+                for x in &common {
+                    black_box(f(black_box(x)));
+                }
+            })
+        });
+    }
+    g.finish();
+}
