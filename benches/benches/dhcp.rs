@@ -170,6 +170,7 @@ fn bench_corpus(c: &mut Criterion) {
         "dhcp",
         &inputs,
         &[("wirestate", decode_wirestate), ("dhcproto", decode_dhcproto)],
+        2,
     );
 }
 

@@ -109,6 +109,7 @@ fn corpora(c: &mut Criterion) {
         "http1_requests",
         &requests,
         &[("wirestate", ws_request::<32>), ("httparse", hp_request::<32>)],
+        2,
     );
     let responses = corpus::load("http1-responses");
     corpus::bench(
@@ -116,6 +117,7 @@ fn corpora(c: &mut Criterion) {
         "http1_responses",
         &responses,
         &[("wirestate", ws_response::<32>), ("httparse", hp_response::<32>)],
+        2,
     );
 }
 

@@ -23,6 +23,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "3",
         ]))?;
     }
+    if !args.iter().any(|a| a == "--report-only") {
+        // The five worst inputs of each corpus, timed again for longer.
+        crate::corpus_report::confirm(&collect(&criterion)?, 5)?;
+    }
     let rows = collect(&criterion)?;
     let table = render(&rows);
     println!("{table}");

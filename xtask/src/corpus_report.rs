@@ -6,25 +6,58 @@
 //! times the whole corpus per iteration. For each corpus and peer this prints the
 //! median over the inputs of peer time / wirestate time, the worst input (the lowest
 //! ratio), how many inputs are below 1 (the peer faster) and the whole-corpus ratio;
-//! then the five worst inputs of each. Per-input times are criterion's median, which
-//! a preempted sample on a shared machine moves less than the mean.
+//! then the five worst inputs of each. Per-input times are criterion's median (of
+//! thread CPU time, see benches/benches/corpus/mod.rs).
+//!
+//! `--confirm N` first times the N worst inputs of each corpus and peer again, each
+//! for 3 s instead of 0.5 s, so the worst inputs reported are not the ones a short
+//! run happened to catch at a bad moment.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::bench::{collect, human, Row, OURS};
-use crate::util::root;
+use crate::util::{cargo, flag_value, root, sh};
 
 const PREFIX: &str = "corpus_";
 const WHOLE: &str = "_all";
 
-pub fn run(_args: &[String]) -> Result<(), String> {
-    let rows = collect(&root().join("target/criterion"))?;
+/// Per-input measurement time when confirming the worst inputs, in ms.
+const CONFIRM_MS: &str = "3000";
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let criterion = root().join("target/criterion");
+    if let Some(n) = flag_value(args, "--confirm") {
+        let n: usize = n.parse().map_err(|e| format!("--confirm: {e}"))?;
+        confirm(&collect(&criterion)?, n)?;
+    }
+    let rows = collect(&criterion)?;
     let out = render(&rows);
     if out.is_empty() {
         return Err("no corpus results: run `cargo bench -p wirestate-benches -- corpus`".into());
     }
     println!("{out}");
+    Ok(())
+}
+
+/// Times the `n` worst inputs of each corpus and peer again, longer.
+pub(crate) fn confirm(rows: &[Row], n: usize) -> Result<(), String> {
+    for (group, peers) in ratios(rows) {
+        let corpus = group.trim_start_matches(PREFIX);
+        let bench = if corpus.starts_with("http1") { "http1" } else { corpus };
+        let mut names: Vec<&str> = Vec::new();
+        for mut ratios in peers.into_values() {
+            ratios.sort_by(|a, b| a.value().total_cmp(&b.value()));
+            names.extend(ratios.iter().take(n).map(|r| r.input));
+        }
+        names.sort_unstable();
+        names.dedup();
+        let alternatives: Vec<String> = names.iter().map(|s| s.replace('.', "\\.")).collect();
+        let filter = format!("^{group}/[^/]+/({})$", alternatives.join("|"));
+        sh(cargo()
+            .args(["bench", "-p", "wirestate-benches", "--bench", bench, "--", &filter])
+            .env("WS_CORPUS_MEASUREMENT_MS", CONFIRM_MS))?;
+    }
     Ok(())
 }
 
@@ -41,10 +74,11 @@ impl Ratio<'_> {
     }
 }
 
-/// The corpus section of RESULTS.md; empty when no corpus was run.
-pub(crate) fn render(rows: &[Row]) -> String {
-    // corpus -> peer -> the inputs both were timed on
-    let mut corpora: BTreeMap<&str, BTreeMap<&str, Vec<Ratio<'_>>>> = BTreeMap::new();
+/// corpus group -> peer -> the inputs both were timed on.
+type Ratios<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<Ratio<'a>>>>;
+
+fn ratios(rows: &[Row]) -> Ratios<'_> {
+    let mut corpora: Ratios<'_> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.group.starts_with(PREFIX) && !r.imp.starts_with(OURS)) {
         let Some(input) = r.input.as_deref() else { continue };
         let ours = rows.iter().find(|o| {
@@ -55,14 +89,21 @@ pub(crate) fn render(rows: &[Row]) -> String {
             ratios.push(Ratio { input, ours_ns: o.median_ns, peer_ns: r.median_ns });
         }
     }
+    corpora
+}
+
+/// The corpus section of RESULTS.md; empty when no corpus was run.
+pub(crate) fn render(rows: &[Row]) -> String {
+    let mut corpora = ratios(rows);
     if corpora.is_empty() {
         return String::new();
     }
     let mut out = String::from("## Corpora\n\n");
     out.push_str(
         "spec-vectors/bench-corpora: messages captured from real clients and servers (each\n\
-         corpus' README says which). Per input, criterion's median time per iteration from a\n\
-         short run; `ratio` is the peer's time divided by wirestate's (above 1: wirestate is\n\
+         corpus' README says which). Per input, criterion's median thread CPU time per\n\
+         iteration from a 0.5 s run (3 s for the five worst of each corpus and peer, timed\n\
+         again); `ratio` is the peer's time divided by wirestate's (above 1: wirestate is\n\
          faster). `whole` times the corpus as one iteration (means).\n\n",
     );
     out.push_str(
