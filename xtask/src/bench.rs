@@ -25,7 +25,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if !args.iter().any(|a| a == "--report-only") {
         // The five worst inputs of each corpus, timed again for longer.
-        crate::corpus_report::confirm(&collect(&criterion)?, 5)?;
+        crate::corpus_report::confirm(&criterion, 5)?;
     }
     let rows = collect(&criterion)?;
     let table = render(&rows);
