@@ -20,7 +20,6 @@
 //! An input an implementation rejects is not timed for it, and one where it reads a
 //! different result than wirestate is timed but named; both are printed when the bench
 //! starts, so they show in the log beside the figures.
-#![allow(dead_code, reason = "each bench target uses part of this module")]
 
 use std::fmt::Debug;
 use std::hint::black_box;
