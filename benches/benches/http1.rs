@@ -1,12 +1,17 @@
 //! HTTP/1.1 heads beside httparse, on httparse's own benchmark messages (copied as
-//! data from httparse 1.10 `benches/parse.rs`), and the chunked decoder on 64 KiB
-//! chunks. Both parsers run strict: wirestate's defaults, httparse's defaults.
+//! data from httparse 1.10 `benches/parse.rs`), on the request and response corpora
+//! of spec-vectors/bench-corpora (heads captured from real clients and servers, see
+//! `corpus/mod.rs`), and the chunked decoder on 64 KiB chunks. Both parsers run
+//! strict: wirestate's defaults, httparse's defaults. Header slots: 16 for httparse's
+//! messages, 32 for the corpora (their largest head has 29 fields).
 #![allow(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "bench harness")]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use wirestate_http1 as http1;
+
+mod corpus;
 
 const REQ_SHORT: &[u8] = b"\
 GET / HTTP/1.0\r\n\
@@ -43,43 +48,45 @@ Keep-Alive: 115\r\n\
 Connection: keep-alive\r\n\
 Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral|padding=under256\r\n\r\n";
 
-/// Parses a request with wirestate; returns (head length, header count, a checksum
-/// over what was read so neither side can skip work).
-fn ws_request(bytes: &[u8]) -> (usize, usize, usize) {
-    let mut headers = [http1::EMPTY_HEADER; 16];
+/// Parses a request with wirestate into `N` header slots; returns (head length, header
+/// count, a checksum over what was read so neither side can skip work), `None` when
+/// the head is rejected or incomplete.
+fn ws_request<const N: usize>(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let mut headers = [http1::EMPTY_HEADER; N];
     let mut req = http1::Request::new(&mut headers);
-    let n = req.parse(bytes).unwrap().complete().unwrap();
+    let n = req.parse(bytes).ok()?.complete()?;
     let sum = req.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
-    (n, req.headers.len(), sum + req.target.len())
+    Some((n, req.headers.len(), sum + req.target.len()))
 }
 
-fn hp_request(bytes: &[u8]) -> (usize, usize, usize) {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
+fn hp_request<const N: usize>(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let mut headers = [httparse::EMPTY_HEADER; N];
     let mut req = httparse::Request::new(&mut headers);
-    let httparse::Status::Complete(n) = req.parse(bytes).unwrap() else { panic!("partial") };
+    let httparse::Status::Complete(n) = req.parse(bytes).ok()? else { return None };
     let sum = req.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
-    (n, req.headers.len(), sum + req.path.unwrap().len())
+    Some((n, req.headers.len(), sum + req.path?.len()))
 }
 
-fn ws_response(bytes: &[u8]) -> (usize, usize, usize) {
-    let mut headers = [http1::EMPTY_HEADER; 16];
+fn ws_response<const N: usize>(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let mut headers = [http1::EMPTY_HEADER; N];
     let mut res = http1::Response::new(&mut headers);
-    let n = res.parse(bytes).unwrap().complete().unwrap();
+    let n = res.parse(bytes).ok()?.complete()?;
     let sum = res.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
-    (n, res.headers.len(), sum + usize::from(res.code))
+    Some((n, res.headers.len(), sum + usize::from(res.code)))
 }
 
-fn hp_response(bytes: &[u8]) -> (usize, usize, usize) {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
+fn hp_response<const N: usize>(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let mut headers = [httparse::EMPTY_HEADER; N];
     let mut res = httparse::Response::new(&mut headers);
-    let httparse::Status::Complete(n) = res.parse(bytes).unwrap() else { panic!("partial") };
+    let httparse::Status::Complete(n) = res.parse(bytes).ok()? else { return None };
     let sum = res.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
-    (n, res.headers.len(), sum + usize::from(res.code.unwrap()))
+    Some((n, res.headers.len(), sum + usize::from(res.code?)))
 }
 
-type ParseFn = fn(&[u8]) -> (usize, usize, usize);
+type ParseFn = fn(&[u8]) -> Option<(usize, usize, usize)>;
 
 fn group(c: &mut Criterion, name: &str, bytes: &'static [u8], ws: ParseFn, hp: ParseFn) {
+    assert!(ws(bytes).is_some(), "{name}: wirestate rejects it");
     assert_eq!(ws(bytes), hp(bytes), "{name}: wirestate and httparse disagree");
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
@@ -89,10 +96,29 @@ fn group(c: &mut Criterion, name: &str, bytes: &'static [u8], ws: ParseFn, hp: P
 }
 
 fn heads(c: &mut Criterion) {
-    group(c, "http1_request_short", REQ_SHORT, ws_request, hp_request);
-    group(c, "http1_request_browser", REQ, ws_request, hp_request);
-    group(c, "http1_response_short", RESP_SHORT, ws_response, hp_response);
-    group(c, "http1_response_browser", RESP, ws_response, hp_response);
+    group(c, "http1_request_short", REQ_SHORT, ws_request::<16>, hp_request::<16>);
+    group(c, "http1_request_browser", REQ, ws_request::<16>, hp_request::<16>);
+    group(c, "http1_response_short", RESP_SHORT, ws_response::<16>, hp_response::<16>);
+    group(c, "http1_response_browser", RESP, ws_response::<16>, hp_response::<16>);
+}
+
+fn corpora(c: &mut Criterion) {
+    let requests = corpus::load("http1-requests");
+    corpus::bench(
+        c,
+        "http1_requests",
+        &requests,
+        &[("wirestate", ws_request::<32>), ("httparse", hp_request::<32>)],
+        2,
+    );
+    let responses = corpus::load("http1-responses");
+    corpus::bench(
+        c,
+        "http1_responses",
+        &responses,
+        &[("wirestate", ws_response::<32>), ("httparse", hp_response::<32>)],
+        2,
+    );
 }
 
 /// 16 chunks of 64 KiB with a trailer-less end: 1 MiB of body.
@@ -177,5 +203,5 @@ fn chunked(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, heads, chunked);
+criterion_group!(benches, heads, chunked, corpora);
 criterion_main!(benches);

@@ -5,7 +5,10 @@
 //! - `cargo xtask vectors [--bless]`: every spec vector through `wirestate parse`,
 //!   compared with the vector's `expect` (or rewritten with `--bless`).
 //! - `cargo xtask bench`: the criterion benches beside their peers; prints the ratios
-//!   and writes benches/RESULTS.md.
+//!   and writes benches/RESULTS.md (with the per-corpus summary below).
+//! - `cargo xtask corpus-report`: from the criterion results already in target/, the
+//!   median and worst per-input ratio of each bench corpus and peer, and the five worst
+//!   inputs (the benches of spec-vectors/bench-corpora).
 //! - `cargo xtask decode-speed [--packets N] [--only text|json]`: `wirestate decode`
 //!   against `tcpdump -nn -v` and `wirestate decode --json` against `tshark -T json`
 //!   on one synthetic capture of N packets (default a million), built here.
@@ -16,6 +19,7 @@
 
 mod bench;
 mod ci;
+mod corpus_report;
 mod decode_speed;
 mod fuzz;
 mod packetdrill;
@@ -35,12 +39,14 @@ fn main() -> ExitCode {
         "vectors" => vectors::run(rest),
         "bench" => bench::run(rest),
         "decode-speed" => decode_speed::run(rest),
+        "corpus-report" => corpus_report::run(rest),
         "ci" => ci::run(rest),
         "packetdrill" => packetdrill::run(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <fuzz [TARGET] [--seconds N] | vectors [--bless] | bench | \
-                 decode-speed [--packets N] [--only text|json] | packetdrill [PATH...] [--profile P] | ci>"
+                 decode-speed [--packets N] [--only text|json] | corpus-report | \
+                 packetdrill [PATH...] [--profile P] | ci>"
             );
             return ExitCode::from(2);
         }
