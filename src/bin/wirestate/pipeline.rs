@@ -4,12 +4,14 @@
 //! (the filter, `--count`, the time column's previous packet, TCP stream
 //! reassembly) on the reading thread. They are kept, copied into one buffer, until
 //! a batch is full; the batch is then formatted on every core (decoding every
-//! layer and writing its JSON or text line is nearly all the work) and written
-//! out in order. Memory stays bounded by the batch: [`BATCH_PACKETS`] packets or
-//! [`BATCH_BYTES`] of packet data, and their output.
+//! layer and writing its JSON or text line is nearly all the work) while the next
+//! is read, and written out in order. Memory stays bounded by a few batches:
+//! [`BATCH_PACKETS`] packets or [`BATCH_BYTES`] of packet data each, and their output.
 
 use std::io::{self, Read, Write};
 use std::ops::Range;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -50,22 +52,24 @@ struct Batch<S> {
 }
 
 impl<S: Send + Sync> Batch<S> {
+    fn new() -> Self {
+        Batch { data: Vec::new(), held: Vec::new() }
+    }
+
     fn is_full(&self) -> bool {
         self.held.len() >= BATCH_PACKETS || self.data.len() >= BATCH_BYTES
     }
 
-    /// Formats the batch on every core and writes it in order; empties it.
-    fn flush(
-        &mut self,
+    /// Formats the batch on every core: its output, in packet order.
+    fn format(
+        &self,
         format: &(impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync),
-        out: &mut impl Write,
-    ) -> io::Result<()> {
+    ) -> io::Result<Vec<Vec<u8>>> {
         let data = &self.data;
-        let parts: Vec<io::Result<Vec<u8>>> = self
-            .held
+        self.held
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut text = Vec::with_capacity(chunk.len() * 256);
+                let mut text = Vec::with_capacity(chunk.len() * 1024);
                 for h in chunk {
                     let p = Packet {
                         index: h.index,
@@ -78,48 +82,91 @@ impl<S: Send + Sync> Batch<S> {
                 }
                 Ok(text)
             })
-            .collect();
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-        self.data.clear();
-        self.held.clear();
-        Ok(())
+            .collect()
     }
 }
 
 /// Reads every packet of `reader` (pcap or pcapng), calls `ordered` on each in
 /// file order, and writes `format`'s output for the kept ones to `out`, in file
-/// order, formatting batches on every core.
+/// order. While one batch is formatted on every core, the next is read: a
+/// formatting thread takes full batches in order (at most one waiting) and hands
+/// their output back in the same order to this thread, which writes it.
 pub fn run<S: Send + Sync>(
     reader: impl Read,
     mut ordered: impl FnMut(&Packet<'_>) -> io::Result<Step<S>>,
     format: impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let mut batch = Batch { data: Vec::new(), held: Vec::new() };
-    capture::for_each_packet(reader, |p| {
-        let state = match ordered(p)? {
-            Step::Keep(s) => s,
-            Step::Skip => return Ok(true),
-            Step::Stop => return Ok(false),
-        };
-        let start = batch.data.len();
-        batch.data.extend_from_slice(p.data);
-        batch.held.push(Held {
-            index: p.index,
-            timestamp: p.timestamp,
-            wire_len: p.wire_len,
-            link: p.link,
-            bytes: start..batch.data.len(),
-            state,
+    let (to_format, batches) = mpsc::sync_channel::<Batch<S>>(1);
+    // Unbounded, so the formatter never waits on the writer (no deadlock with the
+    // bounded queue of batches); it holds at most the two batches sent since the
+    // last time this thread wrote.
+    let (to_write, formatted) = mpsc::channel::<io::Result<Vec<Vec<u8>>>>();
+    let format = &format;
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            for batch in batches {
+                if to_write.send(batch.format(format)).is_err() {
+                    return;
+                }
+            }
         });
-        if batch.is_full() {
-            batch.flush(&format, out)?;
+        let mut sent = 0usize;
+        let mut written = 0usize;
+        let mut write = |parts: io::Result<Vec<Vec<u8>>>| -> io::Result<()> {
+            for part in parts? {
+                out.write_all(&part)?;
+            }
+            Ok(())
+        };
+        let mut batch = Batch::new();
+        let read = capture::for_each_packet(reader, |p| {
+            let state = match ordered(p)? {
+                Step::Keep(s) => s,
+                Step::Skip => return Ok(true),
+                Step::Stop => return Ok(false),
+            };
+            let start = batch.data.len();
+            batch.data.extend_from_slice(p.data);
+            batch.held.push(Held {
+                index: p.index,
+                timestamp: p.timestamp,
+                wire_len: p.wire_len,
+                link: p.link,
+                bytes: start..batch.data.len(),
+                state,
+            });
+            if batch.is_full() {
+                let full = std::mem::replace(&mut batch, Batch::new());
+                to_format.send(full).map_err(|_| io::Error::other("the formatter stopped"))?;
+                sent += 1;
+                // Write what is done, without waiting for what is not.
+                while let Ok(parts) = formatted.try_recv() {
+                    written += 1;
+                    write(parts)?;
+                }
+            }
+            Ok(true)
+        });
+        // The last batch, then everything still being formatted, in order.
+        let last = read.and_then(|()| {
+            if !batch.held.is_empty() {
+                to_format.send(batch).map_err(|_| io::Error::other("the formatter stopped"))?;
+                sent += 1;
+            }
+            Ok(())
+        });
+        drop(to_format);
+        let mut result = last;
+        while written < sent {
+            let Ok(parts) = formatted.recv() else { break };
+            written += 1;
+            if result.is_ok() {
+                result = write(parts);
+            }
         }
-        Ok(true)
-    })?;
-    batch.flush(&format, out)
+        result
+    })
 }
 
 #[cfg(test)]
