@@ -43,41 +43,33 @@ fn headers_json(headers: &[Header<'_>]) -> Value {
     Value::Array(headers.iter().map(|h| json!([text(h.name), text(h.value)])).collect())
 }
 
-/// Whether a TCP payload starts like an HTTP/1.x head: a status line's version, or
-/// one of the RFC 9110 §9 methods and a space. Only such segments are decoded, so the
-/// middle of a body (which may start with any text) is not taken for a broken head.
+/// How an HTTP/1.x head starts: a status line's version, or one of the RFC 9110 §9
+/// methods and a space.
+const HEAD_STARTS: &[&[u8]] = &[
+    b"HTTP/1.",
+    b"GET ",
+    b"HEAD ",
+    b"POST ",
+    b"PUT ",
+    b"DELETE ",
+    b"CONNECT ",
+    b"OPTIONS ",
+    b"TRACE ",
+    b"PATCH ",
+];
+
+/// Whether a TCP payload starts like an HTTP/1.x head ([`HEAD_STARTS`]). Only such
+/// segments are decoded, so the middle of a body (which may start with any text) is
+/// not taken for a broken head.
 pub fn starts_head(payload: &[u8]) -> bool {
-    const METHODS: &[&[u8]] = &[
-        b"GET ",
-        b"HEAD ",
-        b"POST ",
-        b"PUT ",
-        b"DELETE ",
-        b"CONNECT ",
-        b"OPTIONS ",
-        b"TRACE ",
-        b"PATCH ",
-    ];
-    payload.starts_with(b"HTTP/1.") || METHODS.iter().any(|m| payload.starts_with(m))
+    HEAD_STARTS.iter().any(|s| payload.starts_with(s))
 }
 
 /// Whether `bytes` may be the first octets of an HTTP/1.x head: they start like one
-/// ([`starts_head`]), or are a prefix of a start line's first word. A stream that
-/// fails this on a port taken for HTTP is not HTTP.
+/// ([`starts_head`]), or are a prefix of how one starts. A stream that fails this on
+/// a port taken for HTTP is not HTTP.
 pub fn may_start_head(bytes: &[u8]) -> bool {
-    const STARTS: &[&[u8]] = &[
-        b"HTTP/1.",
-        b"GET ",
-        b"HEAD ",
-        b"POST ",
-        b"PUT ",
-        b"DELETE ",
-        b"CONNECT ",
-        b"OPTIONS ",
-        b"TRACE ",
-        b"PATCH ",
-    ];
-    starts_head(bytes) || STARTS.iter().any(|s| s.starts_with(bytes))
+    HEAD_STARTS.iter().any(|s| bytes.starts_with(s) || s.starts_with(bytes))
 }
 
 /// A head read from the start of a message: its layer (without `body_len`), its
