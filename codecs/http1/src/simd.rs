@@ -38,7 +38,7 @@ pub(crate) fn request<'b>(
     cfg: &ParserConfig,
 ) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
+    if wirestate_wire::has_avx2() {
         #[allow(unsafe_code, reason = "the call into AVX2 code; see the module doc")]
         // SAFETY: `avx2::request` is compiled with `target_feature(enable = "avx2")`;
         // calling it is sound exactly when the CPU has AVX2, which `has_avx2` checked
@@ -58,27 +58,13 @@ pub(crate) fn response<'b>(
     cfg: &ParserConfig,
 ) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
+    if wirestate_wire::has_avx2() {
         #[allow(unsafe_code, reason = "the call into AVX2 code; see the module doc")]
         // SAFETY: as in `request`: AVX2 is present, checked by `has_avx2`.
         return unsafe { avx2::response(buf, res, cfg) };
     }
     let _ = (buf, res, cfg);
     None
-}
-
-/// Whether this CPU runs AVX2 code. With std the answer is cached by
-/// `is_x86_feature_detected!` (one load after the first call).
-#[cfg(all(target_arch = "x86_64", feature = "std"))]
-#[inline]
-fn has_avx2() -> bool {
-    std::is_x86_feature_detected!("avx2")
-}
-
-#[cfg(all(target_arch = "x86_64", not(feature = "std")))]
-#[inline]
-fn has_avx2() -> bool {
-    cfg!(target_feature = "avx2")
 }
 
 /// Whether the fast path, where it answers, answers as the scalar parser does, for a
@@ -459,7 +445,7 @@ mod tests {
     #[test]
     #[cfg(target_arch = "x86_64")]
     fn takes_common_heads_whole() {
-        if !has_avx2() {
+        if !wirestate_wire::has_avx2() {
             return;
         }
         let cfg = ParserConfig::default();

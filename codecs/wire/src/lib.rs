@@ -36,3 +36,20 @@ pub use ip_protocol::IpProtocol;
 pub use mac::MacAddr;
 pub use random::{Entropy, SeededRandom};
 pub use time::Instant;
+
+/// Whether this CPU runs AVX2 code: what the AVX2 fast paths (the checksum here,
+/// wirestate-http1's head parser) check before their one `unsafe` call. With std
+/// the answer is cached by `is_x86_feature_detected!` (one load after the first
+/// call); without it, whether the build targets AVX2.
+///
+/// ```
+/// let _ = wirestate_wire::has_avx2();
+/// ```
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub fn has_avx2() -> bool {
+    #[cfg(feature = "std")]
+    return std::is_x86_feature_detected!("avx2");
+    #[cfg(not(feature = "std"))]
+    return cfg!(target_feature = "avx2");
+}

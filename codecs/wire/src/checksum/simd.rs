@@ -43,7 +43,7 @@ pub(super) fn copy_and_sum(dst: &mut [u8], src: &[u8], initial: u64) -> Option<u
 #[inline]
 fn run(src: &[u8], dst: Option<&mut [u8]>, initial: u64) -> Option<u64> {
     #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
+    if crate::has_avx2() {
         #[allow(unsafe_code, reason = "the call into AVX2 code; see the module doc")]
         // SAFETY: `avx2::run` is compiled with `target_feature(enable = "avx2")`;
         // calling it is sound exactly when the CPU has AVX2, which `has_avx2`
@@ -53,20 +53,6 @@ fn run(src: &[u8], dst: Option<&mut [u8]>, initial: u64) -> Option<u64> {
     }
     let _ = (src, dst, initial);
     None
-}
-
-/// Whether this CPU runs AVX2 code. With std the answer is cached by
-/// `is_x86_feature_detected!` (one load after the first call).
-#[cfg(all(target_arch = "x86_64", feature = "std"))]
-#[inline]
-fn has_avx2() -> bool {
-    std::is_x86_feature_detected!("avx2")
-}
-
-#[cfg(all(target_arch = "x86_64", not(feature = "std")))]
-#[inline]
-fn has_avx2() -> bool {
-    cfg!(target_feature = "avx2")
 }
 
 /// Whether the fast path takes inputs on this machine (the CPU has AVX2). For the
