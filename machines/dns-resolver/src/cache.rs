@@ -133,7 +133,12 @@ impl Cache {
             return None;
         }
         entry.hits = entry.hits.wrapping_add(1);
-        let ttl = entry.expires.saturating_duration_since(now).as_secs() as u32;
+        // Rounded up: a fresh entry with part of a second left must not go out
+        // with TTL 0, which tells the asker not to cache it at all (RFC 1035
+        // §3.2.1); a stale one has none left and says 0.
+        let left = entry.expires.saturating_duration_since(now);
+        let ttl = u32::try_from(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+            .unwrap_or(u32::MAX);
         let rank = entry.rank;
         Some(Hit { data: entry.data.clone(), rank, ttl, stale, rotation: entry.hits as usize })
     }
@@ -342,6 +347,9 @@ mod tests {
             Rank::Answer,
         );
         let hit = c.get(t0 + Duration::from_secs(29), &name, Type::A).unwrap();
+        assert_eq!((hit.ttl, hit.stale), (1, false));
+        // The last millisecond of a fresh entry still says 1, never 0.
+        let hit = c.get(t0 + Duration::from_millis(29_999), &name, Type::A).unwrap();
         assert_eq!((hit.ttl, hit.stale), (1, false));
         assert!(c.get(t0 + Duration::from_secs(30), &name, Type::A).is_none());
         let mut l = limits(16);

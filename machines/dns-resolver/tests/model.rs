@@ -267,3 +267,18 @@ proptest! {
         run(&s);
     }
 }
+
+/// Found by the property test in CI: the cached negative answer for
+/// `dangling` asked again with under a second of its 300 s left went out with
+/// TTL 0 (the remaining time was rounded down).
+#[test]
+fn a_cache_answer_in_its_last_second_keeps_a_ttl() {
+    run(&Scenario {
+        seed: 0,
+        loss: 0,
+        delay: 1,
+        minimise: false,
+        case: false,
+        steps: vec![(7, 0), (8, 299), (7, 0)],
+    });
+}
