@@ -4,12 +4,11 @@
 
 use core::fmt::Write as _;
 
-use serde_json::{json, Value};
 use wirestate_dns as dns;
 use wirestate_packet::{Sliced, Transport};
 use wirestate_wire::Error;
 
-use super::{layer, Obj};
+use super::{layer, obj, Obj, Val};
 
 /// Which application codec a transport payload belongs to, by port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,8 +127,8 @@ pub fn decode(app: App, payload: &[u8], cut: bool) -> Result<Option<(Obj, usize)
 
 /// Whether a partial `dns` layer stopped before its question section ended.
 fn question_cut(o: &Obj) -> bool {
-    let want = o.get("counts").and_then(|c| c["questions"].as_u64());
-    let got = o.get("questions").and_then(Value::as_array).map(Vec::len);
+    let want = o.get("counts").and_then(|c| c.get("questions")).and_then(Val::as_u64);
+    let got = o.get("questions").and_then(Val::as_list).map(<[Val]>::len);
     want != got.map(|n| n as u64)
 }
 
@@ -151,13 +150,13 @@ fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize) -> Result<Obj, Stopped
         o.insert("partial", true.into());
         o.insert(
             "counts",
-            json!({
+            obj!({
                 "questions": m.qdcount(), "answers": m.ancount(),
                 "authorities": m.nscount(), "additionals": m.arcount(),
             }),
         );
-        let questions: Vec<Value> = m.questions().map_while(Result::ok).map(question).collect();
-        o.insert("questions", Value::Array(questions));
+        let questions: Vec<Val> = m.questions().map_while(Result::ok).map(question).collect();
+        o.insert("questions", Val::List(questions));
         let mut sections = Sections::default();
         for r in m.records().map_while(Result::ok) {
             // A malformed OPT is where the decode stops, like any other record.
@@ -284,7 +283,7 @@ pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
     for q in repr.questions() {
         questions.push(question(q?));
     }
-    o.insert("questions", Value::Array(questions));
+    o.insert("questions", Val::List(questions));
     let mut sections = Sections::default();
     for r in repr.records() {
         let r = r?;
@@ -316,14 +315,14 @@ fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
     o
 }
 
-fn question(q: dns::Question<'_>) -> Value {
-    json!({"name": q.name.to_string(), "type": q.qtype.to_string(), "class": q.qclass.to_string()})
+fn question(q: dns::Question<'_>) -> Val {
+    obj!({"name": q.name.to_string(), "type": q.qtype.to_string(), "class": q.qclass.to_string()})
 }
 
-fn record(r: &dns::Record<'_>) -> Result<Value, Error> {
+fn record(r: &dns::Record<'_>) -> Result<Val, Error> {
     Ok(match dns::Opt::from_record(r)? {
         Some(opt) => opt_json(&opt),
-        None => json!({
+        None => obj!({
             "name": r.name.to_string(), "type": r.rtype.to_string(),
             "class": r.class.to_string(), "ttl": r.ttl, "data": r.rdata.to_string()
         }),
@@ -333,13 +332,13 @@ fn record(r: &dns::Record<'_>) -> Result<Value, Error> {
 /// The answer, authority and additional records, as they come.
 #[derive(Default)]
 struct Sections {
-    answers: Vec<Value>,
-    authorities: Vec<Value>,
-    additionals: Vec<Value>,
+    answers: Vec<Val>,
+    authorities: Vec<Val>,
+    additionals: Vec<Val>,
 }
 
 impl Sections {
-    fn push(&mut self, section: dns::Section, record: Value) {
+    fn push(&mut self, section: dns::Section, record: Val) {
         match section {
             dns::Section::Answer => self.answers.push(record),
             dns::Section::Authority => self.authorities.push(record),
@@ -348,21 +347,21 @@ impl Sections {
     }
 
     fn insert_into(self, o: &mut Obj) {
-        o.insert("answers", Value::Array(self.answers));
-        o.insert("authorities", Value::Array(self.authorities));
-        o.insert("additionals", Value::Array(self.additionals));
+        o.insert("answers", Val::List(self.answers));
+        o.insert("authorities", Val::List(self.authorities));
+        o.insert("additionals", Val::List(self.additionals));
     }
 }
 
 /// The OPT pseudo-record in the form of docs/decode-json.md (its options were
 /// validated when the message was parsed).
-fn opt_json(opt: &dns::Opt<'_>) -> Value {
-    let options: Vec<Value> = opt
+fn opt_json(opt: &dns::Opt<'_>) -> Val {
+    let options: Vec<Val> = opt
         .options
         .into_iter()
-        .map(|o| json!({"code": o.code(), "name": o.name(), "data": o.to_string()}))
+        .map(|o| obj!({"code": o.code(), "name": o.name(), "data": o.to_string()}))
         .collect();
-    json!({
+    obj!({
         "name": ".", "type": "OPT", "udp_size": opt.udp_size, "ext_rcode": opt.ext_rcode,
         "version": opt.version, "do": opt.dnssec_ok, "options": options
     })

@@ -3,32 +3,31 @@
 use core::fmt::Write as _;
 use core::net::Ipv4Addr;
 
-use serde_json::{json, Value};
 use wirestate_dhcp::{option_name, DhcpOption, Message, MessageType};
 use wirestate_wire::{Error, MacAddr};
 
-use super::{hex, layer, Obj};
+use super::{hex, layer, obj, Obj, Val};
 
 /// `{"code", "name", "value"}` for one option; `name` is the snake_case RFC 2132 name.
-fn option_json(opt: &DhcpOption<'_>) -> Value {
+fn option_json(opt: &DhcpOption<'_>) -> Val {
     let code = opt.code();
     let name = option_name(code).replace([' ', '-'], "_");
-    json!({"code": code, "name": name, "value": value(opt)})
+    obj!({"code": code, "name": name, "value": value(opt)})
 }
 
-fn addrs(list: impl Iterator<Item = Ipv4Addr>) -> Value {
-    Value::Array(list.map(|a| Value::from(a.to_string())).collect())
+fn addrs(list: impl Iterator<Item = Ipv4Addr>) -> Val {
+    Val::List(list.map(Val::from).collect())
 }
 
-fn text(b: &[u8]) -> Value {
+fn text(b: &[u8]) -> Val {
     String::from_utf8_lossy(b).into_owned().into()
 }
 
-fn value(opt: &DhcpOption<'_>) -> Value {
+fn value(opt: &DhcpOption<'_>) -> Val {
     use DhcpOption as O;
     match opt {
         O::SubnetMask(a) | O::BroadcastAddress(a) | O::RequestedIp(a) | O::ServerIdentifier(a) => {
-            a.to_string().into()
+            (*a).into()
         }
         O::Router(l) | O::DomainNameServer(l) | O::NtpServers(l) => addrs(l.iter()),
         O::HostName(t) | O::DomainName(t) | O::Message(t) | O::VendorClass(t) => text(t),
@@ -36,20 +35,18 @@ fn value(opt: &DhcpOption<'_>) -> Value {
         O::LeaseTime(v) | O::RenewalTime(v) | O::RebindingTime(v) => (*v).into(),
         O::Overload(o) => o.to_u8().into(),
         O::MessageType(t) => t.name().trim_start_matches("DHCP").into(),
-        O::ParameterRequestList(codes) => Value::Array(codes.iter().map(|&c| c.into()).collect()),
+        O::ParameterRequestList(codes) => Val::List(codes.iter().map(|&c| c.into()).collect()),
         O::VendorSpecific(d) | O::ClientIdentifier(d) | O::Unknown { data: d, .. } => hex(d).into(),
-        O::RapidCommit => Value::Null,
-        O::RelayAgentInformation(subs) => Value::Array(
-            subs.iter().map(|s| json!({"code": s.code, "data": hex(s.data)})).collect(),
-        ),
-        O::DomainSearch(list) => {
-            Value::Array(list.iter().map(|n| Value::from(n.to_string())).collect())
+        O::RapidCommit => Val::Null,
+        O::RelayAgentInformation(subs) => {
+            Val::List(subs.iter().map(|s| obj!({"code": s.code, "data": hex(s.data)})).collect())
         }
-        O::ClasslessStaticRoute(routes) => Value::Array(
+        O::DomainSearch(list) => Val::List(list.iter().map(|n| Val::Text(n.to_string())).collect()),
+        O::ClasslessStaticRoute(routes) => Val::List(
             routes
                 .iter()
                 .map(|r| {
-                    json!({"destination": r.destination.to_string(), "prefix_len": r.prefix_len,
+                    obj!({"destination": r.destination.to_string(), "prefix_len": r.prefix_len,
                            "router": r.router.to_string()})
                 })
                 .collect(),
@@ -87,16 +84,16 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     o.insert("xid", m.xid().into());
     o.insert("secs", m.secs().into());
     o.insert("broadcast", m.broadcast().into());
-    o.insert("ciaddr", m.ciaddr().to_string().into());
-    o.insert("yiaddr", m.yiaddr().to_string().into());
-    o.insert("siaddr", m.siaddr().to_string().into());
-    o.insert("giaddr", m.giaddr().to_string().into());
+    o.insert("ciaddr", m.ciaddr().into());
+    o.insert("yiaddr", m.yiaddr().into());
+    o.insert("siaddr", m.siaddr().into());
+    o.insert("giaddr", m.giaddr().into());
     let hw = m.client_hw_addr();
     let chaddr = match (m.htype(), MacAddr::from_slice(hw)) {
-        (1, Some(mac)) => mac.to_string(),
-        _ => hex(hw),
+        (1, Some(mac)) => Val::Mac(mac),
+        _ => hex(hw).into(),
     };
-    o.insert("chaddr", chaddr.into());
+    o.insert("chaddr", chaddr);
     // RFC 2131 §4.1: with option 52 the overloaded fields hold options, not names.
     let mut options = Vec::new();
     let mut overload = 0;
@@ -110,7 +107,7 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     }
     let cstr = |b: &[u8], used: bool| {
         if used {
-            Value::Null
+            Val::Null
         } else {
             text(b.split(|&c| c == 0).next().unwrap_or_default())
         }
@@ -120,9 +117,9 @@ pub fn dhcp_obj(bytes: &[u8]) -> Result<Obj, Error> {
     let cookie = m.has_magic_cookie();
     o.insert("magic_cookie", cookie.into());
     // RFC 951 §3: without the cookie the vendor area is the vendor's, not options.
-    o.insert("vendor", if cookie { Value::Null } else { hex(m.vendor_area()).into() });
-    o.insert("options", Value::Array(options));
-    o.insert("end_option", if cookie { (!walk.end_missing()).into() } else { Value::Null });
+    o.insert("vendor", if cookie { Val::Null } else { hex(m.vendor_area()).into() });
+    o.insert("options", Val::List(options));
+    o.insert("end_option", if cookie { (!walk.end_missing()).into() } else { Val::Null });
     Ok(o)
 }
 

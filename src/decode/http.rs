@@ -2,7 +2,7 @@
 
 use core::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wirestate_http1::message::{Message, StartLine};
 use wirestate_http1::{
     BodyKind, Header, ParserConfig, Request, Response, Status, Url, EMPTY_HEADER,
@@ -10,7 +10,7 @@ use wirestate_http1::{
 use wirestate_wire::Error;
 
 use super::app::Stopped;
-use super::{hex, layer, Obj};
+use super::{hex, layer, Obj, Val};
 
 /// What `wirestate parse http1-*` may be told about the message.
 #[derive(Debug, Clone, Default)]
@@ -35,12 +35,12 @@ impl HttpOptions {
     }
 }
 
-fn text(b: &[u8]) -> Value {
+fn text(b: &[u8]) -> Val {
     String::from_utf8_lossy(b).into_owned().into()
 }
 
-fn headers_json(headers: &[Header<'_>]) -> Value {
-    Value::Array(headers.iter().map(|h| json!([text(h.name), text(h.value)])).collect())
+fn headers_json(headers: &[Header<'_>]) -> Val {
+    Val::List(headers.iter().map(|h| Val::List(vec![text(h.name), text(h.value)])).collect())
 }
 
 /// How an HTTP/1.x head starts: a status line's version, or one of the RFC 9110 §9
@@ -101,8 +101,8 @@ pub(crate) fn parse_head(bytes: &[u8], method: &str) -> Result<Option<Head>, Err
         let mut req = Request::new(&mut headers);
         let Status::Complete(n) = req.parse_with(&cfg, bytes)? else { return Ok(None) };
         o.insert("kind", "request".into());
-        o.insert("method", req.method.into());
-        o.insert("target", req.target.into());
+        o.insert("method", Val::text(req.method));
+        o.insert("target", Val::text(req.target));
         o.insert("version", req.version.as_str().into());
         o.insert("headers", headers_json(req.headers));
         let body = BodyKind::of_request(&req, bytes.get(..n).unwrap_or_default());
@@ -193,8 +193,8 @@ pub fn parse_message(bytes: &[u8], request: bool, opts: &HttpOptions) -> Result<
     match m.start {
         StartLine::Request { method, target } => {
             o.insert("kind", "request".into());
-            o.insert("method", method.into());
-            o.insert("target", target.into());
+            o.insert("method", Val::text(method));
+            o.insert("target", Val::text(target));
             o.insert("version", m.version.as_str().into());
         }
         StartLine::Response { code, reason } => {
@@ -231,14 +231,14 @@ pub fn parse_url(bytes: &[u8]) -> Result<Value, Error> {
     let s = s.trim_end_matches(['\r', '\n']);
     let url = Url::parse(s)?;
     let mut o = layer("url");
-    o.insert("scheme", url.scheme.into());
-    o.insert("userinfo", url.userinfo.into());
+    o.insert("scheme", Val::text(url.scheme));
+    o.insert("userinfo", url.userinfo.map(Val::text).into());
     o.insert("host", url.host.to_string().into());
     o.insert("port", url.port.into());
     o.insert("effective_port", url.port_or_default().into());
-    o.insert("path", url.path.into());
-    o.insert("query", url.query.into());
-    o.insert("fragment", url.fragment.into());
+    o.insert("path", Val::text(url.path));
+    o.insert("query", url.query.map(Val::text).into());
+    o.insert("fragment", url.fragment.map(Val::text).into());
     let (path, query) = url.origin_form();
     let origin = match query {
         Some(q) => format!("{path}?{q}"),
@@ -247,7 +247,7 @@ pub fn parse_url(bytes: &[u8]) -> Result<Value, Error> {
     o.insert("origin_form", origin.into());
     let mut out = vec![0u8; url.path.len() + 1];
     if let Ok(p) = url.normalized_path(&mut out) {
-        o.insert("normalized_path", p.into());
+        o.insert("normalized_path", Val::text(p));
     }
     Ok(Value::from(o))
 }

@@ -16,8 +16,8 @@ fn ethertype_fields(o: &mut Obj, t: EtherType) {
 
 fn ethernet_obj<T: AsRef<[u8]>>(f: &ethernet::Frame<T>, ethertype: EtherType) -> Obj {
     let mut o = layer("ethernet");
-    o.insert("src", f.src().to_string().into());
-    o.insert("dst", f.dst().to_string().into());
+    o.insert("src", f.src().into());
+    o.insert("dst", f.dst().into());
     ethertype_fields(&mut o, ethertype);
     o
 }

@@ -26,13 +26,14 @@ use wirestate_wire::Error;
 
 pub use filter::{End, Filter, FilterError};
 pub use http::HttpOptions;
-pub use obj::Obj;
+pub(crate) use obj::obj;
+pub use obj::{Obj, Val};
 pub use summary::{summary, write_summary};
 
 /// Starts a layer object with its `proto`.
-pub(crate) fn layer(proto: &str) -> Obj {
+pub(crate) fn layer(proto: &'static str) -> Obj {
     let mut o = Obj::with_capacity(16);
-    o.insert("proto", Value::from(proto));
+    o.insert("proto", Val::Name(proto));
     o
 }
 
@@ -74,10 +75,7 @@ pub struct Decoded {
 impl Decoded {
     /// `{"layers": [...], "error": ...}`, the form of `wirestate parse frame`.
     pub fn to_json(&self) -> Value {
-        let mut o = Obj::with_capacity(2);
-        o.insert("layers", Value::Array(self.layers_json()));
-        o.insert("error", self.error.clone().unwrap_or(Value::Null));
-        Value::from(o)
+        json!({"layers": self.layers_json(), "error": self.error})
     }
 
     /// The layers as JSON values.

@@ -2,13 +2,13 @@
 
 use core::net::Ipv4Addr;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wirestate_arp as arp;
 use wirestate_ip::{ipv4, ipv6};
 use wirestate_packet::Net;
 use wirestate_wire::{Error, MacAddr};
 
-use super::{hex, layer, Obj};
+use super::{hex, layer, obj, Obj, Val};
 
 /// The layer object of a sliced network layer.
 pub fn net(n: &Net<'_>) -> Obj {
@@ -19,12 +19,12 @@ pub fn net(n: &Net<'_>) -> Obj {
     }
 }
 
-fn arp_addr(bytes: &[u8], is_ip: bool) -> Value {
+fn arp_addr(bytes: &[u8], is_ip: bool) -> Val {
     if let (true, Ok(b)) = (is_ip, <[u8; 4]>::try_from(bytes)) {
-        return Ipv4Addr::from(b).to_string().into();
+        return Ipv4Addr::from(b).into();
     }
     if let (false, Some(m)) = (is_ip, MacAddr::from_slice(bytes)) {
-        return m.to_string().into();
+        return m.into();
     }
     hex(bytes).into()
 }
@@ -62,27 +62,27 @@ pub fn parse_arp(bytes: &[u8]) -> Result<Value, Error> {
     Ok(Value::from(arp_obj(&p)))
 }
 
-fn ipv4_option(opt: &ipv4::IpOption<'_>) -> Value {
+fn ipv4_option(opt: &ipv4::IpOption<'_>) -> Val {
     use ipv4::IpOption as O;
-    let route = |kind: &str, pointer: u8, data: &[u8]| {
-        let addrs: Vec<Value> = data
+    let route = |kind: &'static str, pointer: u8, data: &[u8]| {
+        let addrs: Vec<Val> = data
             .chunks_exact(4)
             .filter_map(|c| <[u8; 4]>::try_from(c).ok())
-            .map(|b| Value::from(Ipv4Addr::from(b).to_string()))
+            .map(|b| Val::from(Ipv4Addr::from(b)))
             .collect();
-        json!({"kind": kind, "pointer": pointer, "route": addrs})
+        obj!({"kind": kind, "pointer": pointer, "route": addrs})
     };
     match *opt {
-        O::EndOfList => json!({"kind": "eol"}),
-        O::NoOperation => json!({"kind": "nop"}),
+        O::EndOfList => obj!({"kind": "eol"}),
+        O::NoOperation => obj!({"kind": "nop"}),
         O::RecordRoute { pointer, data } => route("record_route", pointer, data),
         O::LooseSourceRoute { pointer, data } => route("lsrr", pointer, data),
         O::StrictSourceRoute { pointer, data } => route("ssrr", pointer, data),
-        O::Timestamp { pointer, overflow, flags, data } => json!({
+        O::Timestamp { pointer, overflow, flags, data } => obj!({
             "kind": "timestamp", "pointer": pointer, "overflow": overflow, "flags": flags,
             "data": hex(data)}),
-        O::RouterAlert { value } => json!({"kind": "router_alert", "value": value}),
-        O::Unknown { kind, data } => json!({"kind": "unknown", "code": kind, "data": hex(data)}),
+        O::RouterAlert { value } => obj!({"kind": "router_alert", "value": value}),
+        O::Unknown { kind, data } => obj!({"kind": "unknown", "code": kind, "data": hex(data)}),
     }
 }
 
@@ -106,20 +106,19 @@ fn ipv4_obj<T: AsRef<[u8]>>(p: &ipv4::Packet<T>) -> Obj {
     // The header is always whole in a sliced packet (only the payload can be cut by a
     // snap length), so its checksum can always be checked.
     o.insert("checksum_ok", p.verify_checksum().into());
-    o.insert("src", p.src_addr().to_string().into());
-    o.insert("dst", p.dst_addr().to_string().into());
+    o.insert("src", p.src_addr().into());
+    o.insert("dst", p.dst_addr().into());
     let mut options = Vec::new();
     for opt in p.options_iter() {
         match opt {
             Ok(opt) => options.push(ipv4_option(&opt)),
             Err(e) => {
-                options
-                    .push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                options.push(obj!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         }
     }
-    o.insert("options", Value::Array(options));
+    o.insert("options", Val::List(options));
     o
 }
 
@@ -143,27 +142,27 @@ fn ext_name(kind: u8) -> &'static str {
     }
 }
 
-fn tlvs(tlvs: ipv6::Tlvs<'_>) -> Value {
+fn tlvs(tlvs: ipv6::Tlvs<'_>) -> Val {
     let mut out = Vec::new();
     for t in tlvs {
         out.push(match t {
-            Ok(ipv6::Tlv::Pad1) => json!({"kind": "pad1"}),
-            Ok(ipv6::Tlv::PadN(n)) => json!({"kind": "padn", "len": n}),
-            Ok(ipv6::Tlv::RouterAlert(v)) => json!({"kind": "router_alert", "value": v}),
-            Ok(ipv6::Tlv::Jumbo(v)) => json!({"kind": "jumbo", "value": v}),
+            Ok(ipv6::Tlv::Pad1) => obj!({"kind": "pad1"}),
+            Ok(ipv6::Tlv::PadN(n)) => obj!({"kind": "padn", "len": n}),
+            Ok(ipv6::Tlv::RouterAlert(v)) => obj!({"kind": "router_alert", "value": v}),
+            Ok(ipv6::Tlv::Jumbo(v)) => obj!({"kind": "jumbo", "value": v}),
             Ok(ipv6::Tlv::Unknown { kind, data }) => {
-                json!({"kind": "unknown", "code": kind, "data": hex(data)})
+                obj!({"kind": "unknown", "code": kind, "data": hex(data)})
             }
             Err(e) => {
-                out.push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                out.push(obj!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         });
     }
-    Value::Array(out)
+    Val::List(out)
 }
 
-fn ext_obj(h: &ipv6::ExtHeader<'_>) -> Value {
+fn ext_obj(h: &ipv6::ExtHeader<'_>) -> Val {
     let mut o = Obj::with_capacity(8);
     o.insert("type", ext_name(h.kind.0).into());
     o.insert("next_header", h.next_header.0.into());
@@ -184,7 +183,7 @@ fn ext_obj(h: &ipv6::ExtHeader<'_>) -> Value {
     if let Some(t) = h.options() {
         o.insert("options", tlvs(t));
     }
-    Value::from(o)
+    Val::Obj(o)
 }
 
 fn ipv6_obj<T: AsRef<[u8]>>(p: &ipv6::Packet<T>) -> Obj {
@@ -194,10 +193,10 @@ fn ipv6_obj<T: AsRef<[u8]>>(p: &ipv6::Packet<T>) -> Obj {
     o.insert("payload_len", p.payload_len().into());
     o.insert("next_header", p.next_header().0.into());
     o.insert("hop_limit", p.hop_limit().into());
-    o.insert("src", p.src_addr().to_string().into());
-    o.insert("dst", p.dst_addr().to_string().into());
-    let ext: Vec<Value> = p.ext_headers().filter_map(Result::ok).map(|h| ext_obj(&h)).collect();
-    o.insert("ext", Value::Array(ext));
+    o.insert("src", p.src_addr().into());
+    o.insert("dst", p.dst_addr().into());
+    let ext: Vec<Val> = p.ext_headers().filter_map(Result::ok).map(|h| ext_obj(&h)).collect();
+    o.insert("ext", Val::List(ext));
     o
 }
 

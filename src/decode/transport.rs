@@ -2,7 +2,7 @@
 
 use core::net::{IpAddr, Ipv6Addr};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wirestate_icmp::{icmpv4, icmpv6, ndp};
 use wirestate_ip::ipv4;
 use wirestate_packet::{Net, Transport};
@@ -10,7 +10,7 @@ use wirestate_tcp as tcp;
 use wirestate_udp as udp;
 use wirestate_wire::Error;
 
-use super::{hex, layer, Obj};
+use super::{hex, layer, obj, Obj, Val};
 
 /// The layer object of a sliced transport layer. Checksums print `null` when the
 /// capture is cut short (`truncated`), since the bytes they cover are not all there.
@@ -71,22 +71,23 @@ pub fn parse_udp(bytes: &[u8]) -> Result<Value, Error> {
     Ok(Value::from(o))
 }
 
-fn tcp_option(opt: &tcp::TcpOption<'_>) -> Value {
+fn tcp_option(opt: &tcp::TcpOption<'_>) -> Val {
     use tcp::TcpOption as O;
     match opt {
-        O::EndOfList => json!({"kind": "eol"}),
-        O::NoOperation => json!({"kind": "nop"}),
-        O::MaxSegmentSize(v) => json!({"kind": "mss", "value": v}),
-        O::WindowScale(s) => json!({"kind": "window_scale", "shift": s}),
-        O::SackPermitted => json!({"kind": "sack_permitted"}),
+        O::EndOfList => obj!({"kind": "eol"}),
+        O::NoOperation => obj!({"kind": "nop"}),
+        O::MaxSegmentSize(v) => obj!({"kind": "mss", "value": v}),
+        O::WindowScale(s) => obj!({"kind": "window_scale", "shift": s}),
+        O::SackPermitted => obj!({"kind": "sack_permitted"}),
         O::Sack(blocks) => {
-            let b: Vec<Value> = blocks.iter().map(|(l, r)| json!([l.0, r.0])).collect();
-            json!({"kind": "sack", "blocks": b})
+            let b: Vec<Val> =
+                blocks.iter().map(|(l, r)| Val::List(vec![l.0.into(), r.0.into()])).collect();
+            obj!({"kind": "sack", "blocks": b})
         }
         O::Timestamps { tsval, tsecr } => {
-            json!({"kind": "timestamps", "tsval": tsval, "tsecr": tsecr})
+            obj!({"kind": "timestamps", "tsval": tsval, "tsecr": tsecr})
         }
-        O::Unknown { kind, data } => json!({"kind": "unknown", "code": kind, "data": hex(data)}),
+        O::Unknown { kind, data } => obj!({"kind": "unknown", "code": kind, "data": hex(data)}),
     }
 }
 
@@ -99,8 +100,8 @@ fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>)
     o.insert("data_offset", s.header_len().into());
     let flags = s.flags();
     o.insert("flags", flags.0.into());
-    let names: Vec<Value> = flags.names().map(Value::from).collect();
-    o.insert("flag_names", Value::Array(names));
+    let names: Vec<Val> = flags.names().map(Val::from).collect();
+    o.insert("flag_names", Val::List(names));
     o.insert("window", s.window_len().into());
     o.insert("checksum", s.checksum().into());
     let ok = addrs.and_then(|(a, b)| s.checksum_ok(a, b));
@@ -111,13 +112,12 @@ fn tcp_obj<T: AsRef<[u8]>>(s: &tcp::Segment<T>, addrs: Option<(IpAddr, IpAddr)>)
         match opt {
             Ok(opt) => options.push(tcp_option(&opt)),
             Err(e) => {
-                options
-                    .push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                options.push(obj!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         }
     }
-    o.insert("options", Value::Array(options));
+    o.insert("options", Val::List(options));
     o.insert("payload_len", s.payload().len().into());
     o
 }
@@ -168,21 +168,21 @@ pub fn tcp_prefix(bytes: &[u8]) -> Option<Obj> {
 }
 
 /// The addresses and ports of a datagram quoted in an ICMP error, as far as they go.
-fn quoted_ipv4(quoted: &[u8]) -> Value {
+fn quoted_ipv4(quoted: &[u8]) -> Val {
     let Ok(p) = ipv4::Packet::new_checked_header(quoted) else {
-        return json!({"len": quoted.len()});
+        return obj!({"len": quoted.len()});
     };
     let mut o = Obj::with_capacity(6);
     o.insert("len", quoted.len().into());
-    o.insert("src", p.src_addr().to_string().into());
-    o.insert("dst", p.dst_addr().to_string().into());
+    o.insert("src", p.src_addr().into());
+    o.insert("dst", p.dst_addr().into());
     o.insert("protocol", p.protocol().0.into());
     let ports = p.payload();
     if ports.len() >= 4 {
         o.insert("src_port", u16::from_be_bytes([ports[0], ports[1]]).into());
         o.insert("dst_port", u16::from_be_bytes([ports[2], ports[3]]).into());
     }
-    Value::from(o)
+    Val::Obj(o)
 }
 
 fn icmpv4_obj(p: &icmpv4::Packet<&[u8]>, check: bool) -> Obj {
@@ -194,7 +194,7 @@ fn icmpv4_obj(p: &icmpv4::Packet<&[u8]>, check: bool) -> Obj {
     }
     o.insert("code", p.code().into());
     o.insert("checksum", p.checksum().into());
-    o.insert("checksum_ok", if check { p.verify_checksum().into() } else { Value::Null });
+    o.insert("checksum_ok", if check { p.verify_checksum().into() } else { Val::Null });
     match icmpv4::Repr::parse(p) {
         Ok(icmpv4::Repr::EchoRequest { ident, seq_no, data })
         | Ok(icmpv4::Repr::EchoReply { ident, seq_no, data }) => {
@@ -210,7 +210,7 @@ fn icmpv4_obj(p: &icmpv4::Packet<&[u8]>, check: bool) -> Obj {
             o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(icmpv4::Repr::Redirect { gateway, quoted, .. }) => {
-            o.insert("gateway", gateway.to_string().into());
+            o.insert("gateway", gateway.into());
             o.insert("quoted", quoted_ipv4(quoted));
         }
         Ok(icmpv4::Repr::ParamProblem { pointer, quoted }) => {
@@ -231,12 +231,12 @@ pub fn parse_icmpv4(bytes: &[u8]) -> Result<Value, Error> {
     Ok(Value::from(icmpv4_obj(&p, true)))
 }
 
-fn ndp_options(bytes: &[u8]) -> Value {
+fn ndp_options(bytes: &[u8]) -> Val {
     let mut out = Vec::new();
     for opt in ndp::Options::new(bytes) {
         out.push(match opt {
-            Ok(ndp::NdpOption::SourceLinkAddr(a)) => json!({"kind": "source_lla", "addr": lla(a)}),
-            Ok(ndp::NdpOption::TargetLinkAddr(a)) => json!({"kind": "target_lla", "addr": lla(a)}),
+            Ok(ndp::NdpOption::SourceLinkAddr(a)) => obj!({"kind": "source_lla", "addr": lla(a)}),
+            Ok(ndp::NdpOption::TargetLinkAddr(a)) => obj!({"kind": "target_lla", "addr": lla(a)}),
             Ok(ndp::NdpOption::PrefixInfo {
                 prefix_len,
                 on_link,
@@ -244,28 +244,28 @@ fn ndp_options(bytes: &[u8]) -> Value {
                 valid_lifetime,
                 preferred_lifetime,
                 prefix,
-            }) => json!({"kind": "prefix_info", "prefix": prefix.to_string(),
+            }) => obj!({"kind": "prefix_info", "prefix": prefix,
                 "prefix_len": prefix_len, "on_link": on_link, "autonomous": autonomous,
                 "valid_lifetime": valid_lifetime, "preferred_lifetime": preferred_lifetime}),
             Ok(ndp::NdpOption::RedirectedHeader(d)) => {
-                json!({"kind": "redirected_header", "len": d.len()})
+                obj!({"kind": "redirected_header", "len": d.len()})
             }
-            Ok(ndp::NdpOption::Mtu(m)) => json!({"kind": "mtu", "mtu": m}),
+            Ok(ndp::NdpOption::Mtu(m)) => obj!({"kind": "mtu", "mtu": m}),
             Ok(ndp::NdpOption::Unknown { kind, data }) => {
-                json!({"kind": "unknown", "code": kind, "data": hex(data)})
+                obj!({"kind": "unknown", "code": kind, "data": hex(data)})
             }
             Err(e) => {
-                out.push(json!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
+                out.push(obj!({"kind": "malformed", "field": e.field(), "offset": e.offset()}));
                 break;
             }
         });
     }
-    Value::Array(out)
+    Val::List(out)
 }
 
-fn lla(bytes: &[u8]) -> Value {
+fn lla(bytes: &[u8]) -> Val {
     match wirestate_wire::MacAddr::from_slice(bytes) {
-        Some(m) => m.to_string().into(),
+        Some(m) => m.into(),
         None => hex(bytes).into(),
     }
 }
@@ -322,19 +322,19 @@ fn icmpv6_obj(p: &icmpv6::Packet<&[u8]>, addrs: Option<(Ipv6Addr, Ipv6Addr)>) ->
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::NeighborSolicit { target, options }) => {
-            o.insert("target", target.to_string().into());
+            o.insert("target", target.into());
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::NeighborAdvert { router, solicited, override_, target, options }) => {
             o.insert("router", router.into());
             o.insert("solicited", solicited.into());
             o.insert("override", override_.into());
-            o.insert("target", target.to_string().into());
+            o.insert("target", target.into());
             ndp_opts(&mut o, options);
         }
         Ok(icmpv6::Repr::Redirect { target, dst, options }) => {
-            o.insert("target", target.to_string().into());
-            o.insert("dst", dst.to_string().into());
+            o.insert("target", target.into());
+            o.insert("dst", dst.into());
             ndp_opts(&mut o, options);
         }
         Ok(_) | Err(_) => {

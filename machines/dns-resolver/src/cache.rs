@@ -137,8 +137,8 @@ impl Cache {
         // with TTL 0, which tells the asker not to cache it at all (RFC 1035
         // §3.2.1); a stale one has none left and says 0.
         let left = entry.expires.saturating_duration_since(now);
-        let ttl = u32::try_from(left.as_secs() + u64::from(left.subsec_nanos() > 0))
-            .unwrap_or(u32::MAX);
+        let ttl =
+            u32::try_from(left.as_secs() + u64::from(left.subsec_nanos() > 0)).unwrap_or(u32::MAX);
         let rank = entry.rank;
         Some(Hit { data: entry.data.clone(), rank, ttl, stale, rotation: entry.hits as usize })
     }

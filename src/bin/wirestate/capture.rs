@@ -27,13 +27,6 @@ pub struct Packet<'a> {
     pub link: LinkType,
 }
 
-impl Packet<'_> {
-    /// `seconds.microseconds`, as the decode JSON's `ts`.
-    pub fn ts(&self) -> String {
-        format!("{}.{:06}", self.timestamp.as_secs(), self.timestamp.subsec_micros())
-    }
-}
-
 fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
@@ -189,25 +182,32 @@ fn rescale(as_read: Duration, resol: u8) -> Duration {
 }
 
 /// Writes one packet's JSON line.
-pub fn write_json_line(out: &mut impl Write, p: &Packet<'_>, d: &Decoded) -> io::Result<()> {
-    write!(
-        out,
-        r#"{{"index":{},"ts":"{}","caplen":{},"len":{},"layers":"#,
-        p.index,
-        p.ts(),
-        p.data.len(),
-        p.wire_len
-    )?;
-    out.write_all(b"[")?;
+pub fn write_json_line(out: &mut Vec<u8>, p: &Packet<'_>, d: &Decoded) -> io::Result<()> {
+    let mut n = itoa::Buffer::new();
+    out.extend_from_slice(br#"{"index":"#);
+    out.extend_from_slice(n.format(p.index).as_bytes());
+    out.extend_from_slice(br#","ts":""#);
+    out.extend_from_slice(n.format(p.timestamp.as_secs()).as_bytes());
+    // `seconds.microseconds`, the microseconds zero-padded to six digits.
+    let digits = n.format(p.timestamp.subsec_micros());
+    out.push(b'.');
+    out.extend(core::iter::repeat_n(b'0', 6usize.saturating_sub(digits.len())));
+    out.extend_from_slice(digits.as_bytes());
+    out.extend_from_slice(br#"","caplen":"#);
+    out.extend_from_slice(n.format(p.data.len()).as_bytes());
+    out.extend_from_slice(br#","len":"#);
+    out.extend_from_slice(n.format(p.wire_len).as_bytes());
+    out.extend_from_slice(br#","layers":["#);
     for (i, layer) in d.layers.iter().enumerate() {
         if i > 0 {
-            out.write_all(b",")?;
+            out.push(b',');
         }
-        layer.write_to(out)?;
+        layer.write_to(out);
     }
-    out.write_all(br#"],"error":"#)?;
+    out.extend_from_slice(br#"],"error":"#);
     serde_json::to_writer(&mut *out, &d.error)?;
-    out.write_all(b"}\n")
+    out.extend_from_slice(b"}\n");
+    Ok(())
 }
 
 /// Packets and bytes per protocol, for `--stats`.

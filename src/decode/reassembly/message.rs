@@ -4,11 +4,11 @@
 
 use std::collections::VecDeque;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wirestate_http1::{BodyKind, Chunk, ChunkedDecoder, ParserConfig};
 use wirestate_wire::Error;
 
-use super::super::{app, error_json, http, Obj};
+use super::super::{app, error_json, http, obj, Obj, Val};
 
 /// The most request methods remembered per connection for the responses to come
 /// (pipelined requests not yet answered); past it the oldest is forgotten.
@@ -61,7 +61,7 @@ impl Origin {
             let len = end - self.start;
             layer.insert(
                 "reassembled",
-                json!({"segments": self.segments, "first_frame": self.first_frame, "len": len}),
+                obj!({"segments": self.segments, "first_frame": self.first_frame, "len": len}),
             );
         }
         out.layers.push(layer);
@@ -380,7 +380,7 @@ impl HttpFramer {
                 return bytes.len();
             }
         };
-        let status = head.layer.get("status").and_then(Value::as_u64);
+        let status = head.layer.get("status").and_then(Val::as_u64);
         // A 1xx other than 101 answers nothing yet (RFC 9110 §15.2): the final
         // response to come answers the request.
         if status.is_some_and(|s| !(100..200).contains(&s) || s == 101) {
