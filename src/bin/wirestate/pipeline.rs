@@ -7,10 +7,14 @@
 //! layer and writing its JSON or text line is nearly all the work) while the next
 //! is read, and written out in order. Memory stays bounded by a few batches:
 //! [`BATCH_PACKETS`] packets or [`BATCH_BYTES`] of packet data each, and their output.
+//!
+//! Batches and output buffers are used again once done with, not freed: freshly
+//! allocated megabytes are fresh pages, and the kernel zeroing them and the copies
+//! of a growing buffer took a tenth of `decode --json`'s time.
 
 use std::io::{self, Read, Write};
 use std::ops::Range;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -53,23 +57,31 @@ struct Batch<S> {
 
 impl<S: Send + Sync> Batch<S> {
     fn new() -> Self {
-        Batch { data: Vec::new(), held: Vec::new() }
+        Batch { data: Vec::with_capacity(BATCH_BYTES), held: Vec::with_capacity(BATCH_PACKETS) }
+    }
+
+    /// An empty batch: one done with if `spare` has one, else a new one.
+    fn reuse(spare: &mpsc::Receiver<Batch<S>>) -> Self {
+        spare.try_recv().unwrap_or_else(|_| Batch::new())
     }
 
     fn is_full(&self) -> bool {
         self.held.len() >= BATCH_PACKETS || self.data.len() >= BATCH_BYTES
     }
 
-    /// Formats the batch on every core: its output, in packet order.
+    /// Formats the batch on every core: its output, in packet order, in buffers
+    /// taken from `spare` when it has them.
     fn format(
         &self,
         format: &(impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync),
+        spare: &Mutex<Vec<Vec<u8>>>,
     ) -> io::Result<Vec<Vec<u8>>> {
         let data = &self.data;
         self.held
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut text = Vec::with_capacity(chunk.len() * 1024);
+                let reused = spare.lock().ok().and_then(|mut s| s.pop());
+                let mut text = reused.unwrap_or_else(|| Vec::with_capacity(CHUNK * 1024));
                 for h in chunk {
                     let p = Packet {
                         index: h.index,
@@ -102,24 +114,36 @@ pub fn run<S: Send + Sync>(
     // bounded queue of batches); it holds at most the two batches sent since the
     // last time this thread wrote.
     let (to_write, formatted) = mpsc::channel::<io::Result<Vec<Vec<u8>>>>();
-    let format = &format;
+    // Batches formatted, back to the reader; output buffers written, back to the
+    // formatter.
+    let (to_reuse, spare_batches) = mpsc::channel::<Batch<S>>();
+    let spare_text = Mutex::new(Vec::new());
+    let (format, spare_text) = (&format, &spare_text);
     thread::scope(|scope| {
         scope.spawn(move || {
-            for batch in batches {
-                if to_write.send(batch.format(format)).is_err() {
+            for mut batch in batches {
+                if to_write.send(batch.format(format, spare_text)).is_err() {
                     return;
                 }
+                batch.data.clear();
+                batch.held.clear();
+                // The reader may have finished: then the batch is simply freed.
+                let _ = to_reuse.send(batch);
             }
         });
         let mut sent = 0usize;
         let mut written = 0usize;
         let mut write = |parts: io::Result<Vec<Vec<u8>>>| -> io::Result<()> {
-            for part in parts? {
+            for mut part in parts? {
                 out.write_all(&part)?;
+                part.clear();
+                if let Ok(mut s) = spare_text.lock() {
+                    s.push(part);
+                }
             }
             Ok(())
         };
-        let mut batch = Batch::new();
+        let mut batch = Batch::reuse(&spare_batches);
         let read = capture::for_each_packet(reader, |p| {
             let state = match ordered(p)? {
                 Step::Keep(s) => s,
@@ -137,7 +161,7 @@ pub fn run<S: Send + Sync>(
                 state,
             });
             if batch.is_full() {
-                let full = std::mem::replace(&mut batch, Batch::new());
+                let full = std::mem::replace(&mut batch, Batch::reuse(&spare_batches));
                 to_format.send(full).map_err(|_| io::Error::other("the formatter stopped"))?;
                 sent += 1;
                 // Write what is done, without waiting for what is not.
