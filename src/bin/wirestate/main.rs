@@ -172,11 +172,11 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     };
     let format =
         |pkt: &capture::Packet<'_>,
-         (stamp, reassembled): &(clock::Stamper, Option<decode::reassembly::Reassembled>),
+         (stamp, reassembled): &mut (clock::Stamper, Option<decode::reassembly::Reassembled>),
          out: &mut Vec<u8>| {
             let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
             if opts.json {
-                let decoded = decode::with_reassembly(&sliced, reassembled.clone());
+                let decoded = decode::with_reassembly(&sliced, reassembled.take());
                 capture::write_json_line(out, pkt, &decoded)
             } else {
                 let mut line = String::with_capacity(256);

@@ -72,13 +72,13 @@ impl<S: Send + Sync> Batch<S> {
     /// Formats the batch on every core: its output, in packet order, in buffers
     /// taken from `spare` when it has them.
     fn format(
-        &self,
-        format: &(impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync),
+        &mut self,
+        format: &(impl Fn(&Packet<'_>, &mut S, &mut Vec<u8>) -> io::Result<()> + Sync),
         spare: &Mutex<Vec<Vec<u8>>>,
     ) -> io::Result<Vec<Vec<u8>>> {
         let data = &self.data;
         self.held
-            .par_chunks(CHUNK)
+            .par_chunks_mut(CHUNK)
             .map(|chunk| {
                 let reused = spare.lock().ok().and_then(|mut s| s.pop());
                 let mut text = reused.unwrap_or_else(|| Vec::with_capacity(CHUNK * 1024));
@@ -90,7 +90,7 @@ impl<S: Send + Sync> Batch<S> {
                         data: data.get(h.bytes.clone()).unwrap_or_default(),
                         link: h.link,
                     };
-                    format(&p, &h.state, &mut text)?;
+                    format(&p, &mut h.state, &mut text)?;
                 }
                 Ok(text)
             })
@@ -106,7 +106,7 @@ impl<S: Send + Sync> Batch<S> {
 pub fn run<S: Send + Sync>(
     reader: impl Read,
     mut ordered: impl FnMut(&Packet<'_>) -> io::Result<Step<S>>,
-    format: impl Fn(&Packet<'_>, &S, &mut Vec<u8>) -> io::Result<()> + Sync,
+    format: impl Fn(&Packet<'_>, &mut S, &mut Vec<u8>) -> io::Result<()> + Sync,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let (to_format, batches) = mpsc::sync_channel::<Batch<S>>(1);

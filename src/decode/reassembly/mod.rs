@@ -183,7 +183,7 @@ pub struct Segment<'a> {
 #[derive(Debug)]
 pub struct Reassembler {
     config: Config,
-    flows: HashMap<(Endpoint, Endpoint), Flow>,
+    flows: HashMap<(Endpoint, Endpoint), Flow, foldhash::fast::RandomState>,
     /// Flows by the tick of their last use, oldest first.
     lru: BTreeMap<u64, (Endpoint, Endpoint)>,
     tick: u64,
@@ -195,7 +195,8 @@ impl Reassembler {
     /// is lowered to it).
     pub fn new(mut config: Config) -> Self {
         config.max_flow_bytes = config.max_flow_bytes.min(config.max_total_bytes);
-        Reassembler { config, flows: HashMap::new(), lru: BTreeMap::new(), tick: 0, buffered: 0 }
+        let flows = HashMap::with_hasher(foldhash::fast::RandomState::default());
+        Reassembler { config, flows, lru: BTreeMap::new(), tick: 0, buffered: 0 }
     }
 
     /// Octets buffered now (out-of-order segments and messages under way); never
@@ -250,17 +251,22 @@ impl Reassembler {
         let key = if low_sends { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
         let (from, to) = if low_sends { (0, 1) } else { (1, 0) };
         let mut done = Reassembled { payload_len: seg.payload.len(), ..Reassembled::default() };
-        let Some(mut flow) = self.take_flow(key, proto, seg, from) else { return Some(done) };
+        if !self.find_flow(key, proto, seg, from) {
+            return Some(done);
+        }
+        self.tick += 1;
+        let Reassembler { config, flows, lru, tick, buffered } = self;
+        let flow = flows.get_mut(&key)?;
         let before = flow.buffered();
         let mut own = Finished::default();
         let mut events = Vec::new();
         let start = flow.dirs[from].stream.segment(frame, seg, &mut events);
-        apply(&mut flow, key, from, events, &mut own);
+        apply(flow, key, from, events, &mut own);
         // Side effects on the other direction and the bounds: layers and errors
         // there, but not on this segment's payload.
         let mut other = Finished::default();
-        let reset = control(&mut flow, key, seg, to, &mut other);
-        self.enforce_flow_bound(&mut flow, key, &mut other);
+        let reset = control(flow, key, seg, to, &mut other);
+        enforce_flow_bound(config, flow, key, &mut other);
         if let (Some(start), Some(end)) = (start, own.last_end) {
             let seg_end = start + seg.payload.len() as u64;
             done.payload_len = seg_end.saturating_sub(end.max(start)) as usize;
@@ -268,52 +274,51 @@ impl Reassembler {
         done.layers = own.layers;
         done.layers.append(&mut other.layers);
         done.error = own.error.or(other.error);
-        self.buffered -= before.min(self.buffered);
+        *buffered -= before.min(*buffered);
+        // The flow is updated where it lies in the table (moving it out and back
+        // cost two hashes and two copies of it a segment).
+        lru.remove(&flow.tick);
         let over = reset || flow.dirs.iter().all(|d| d.stream.ended());
-        if !over {
-            self.buffered += flow.buffered();
-            self.put_flow(key, flow);
+        if over {
+            flows.remove(&key);
+        } else {
+            *buffered += flow.buffered();
+            flow.tick = *tick;
+            lru.insert(*tick, key);
             self.enforce_total_bound(key);
         }
         Some(done)
     }
 
-    /// The flow of `key`, taken out of the table, or a new one when the segment can
-    /// start one (a SYN, or data); `None` for a bare ACK, FIN or RST of no flow.
-    fn take_flow(
-        &mut self,
-        key: FlowKey,
-        proto: Proto,
-        seg: &Segment<'_>,
-        from: usize,
-    ) -> Option<Flow> {
+    /// Makes sure the table has a flow for `key`: the one there, or a new one when
+    /// the segment can start one (a SYN, or data); `false` for a bare ACK, FIN or
+    /// RST of no flow.
+    fn find_flow(&mut self, key: FlowKey, proto: Proto, seg: &Segment<'_>, from: usize) -> bool {
         let syn = seg.flags.contains(Flags::SYN);
-        if let Some(flow) = self.flows.remove(&key) {
-            self.lru.remove(&flow.tick);
+        if let Some(flow) = self.flows.get(&key) {
             // A client's SYN with another initial sequence number: the addresses and
             // ports were reused by a new connection (RFC 9293 §3.4.1).
             let isn = flow.dirs[from].stream.isn();
             let new = syn && !seg.flags.contains(Flags::ACK) && isn.is_some_and(|i| i != seg.seq);
             if !new {
-                return Some(flow);
+                return true;
             }
-            self.buffered -= flow.buffered().min(self.buffered);
+            let (tick, held) = (flow.tick, flow.buffered());
+            self.lru.remove(&tick);
+            self.flows.remove(&key);
+            self.buffered -= held.min(self.buffered);
         } else if !syn && seg.wire_len == 0 {
-            return None;
+            return false;
         }
         while self.flows.len() >= self.config.max_flows.max(1) {
             if !self.evict_oldest(None) {
                 break;
             }
         }
-        Some(Flow::new(proto, &key, syn))
-    }
-
-    fn put_flow(&mut self, key: FlowKey, mut flow: Flow) {
-        self.tick += 1;
-        flow.tick = self.tick;
-        self.lru.insert(self.tick, key);
-        self.flows.insert(key, flow);
+        // Its tick, and its place in the LRU order, are set when the segment is done
+        // (tick 0 is no key of `lru`: ticks count from 1).
+        self.flows.insert(key, Flow::new(proto, &key, syn));
+        true
     }
 
     /// Forgets the least recently used flow other than `keep`; `false` when there is none.
@@ -334,34 +339,34 @@ impl Reassembler {
             }
         }
     }
+}
 
-    /// Brings the flow under its bound: first holes are given up (each reported as a
-    /// gap), then messages under way are dropped.
-    fn enforce_flow_bound(&self, flow: &mut Flow, key: FlowKey, out: &mut Finished) {
-        while flow.buffered() > self.config.max_flow_bytes {
-            let held = |d: usize| flow.dirs[d].stream.held_bytes();
-            let d = if held(0) >= held(1) { 0 } else { 1 };
-            if held(d) > 0 {
-                let mut events = Vec::new();
-                flow.dirs[d].stream.skip_hole(&mut events);
-                apply(flow, key, d, events, out);
-                continue;
-            }
-            let buf = |d: usize| flow.dirs[d].framer.buffered();
-            let d = if buf(0) >= buf(1) { 0 } else { 1 };
-            if buf(d) == 0 {
-                break;
-            }
-            flow.dirs[d].framer.lost();
-            let (src, dst) = ends(key, d);
-            out.error(json!({
-                "layer": "tcp", "offset": 0, "field": "reassembly",
-                "message": format!(
-                    "a message from {} to {} is over the reassembly bound of {} octets: dropped",
-                    show(src), show(dst), self.config.max_flow_bytes
-                ),
-            }));
+/// Brings the flow under its bound: first holes are given up (each reported as a
+/// gap), then messages under way are dropped.
+fn enforce_flow_bound(config: &Config, flow: &mut Flow, key: FlowKey, out: &mut Finished) {
+    while flow.buffered() > config.max_flow_bytes {
+        let held = |d: usize| flow.dirs[d].stream.held_bytes();
+        let d = if held(0) >= held(1) { 0 } else { 1 };
+        if held(d) > 0 {
+            let mut events = Vec::new();
+            flow.dirs[d].stream.skip_hole(&mut events);
+            apply(flow, key, d, events, out);
+            continue;
         }
+        let buf = |d: usize| flow.dirs[d].framer.buffered();
+        let d = if buf(0) >= buf(1) { 0 } else { 1 };
+        if buf(d) == 0 {
+            break;
+        }
+        flow.dirs[d].framer.lost();
+        let (src, dst) = ends(key, d);
+        out.error(json!({
+            "layer": "tcp", "offset": 0, "field": "reassembly",
+            "message": format!(
+                "a message from {} to {} is over the reassembly bound of {} octets: dropped",
+                show(src), show(dst), config.max_flow_bytes
+            ),
+        }));
     }
 }
 
