@@ -32,7 +32,8 @@ pub use summary::{summary, write_summary};
 
 /// Starts a layer object with its `proto`.
 pub(crate) fn layer(proto: &'static str) -> Obj {
-    let mut o = Obj::with_capacity(16);
+    // Room for the largest layers (IPv4 has 18 fields, DHCP 20) without a regrow.
+    let mut o = Obj::with_capacity(24);
     o.insert("proto", Val::Name(proto));
     o
 }
