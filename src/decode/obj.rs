@@ -156,7 +156,7 @@ impl Val {
             }
             // Writing to a Vec cannot fail; an address's text needs no escaping.
             Val::Ip(IpAddr::V6(a)) => drop(write!(out, "\"{a}\"")),
-            Val::Mac(m) => drop(write!(out, "\"{m}\"")),
+            Val::Mac(m) => write_mac(out, m),
             Val::List(l) => {
                 out.push(b'[');
                 for (i, v) in l.iter().enumerate() {
@@ -181,6 +181,20 @@ fn write_ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {
         }
         out.extend_from_slice(digits.format(octet).as_bytes());
     }
+}
+
+/// `"aa:bb:cc:dd:ee:ff"`, as `MacAddr`'s `Display` writes it, without the
+/// formatting machinery (two in every Ethernet frame).
+fn write_mac(out: &mut Vec<u8>, m: &MacAddr) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b':'; 19];
+    text[0] = b'"';
+    text[18] = b'"';
+    for (i, b) in m.0.iter().enumerate() {
+        text[1 + i * 3] = HEX[usize::from(b >> 4)];
+        text[2 + i * 3] = HEX[usize::from(b & 15)];
+    }
+    out.extend_from_slice(&text);
 }
 
 /// A JSON string, escaped as serde_json escapes it: `"` and `\`, and the control
