@@ -15,6 +15,10 @@ use super::{layer, obj, Obj, Val};
 pub enum App {
     /// A DNS message (UDP).
     Dns,
+    /// A multicast DNS message (UDP 5353, RFC 6762): the top bit of a question's
+    /// class asks for a unicast response (§5.4), of a record's says to flush the
+    /// cache (§10.2).
+    Mdns,
     /// A DNS message behind a two-byte length (TCP, RFC 1035 §4.2.2).
     DnsTcp,
     /// An HTTP/1.x head at the start of a TCP segment (ports 80 and 8080).
@@ -27,7 +31,7 @@ impl App {
     /// The `proto` name of the layer.
     pub fn name(self) -> &'static str {
         match self {
-            App::Dns | App::DnsTcp => "dns",
+            App::Dns | App::Mdns | App::DnsTcp => "dns",
             App::Http => "http",
             App::Dhcp => "dhcp",
         }
@@ -40,7 +44,9 @@ pub fn classify(s: &Sliced<'_>) -> Option<App> {
     match s.transport()? {
         Transport::Udp(d) => {
             let ports = (d.src_port(), d.dst_port());
-            if either(ports, 53) || either(ports, 5353) {
+            if either(ports, 5353) {
+                Some(App::Mdns)
+            } else if either(ports, 53) {
                 Some(App::Dns)
             } else if either(ports, 67) || either(ports, 68) {
                 Some(App::Dhcp)
@@ -100,8 +106,13 @@ pub fn decode(app: App, payload: &[u8], cut: bool) -> Result<Option<(Obj, usize)
     let whole = |e: Error| (None, e);
     Ok(Some(match app {
         App::Http => return super::http::head_layer(payload),
-        App::Dns if cut => return dns_lax(payload, None, 0).map(|o| Some((o, payload.len()))),
-        App::Dns => (dns_obj(payload, None).map_err(whole)?, payload.len()),
+        App::Dns | App::Mdns if cut => {
+            let mdns = app == App::Mdns;
+            return dns_lax(payload, None, 0, mdns).map(|o| Some((o, payload.len())));
+        }
+        App::Dns | App::Mdns => {
+            (dns_obj(payload, None, app == App::Mdns).map_err(whole)?, payload.len())
+        }
         App::Dhcp => (super::dhcp::dhcp_obj(payload).map_err(whole)?, payload.len()),
         App::DnsTcp => {
             let len = tcp_prefix(payload).unwrap_or(0);
@@ -111,16 +122,16 @@ pub fn decode(app: App, payload: &[u8], cut: bool) -> Result<Option<(Obj, usize)
                 // Without the stream, a segment that continues a message cannot be
                 // told from one that starts one: a start is claimed only when its
                 // questions decode.
-                return match dns_lax(msg, Some(len), 2) {
+                return match dns_lax(msg, Some(len), 2, false) {
                     Err((Some(o), _)) if !question_cut(&o) => Err((Some(o), cut_error(len, msg))),
                     Err(_) => Ok(None),
                     Ok(o) => Ok(Some((o, end))),
                 };
             }
             if cut {
-                return dns_lax(msg, Some(len), 2).map(|o| Some((o, end)));
+                return dns_lax(msg, Some(len), 2, false).map(|o| Some((o, end)));
             }
-            (dns_obj(msg, Some(len)).map_err(|e| (None, e.at(2)))?, end)
+            (dns_obj(msg, Some(len), false).map_err(|e| (None, e.at(2)))?, end)
         }
     }))
 }
@@ -140,8 +151,8 @@ fn cut_error(len: usize, msg: &[u8]) -> Error {
 
 /// A DNS message that may be cut: the whole layer when it decodes, else what
 /// decodes of it before the cut, with the error there (offsets moved by `at`).
-fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize) -> Result<Obj, Stopped> {
-    let e = match dns_obj(msg, tcp_len) {
+fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize, mdns: bool) -> Result<Obj, Stopped> {
+    let e = match dns_obj(msg, tcp_len, mdns) {
         Ok(o) => return Ok(o),
         Err(e) => e,
     };
@@ -155,12 +166,13 @@ fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize) -> Result<Obj, Stopped
                 "authorities": m.nscount(), "additionals": m.arcount(),
             }),
         );
-        let questions: Vec<Val> = m.questions().map_while(Result::ok).map(question).collect();
+        let questions: Vec<Val> =
+            m.questions().map_while(Result::ok).map(|q| question(q, mdns)).collect();
         o.insert("questions", Val::List(questions));
         let mut sections = Sections::default();
         for r in m.records().map_while(Result::ok) {
             // A malformed OPT is where the decode stops, like any other record.
-            let Ok(json) = record(&r) else { break };
+            let Ok(json) = record(&r, mdns) else { break };
             sections.push(r.section, json);
         }
         sections.insert_into(&mut o);
@@ -190,10 +202,11 @@ pub fn write_line(line: &mut String, s: &Sliced<'_>) {
     let start = line.len();
     line.push_str(": ");
     let written = match app {
-        App::Dns => dns_line(line, payload),
+        App::Dns => dns_line(line, payload, false),
+        App::Mdns => dns_line(line, payload, true),
         App::DnsTcp => {
             let msg = payload.get(2..2 + tcp_prefix(payload).unwrap_or(0)).unwrap_or_default();
-            dns_line(line, msg).map_err(|e| e.at(2))
+            dns_line(line, msg, false).map_err(|e| e.at(2))
         }
         App::Dhcp => super::dhcp::dhcp_line(line, payload),
         App::Http => super::http::head_line(line, payload),
@@ -212,13 +225,18 @@ pub fn write_line(line: &mut String, s: &Sliced<'_>) {
 /// a response `54912* 1/0/1 A 10.99.0.1 (61)` or `7 NXDOMAIN- 0/1/0 (92)`.
 ///
 /// After the id: the opcode unless QUERY; for a query `+` for RD and `%` for CD, then
-/// the counts of the sections other than the question in brackets (`[1au]`: one
-/// additional record), then each question `TYPE? name` (the class too unless IN);
-/// for a response the rcode unless NOERROR, `*` for AA, `-` without RA, `|` for TC,
-/// `$` for AD, then answer/authority/additional counts and each answer's type and
-/// data. Last the message's length. `Ok(true)` once written; the message is checked
+/// the question count unless 1 (`[2q]`) and the counts of the other sections in
+/// brackets (`[1au]`: one additional record), then each question `TYPE? name` (the
+/// class too unless IN), space-separated; for a response the rcode unless NOERROR,
+/// `*` for AA, `-` without RA, `|` for TC, `$` for AD, then answer/authority/
+/// additional counts and each answer's type and data, comma-separated. Last the message's length. `Ok(true)` once written; the message is checked
 /// whole before anything is written.
-pub fn dns_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
+///
+/// An answer's class shows before its type unless IN. In multicast DNS (`mdns`) a
+/// class loses its top bit: a question then says ` (QU)` or ` (QM)` before the
+/// `?`, and an answer with the cache-flush bit says `(Cache flush)` before its
+/// type, as tcpdump prints them.
+pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Error> {
     let msg = dns::Message::new_checked(bytes)?;
     let repr = dns::Repr::parse(&msg)?;
     let h = repr.header;
@@ -244,6 +262,13 @@ pub fn dns_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
         let answers = repr.records().flatten().filter(|r| r.section == dns::Section::Answer);
         for (i, r) in answers.enumerate() {
             line.push_str(if i == 0 { " " } else { ", " });
+            let (class, flush) = mdns_split(r.class, mdns);
+            if class != dns::Class::IN && r.rtype != dns::Type::OPT {
+                let _ = write!(line, "{class} ");
+            }
+            if flush {
+                line.push_str("(Cache flush) ");
+            }
             let _ = write!(line, "{} {}", r.rtype, r.rdata);
         }
     } else {
@@ -252,19 +277,22 @@ pub fn dns_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
                 line.push(mark);
             }
         }
+        if qd != 1 {
+            let _ = write!(line, " [{qd}q]");
+        }
         for (count, what) in [(an, "a"), (ns, "n"), (ar, "au")] {
             if count != 0 {
                 let _ = write!(line, " [{count}{what}]");
             }
         }
-        if qd != 1 {
-            let _ = write!(line, " [{qd}q]");
-        }
-        for (i, q) in repr.questions().flatten().enumerate() {
-            line.push_str(if i == 0 { " " } else { ", " });
-            let _ = write!(line, "{}", q.qtype);
-            if q.qclass != dns::Class::IN {
-                let _ = write!(line, " {}", q.qclass);
+        for q in repr.questions().flatten() {
+            let _ = write!(line, " {}", q.qtype);
+            let (class, unicast) = mdns_split(q.qclass, mdns);
+            if class != dns::Class::IN {
+                let _ = write!(line, " {class}");
+            }
+            if mdns {
+                line.push_str(if unicast { " (QU)" } else { " (QM)" });
             }
             let _ = write!(line, "? {}", q.name);
         }
@@ -273,21 +301,33 @@ pub fn dns_line(line: &mut String, bytes: &[u8]) -> Result<bool, Error> {
     Ok(true)
 }
 
-/// The `dns` layer of one message.
-pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>) -> Result<Obj, Error> {
+/// A class and its top bit, in multicast DNS (RFC 6762 §5.4 for a question, the
+/// unicast-response bit; §10.2 for a record, the cache-flush bit); in unicast DNS
+/// the class whole.
+fn mdns_split(class: dns::Class, mdns: bool) -> (dns::Class, bool) {
+    if mdns {
+        (dns::Class(class.0 & 0x7fff), class.0 & 0x8000 != 0)
+    } else {
+        (class, false)
+    }
+}
+
+/// The `dns` layer of one message; `mdns` for multicast DNS, whose questions get
+/// `unicast_response` and records `cache_flush` (the class's top bit, RFC 6762).
+pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>, mdns: bool) -> Result<Obj, Error> {
     let msg = dns::Message::new_checked(bytes)?;
     let repr = dns::Repr::parse(&msg)?;
     let mut o = dns_header(&msg, tcp_len);
     o.set("rcode", repr.rcode().to_string().into());
     let mut questions = Vec::new();
     for q in repr.questions() {
-        questions.push(question(q?));
+        questions.push(question(q?, mdns));
     }
     o.insert("questions", Val::List(questions));
     let mut sections = Sections::default();
     for r in repr.records() {
         let r = r?;
-        sections.push(r.section, record(&r)?);
+        sections.push(r.section, record(&r, mdns)?);
     }
     sections.insert_into(&mut o);
     Ok(o)
@@ -315,18 +355,33 @@ fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
     o
 }
 
-fn question(q: dns::Question<'_>) -> Val {
-    obj!({"name": q.name.to_string(), "type": q.qtype.to_string(), "class": q.qclass.to_string()})
+fn question(q: dns::Question<'_>, mdns: bool) -> Val {
+    let (class, unicast) = mdns_split(q.qclass, mdns);
+    let mut o = Obj::with_capacity(4);
+    o.insert("name", q.name.to_string().into());
+    o.insert("type", q.qtype.to_string().into());
+    o.insert("class", class.to_string().into());
+    if mdns {
+        o.insert("unicast_response", unicast.into());
+    }
+    Val::Obj(o)
 }
 
-fn record(r: &dns::Record<'_>) -> Result<Val, Error> {
-    Ok(match dns::Opt::from_record(r)? {
-        Some(opt) => opt_json(&opt),
-        None => obj!({
-            "name": r.name.to_string(), "type": r.rtype.to_string(),
-            "class": r.class.to_string(), "ttl": r.ttl, "data": r.rdata.to_string()
-        }),
-    })
+fn record(r: &dns::Record<'_>, mdns: bool) -> Result<Val, Error> {
+    if let Some(opt) = dns::Opt::from_record(r)? {
+        return Ok(opt_json(&opt));
+    }
+    let (class, flush) = mdns_split(r.class, mdns);
+    let mut o = Obj::with_capacity(6);
+    o.insert("name", r.name.to_string().into());
+    o.insert("type", r.rtype.to_string().into());
+    o.insert("class", class.to_string().into());
+    if mdns {
+        o.insert("cache_flush", flush.into());
+    }
+    o.insert("ttl", r.ttl.into());
+    o.insert("data", r.rdata.to_string().into());
+    Ok(Val::Obj(o))
 }
 
 /// The answer, authority and additional records, as they come.

@@ -384,7 +384,9 @@ pub fn parse_with(format: Format, bytes: &[u8], http: &HttpOptions) -> Result<Va
         Format::Icmpv6 => transport::parse_icmpv6(bytes).map_err(|e| wrap("icmpv6", e)),
         Format::Udp => transport::parse_udp(bytes).map_err(|e| wrap("udp", e)),
         Format::Tcp => transport::parse_tcp(bytes).map_err(|e| wrap("tcp", e)),
-        Format::Dns => app::dns_obj(bytes, None).map(Value::from).map_err(|e| wrap("dns", e)),
+        Format::Dns => {
+            app::dns_obj(bytes, None, false).map(Value::from).map_err(|e| wrap("dns", e))
+        }
         Format::Dhcp => dhcp::dhcp_obj(bytes).map(Value::from).map_err(|e| wrap("dhcp", e)),
         Format::Http1Request => http::parse_message(bytes, true, http).map_err(|e| wrap("http", e)),
         Format::Http1Response => {

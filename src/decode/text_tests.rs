@@ -40,7 +40,7 @@ fn dns_message(
 }
 
 fn dns_line(bytes: &[u8]) -> String {
-    line_of(|l| app::dns_line(l, bytes))
+    line_of(|l| app::dns_line(l, bytes, false))
 }
 
 #[test]

@@ -189,7 +189,7 @@ impl DnsFramer {
     fn finish(&mut self, msg: &[u8], origin: Origin, end: u64, out: &mut Finished) {
         self.origin = None;
         let len = msg.len().saturating_sub(2);
-        match app::dns_obj(msg.get(2..).unwrap_or_default(), Some(len)) {
+        match app::dns_obj(msg.get(2..).unwrap_or_default(), Some(len), false) {
             Ok(layer) => origin.finish(layer, end, out),
             Err(e) => {
                 out.error(error_json("dns", &e.at(2)));
