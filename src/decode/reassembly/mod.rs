@@ -188,6 +188,9 @@ pub struct Reassembler {
     lru: BTreeMap<u64, (Endpoint, Endpoint)>,
     tick: u64,
     buffered: usize,
+    /// Flows forgotten by the bounds with octets of messages under way, and how
+    /// many: the flow's next segment says they were lost (at most `max_flows`).
+    forgotten: HashMap<FlowKey, usize, foldhash::fast::RandomState>,
 }
 
 impl Reassembler {
@@ -196,7 +199,8 @@ impl Reassembler {
     pub fn new(mut config: Config) -> Self {
         config.max_flow_bytes = config.max_flow_bytes.min(config.max_total_bytes);
         let flows = HashMap::with_hasher(foldhash::fast::RandomState::default());
-        Reassembler { config, flows, lru: BTreeMap::new(), tick: 0, buffered: 0 }
+        let forgotten = HashMap::with_hasher(foldhash::fast::RandomState::default());
+        Reassembler { config, flows, lru: BTreeMap::new(), tick: 0, buffered: 0, forgotten }
     }
 
     /// Octets buffered now (out-of-order segments and messages under way); never
@@ -251,11 +255,17 @@ impl Reassembler {
         let key = if low_sends { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
         let (from, to) = if low_sends { (0, 1) } else { (1, 0) };
         let mut done = Reassembled { payload_len: seg.payload.len(), ..Reassembled::default() };
+        // Nearly always empty: one lookup in an empty table costs next to nothing.
+        let forgotten = (!self.forgotten.is_empty())
+            .then(|| self.forgotten.remove(&key))
+            .flatten()
+            .map(|lost| forgotten_error(&self.config, key, lost));
         if !self.find_flow(key, proto, seg, from) {
+            done.error = forgotten;
             return Some(done);
         }
         self.tick += 1;
-        let Reassembler { config, flows, lru, tick, buffered } = self;
+        let Reassembler { config, flows, lru, tick, buffered, .. } = self;
         let flow = flows.get_mut(&key)?;
         let before = flow.buffered();
         let mut own = Finished::default();
@@ -273,7 +283,7 @@ impl Reassembler {
         }
         done.layers = own.layers;
         done.layers.append(&mut other.layers);
-        done.error = own.error.or(other.error);
+        done.error = own.error.or(other.error).or(forgotten);
         *buffered -= before.min(*buffered);
         // The flow is updated where it lies in the table (moving it out and back
         // cost two hashes and two copies of it a segment).
@@ -327,7 +337,11 @@ impl Reassembler {
         let Some((tick, key)) = victim else { return false };
         self.lru.remove(&tick);
         if let Some(flow) = self.flows.remove(&key) {
-            self.buffered -= flow.buffered().min(self.buffered);
+            let lost = flow.buffered();
+            self.buffered -= lost.min(self.buffered);
+            if lost > 0 && self.forgotten.len() < self.config.max_flows {
+                self.forgotten.insert(key, lost);
+            }
         }
         true
     }
@@ -430,6 +444,19 @@ fn apply(flow: &mut Flow, key: FlowKey, d: usize, events: Vec<Event<'_>>, out: &
             Event::End { at } => flow.dirs[d].framer.end(at, out),
         }
     }
+}
+
+/// The `error` on the next segment of a flow the bounds forgot while it held `lost`
+/// octets of buffer (messages under way, out-of-order segments).
+fn forgotten_error(config: &Config, key: FlowKey, lost: usize) -> Value {
+    json!({
+        "layer": "tcp", "offset": 0, "field": "reassembly",
+        "message": format!(
+            "the connection {} <-> {} was forgotten past the reassembly bounds ({} connections, \
+             {} octets in all) with {lost} octets buffered: the messages under way are lost",
+            show(key.0), show(key.1), config.max_flows, config.max_total_bytes
+        ),
+    })
 }
 
 /// The `error` for octets `from..to` of direction `d` that will never be seen.

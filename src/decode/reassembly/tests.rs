@@ -306,10 +306,22 @@ fn the_least_recently_used_flow_goes_first_past_max_flows() {
     assert_eq!(c.r.flows(), 2);
     let one = c.send(port(1), server(53), 5, Flags::ACK, &q[5..]);
     assert_eq!(protos(&one), ["dns"], "flow 1 was kept");
-    // Flow 2 was forgotten: its rest starts a new flow mid-message, which is not
-    // taken for a message.
+    // Flow 2 was forgotten with part of a message under way: its next segment
+    // says so, and starts a new flow mid-message, which is not taken for a message.
     let two = c.send(port(2), server(53), 3, Flags::ACK, &q[3..]);
-    assert!(two.layers.is_empty() && two.error.is_none());
+    assert!(two.layers.is_empty());
+    let e = two.error.unwrap();
+    assert_eq!(e["field"], "reassembly");
+    assert!(e["message"].as_str().unwrap().contains("forgotten"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("messages under way are lost"), "{e}");
+    // Said once.
+    let again = c.send(port(2), server(53), 3 + q[3..].len() as u32, Flags::ACK, b"");
+    assert!(again.error.is_none());
+    // Flow 3 held nothing when it went: nothing to say.
+    c.syn(port(4), 0);
+    c.syn(port(5), 0);
+    let three = c.send(port(3), server(53), 0, Flags::ACK, &q);
+    assert!(three.error.is_none(), "{:?}", three.error);
 }
 
 #[test]
