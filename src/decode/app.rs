@@ -318,7 +318,7 @@ pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>, mdns: bool) -> Result<Obj, 
     let msg = dns::Message::new_checked(bytes)?;
     let repr = dns::Repr::parse(&msg)?;
     let mut o = dns_header(&msg, tcp_len);
-    o.set("rcode", repr.rcode().to_string().into());
+    o.set("rcode", mnemonic(repr.rcode().mnemonic(), repr.rcode()));
     let mut questions = Vec::new();
     for q in repr.questions() {
         questions.push(question(q?, mdns));
@@ -333,6 +333,12 @@ pub fn dns_obj(bytes: &[u8], tcp_len: Option<usize>, mdns: bool) -> Result<Obj, 
     Ok(o)
 }
 
+/// A code's mnemonic (`"AAAA"`, `"IN"`, `"NXDOMAIN"`) without allocating, or its
+/// generic form (`"TYPE65280"`) when it has none.
+fn mnemonic(name: Option<&'static str>, code: impl core::fmt::Display) -> Val {
+    name.map_or_else(|| Val::Text(code.to_string()), Val::Name)
+}
+
 /// The header fields of the `dns` layer; `rcode` is the header's 4 bits here (a
 /// whole message's layer replaces it with the EDNS-extended one).
 fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
@@ -343,7 +349,7 @@ fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
     }
     o.insert("id", h.id.into());
     o.insert("qr", h.qr.into());
-    o.insert("opcode", h.opcode.to_string().into());
+    o.insert("opcode", mnemonic(h.opcode.mnemonic(), h.opcode));
     o.insert("aa", h.aa.into());
     o.insert("tc", h.tc.into());
     o.insert("rd", h.rd.into());
@@ -351,7 +357,8 @@ fn dns_header(msg: &dns::Message<&[u8]>, tcp_len: Option<usize>) -> Obj {
     o.insert("z", h.z.into());
     o.insert("ad", h.ad.into());
     o.insert("cd", h.cd.into());
-    o.insert("rcode", dns::Rcode(u16::from(h.rcode)).to_string().into());
+    let rcode = dns::Rcode(u16::from(h.rcode));
+    o.insert("rcode", mnemonic(rcode.mnemonic(), rcode));
     o
 }
 
@@ -359,8 +366,8 @@ fn question(q: dns::Question<'_>, mdns: bool) -> Val {
     let (class, unicast) = mdns_split(q.qclass, mdns);
     let mut o = Obj::with_capacity(4);
     o.insert("name", q.name.to_string().into());
-    o.insert("type", q.qtype.to_string().into());
-    o.insert("class", class.to_string().into());
+    o.insert("type", mnemonic(q.qtype.mnemonic(), q.qtype));
+    o.insert("class", mnemonic(class.mnemonic(), class));
     if mdns {
         o.insert("unicast_response", unicast.into());
     }
@@ -374,8 +381,8 @@ fn record(r: &dns::Record<'_>, mdns: bool) -> Result<Val, Error> {
     let (class, flush) = mdns_split(r.class, mdns);
     let mut o = Obj::with_capacity(6);
     o.insert("name", r.name.to_string().into());
-    o.insert("type", r.rtype.to_string().into());
-    o.insert("class", class.to_string().into());
+    o.insert("type", mnemonic(r.rtype.mnemonic(), r.rtype));
+    o.insert("class", mnemonic(class.mnemonic(), class));
     if mdns {
         o.insert("cache_flush", flush.into());
     }
