@@ -244,3 +244,37 @@ fn cooked_and_mixed_captures_decode_with_their_link_layer() {
     assert_eq!(firsts, ["sll", "null", "ppp"]);
     assert_eq!(lines.last().unwrap()["layers"][0]["proto"], "ipv4");
 }
+
+/// `parse frame --link TYPE` decodes one frame of any link type `decode` reads, as
+/// `decode --json --no-reassembly` decodes it in a capture of that type; `--link`
+/// goes with `frame` only.
+#[test]
+fn parse_frame_takes_the_link_type_of_a_capture() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/linktypes/");
+    let cases = [
+        ("sll.pcap", "linux-sll"),
+        ("sll2.pcap", "linux-sll2"),
+        ("null.pcap", "null"),
+        ("loop.pcap", "loop"),
+        ("ppp.pcap", "ppp"),
+        ("ipv4.pcap", "raw"),
+    ];
+    for (file, link) in cases {
+        let path = format!("{dir}{file}");
+        let mut reader =
+            pcap_file::pcap::PcapReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let first = reader.next_packet().unwrap().unwrap();
+        let hex: String = first.data.iter().map(|b| format!("{b:02x}")).collect();
+        let parsed = wirestate(&["parse", "frame", "--hex", "--link", link], Some(hex.as_bytes()));
+        assert!(parsed.status.success(), "{link}: {}", String::from_utf8_lossy(&parsed.stderr));
+        let parsed: Value = serde_json::from_slice(&parsed.stdout).unwrap();
+        let decoded =
+            wirestate(&["decode", &path, "--json", "--no-reassembly", "--count", "1"], None);
+        let decoded = &json_lines(&decoded)[0];
+        assert_eq!(parsed["layers"], decoded["layers"], "{link}");
+        assert_eq!(parsed["error"], decoded["error"], "{link}");
+        assert!(parsed["layers"].as_array().unwrap().len() >= 2, "{link}: {parsed}");
+    }
+    let refused = wirestate(&["parse", "udp", "--hex", "--link", "ppp"], Some(b"00"));
+    assert_eq!(refused.status.code(), Some(2));
+}

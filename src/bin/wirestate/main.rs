@@ -3,7 +3,8 @@
 //! - `wirestate decode FILE [--json] [--time FORM] [--count N] [--filter EXPR] [--stats]`:
 //!   every packet of a pcap or pcapng capture through every codec, one line each or
 //!   JSON Lines.
-//! - `wirestate parse FORMAT [FILE|-] [--hex]`: one message of one format.
+//! - `wirestate parse FORMAT [FILE|-] [--hex] [--link TYPE]`: one message of one format
+//!   (`--link`: the link layer a `frame` starts with).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use wirestate::decode;
+use wirestate_packet::LinkType;
 
 mod capture;
 mod clock;
@@ -80,7 +82,44 @@ enum Command {
         /// HTTP responses: the method of the request answered (HEAD has no body).
         #[arg(long)]
         method: Option<String>,
+        /// `frame`: the link layer the frame starts with, as a capture's link type
+        /// names it (Ethernet unless told).
+        #[arg(long, value_enum, value_name = "TYPE")]
+        link: Option<LinkName>,
     },
+}
+
+/// The link types `parse frame --link` takes, as libpcap names them (lowercase).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LinkName {
+    /// Ethernet II (LINKTYPE_ETHERNET).
+    Ethernet,
+    /// A bare IPv4 or IPv6 packet (LINKTYPE_RAW); the same as `parse raw-ip`.
+    Raw,
+    /// Linux cooked capture v1, as `tcpdump -i any` writes it (LINKTYPE_LINUX_SLL).
+    LinuxSll,
+    /// Linux cooked capture v2 (LINKTYPE_LINUX_SLL2).
+    LinuxSll2,
+    /// BSD loopback, the family in the capturing host's byte order (LINKTYPE_NULL).
+    Null,
+    /// BSD loopback, the family in network byte order (LINKTYPE_LOOP).
+    Loop,
+    /// PPP (LINKTYPE_PPP).
+    Ppp,
+}
+
+impl From<LinkName> for LinkType {
+    fn from(l: LinkName) -> LinkType {
+        match l {
+            LinkName::Ethernet => LinkType::Ethernet,
+            LinkName::Raw => LinkType::Ip,
+            LinkName::LinuxSll => LinkType::LinuxSll,
+            LinkName::LinuxSll2 => LinkType::LinuxSll2,
+            LinkName::Null => LinkType::Null,
+            LinkName::Loop => LinkType::Loop,
+            LinkName::Ppp => LinkType::Ppp,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -105,13 +144,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Parse { format, file, hex, lenient, method } => {
+        Command::Parse { format, file, hex, lenient, method, link } => {
             let http = decode::HttpOptions { lenient, method };
             if let Err(name) = http.config() {
                 eprintln!("wirestate parse: unknown leniency '{name}'");
                 return ExitCode::from(2);
             }
-            run_parse(format, file.as_deref(), hex, &http)
+            if link.is_some() && format != decode::Format::Frame {
+                eprintln!("wirestate parse: --link goes with the frame format only");
+                return ExitCode::from(2);
+            }
+            run_parse(format, file.as_deref(), hex, &http, link.map(LinkType::from))
         }
     }
 }
@@ -210,6 +253,7 @@ fn run_parse(
     file: Option<&Path>,
     hex: bool,
     http: &decode::HttpOptions,
+    link: Option<LinkType>,
 ) -> ExitCode {
     let mut input = Vec::new();
     let read = match file {
@@ -232,7 +276,11 @@ fn run_parse(
     } else {
         input
     };
-    let (value, code) = match decode::parse_with(format, &bytes, http) {
+    let parsed = match link {
+        Some(link) => Ok(decode::frame(link, &bytes, bytes.len()).to_json()),
+        None => decode::parse_with(format, &bytes, http),
+    };
+    let (value, code) = match parsed {
         Ok(v) => (v, ExitCode::SUCCESS),
         Err(v) => (v, ExitCode::FAILURE),
     };
