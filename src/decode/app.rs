@@ -181,43 +181,84 @@ fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize, mdns: bool) -> Result<
     Err((partial, e.at(at)))
 }
 
-/// Appends the application layer of a sliced frame to its text line, as tcpdump
-/// prints it after the transport: `": "` and the message, or, when the message does
-/// not decode, ` [malformed dns: ...]` with the error's offset in the frame.
+/// Appends what follows a UDP header's ports (`SRC.P > DST.P: `) on the text
+/// line: the DNS or DHCP message when one is recognised and decodes, else
+/// tcpdump's `UDP, length N` (`len` the payload's length by the headers), with
+/// ` [malformed dns: ...]` when the message does not decode (the error's offset in
+/// the frame). Returns whether the line shows the frame's error.
 ///
-/// Nothing is added when no application layer is recognised, when an earlier layer
-/// failed, when the capture is cut short (part of a message at best, as the JSON
-/// leaves it), or when an HTTP head continues in a later segment.
-pub fn write_line(line: &mut String, s: &Sliced<'_>) {
-    if s.error.is_some() || s.is_cut() {
-        return;
-    }
-    let Some(app) = classify(s) else { return };
-    let payload = s.payload();
-    // A message that goes on in a later segment is shown by the JSON as far as it
-    // goes; the line, like tcpdump's, leaves it.
-    if continues(app, payload) {
-        return;
-    }
+/// A message is looked for only when no layer failed and the capture is whole.
+pub fn udp_line(line: &mut String, s: &Sliced<'_>, len: usize) -> bool {
+    let app = if s.error.is_some() || s.is_cut() { None } else { classify(s) };
     let start = line.len();
-    line.push_str(": ");
     let written = match app {
-        App::Dns => dns_line(line, payload, false),
-        App::Mdns => dns_line(line, payload, true),
-        App::DnsTcp => {
-            let msg = payload.get(2..2 + tcp_prefix(payload).unwrap_or(0)).unwrap_or_default();
-            dns_line(line, msg, false).map_err(|e| e.at(2))
-        }
-        App::Dhcp => super::dhcp::dhcp_line(line, payload),
-        App::Http => super::http::head_line(line, payload),
+        Some(App::Dns) => dns_line(line, s.payload(), false),
+        Some(App::Mdns) => dns_line(line, s.payload(), true),
+        Some(App::Dhcp) => super::dhcp::dhcp_line(line, s.payload()),
+        _ => Ok(false),
     };
-    match written {
-        Ok(true) => {}
-        Ok(false) => line.truncate(start),
-        Err(e) => {
+    match (written, app) {
+        (Ok(true), _) => false,
+        (Err(e), Some(app)) => {
             line.truncate(start);
-            let _ = write!(line, " [malformed {}: {}]", app.name(), e.at(s.payload_offset()));
+            let _ = write!(
+                line,
+                "UDP, length {len} [malformed {}: {}]",
+                app.name(),
+                e.at(s.payload_offset())
+            );
+            true
         }
+        _ => {
+            line.truncate(start);
+            let _ = write!(line, "UDP, length {len}");
+            false
+        }
+    }
+}
+
+/// Appends what follows `, length N` of a TCP segment with a payload on the text
+/// line, as tcpdump does by port: on 53 a space and the DNS message when its
+/// length prefix covers the rest of the segment exactly (else tcpdump's
+/// `[prefix length(P) != length(L)] (invalid)`); on 80 and 8080 `: HTTP`, and the
+/// first line when the payload starts like a request or a status line. A DNS
+/// message or HTTP head that does not decode adds ` [malformed ...]`. Returns
+/// whether the line shows the frame's error.
+pub fn tcp_line(line: &mut String, s: &Sliced<'_>) -> bool {
+    let Some(Transport::Tcp(t)) = s.transport() else { return false };
+    let either = |port: u16| t.src_port() == port || t.dst_port() == port;
+    let payload = s.payload();
+    if either(53) {
+        let Some(prefix) = tcp_prefix(payload) else {
+            let _ = write!(line, " [DNS over TCP: length {} < 2] (invalid)", payload.len());
+            return false;
+        };
+        let len = payload.len() - 2;
+        if prefix != len {
+            let _ = write!(line, " [prefix length({prefix}) != length({len})] (invalid)");
+            return false;
+        }
+        let start = line.len();
+        line.push(' ');
+        if let Err(e) = dns_line(line, payload.get(2..).unwrap_or_default(), false) {
+            line.truncate(start);
+            let at = s.payload_offset() + 2;
+            let _ = write!(line, " [malformed dns: {}]", e.at(at));
+            return true;
+        }
+        false
+    } else if either(80) || either(8080) {
+        line.push_str(": HTTP");
+        super::http::tcpdump_first_line(line, payload);
+        if super::http::starts_head(payload) && s.error.is_none() && !s.is_cut() {
+            if let Err(e) = super::http::head_line(&mut String::new(), payload) {
+                let _ = write!(line, " [malformed http: {}]", e.at(s.payload_offset()));
+                return true;
+            }
+        }
+        false
+    } else {
+        false
     }
 }
 
@@ -269,7 +310,8 @@ pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Err
             if flush {
                 line.push_str("(Cache flush) ");
             }
-            let _ = write!(line, "{} {}", r.rtype, r.rdata);
+            let _ = write!(line, "{}", r.rtype);
+            rdata_text(line, &r.rdata);
         }
     } else {
         for (on, mark) in [(h.rd, '+'), (h.cd, '%')] {
@@ -299,6 +341,20 @@ pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Err
     }
     let _ = write!(line, " ({})", bytes.len());
     Ok(true)
+}
+
+/// An answer's data as tcpdump prints it at its default verbosity, with the space
+/// before it: MX as `exchange preference`, SRV as `target:port priority weight`,
+/// SOA not at all; the other types in their presentation form.
+fn rdata_text(line: &mut String, rdata: &dns::RData<'_>) {
+    let _ = match rdata {
+        dns::RData::Mx { preference, exchange } => write!(line, " {exchange} {preference}"),
+        dns::RData::Srv { priority, weight, port, target } => {
+            write!(line, " {target}:{port} {priority} {weight}")
+        }
+        dns::RData::Soa { .. } => Ok(()),
+        other => write!(line, " {other}"),
+    };
 }
 
 /// A class and its top bit, in multicast DNS (RFC 6762 §5.4 for a question, the

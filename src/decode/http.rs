@@ -130,6 +130,104 @@ pub fn head_line(line: &mut String, payload: &[u8]) -> Result<bool, Error> {
     Ok(true)
 }
 
+/// The methods after which tcpdump prints a payload's first line.
+const TCPDUMP_METHODS: &[&str] = &[
+    "GET",
+    "PUT",
+    "COPY",
+    "HEAD",
+    "LOCK",
+    "MOVE",
+    "POLL",
+    "POST",
+    "BCOPY",
+    "BMOVE",
+    "MKCOL",
+    "TRACE",
+    "LABEL",
+    "MERGE",
+    "DELETE",
+    "SEARCH",
+    "UNLOCK",
+    "REPORT",
+    "UPDATE",
+    "NOTIFY",
+    "BDELETE",
+    "CONNECT",
+    "OPTIONS",
+    "CHECKIN",
+    "PROPFIND",
+    "CHECKOUT",
+    "CCM_POST",
+    "SUBSCRIBE",
+    "PROPPATCH",
+    "BPROPFIND",
+    "BPROPPATCH",
+    "UNCHECKOUT",
+    "MKACTIVITY",
+    "MKWORKSPACE",
+    "UNSUBSCRIBE",
+    "RPC_CONNECT",
+    "VERSION-CONTROL",
+    "BASELINE-CONTROL",
+];
+
+/// A token of printable ASCII starting at `at` and where the next one starts
+/// (blanks skipped up to the line's end), as tcpdump reads a request or status
+/// line; `None` when there is none, it holds another octet, or it is longer than
+/// 128 octets.
+fn token(payload: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let rest = payload.get(at..)?;
+    let end =
+        rest.iter().position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')).unwrap_or(rest.len());
+    let tok = rest.get(..end)?;
+    if tok.is_empty() || tok.len() > 128 || !tok.iter().all(|&c| (0x21..=0x7e).contains(&c)) {
+        return None;
+    }
+    let blanks = rest.get(end..)?.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    Some((tok, at + end + blanks))
+}
+
+/// tcpdump's text after `: HTTP` for a TCP payload on an HTTP port: `: ` and the
+/// first line when the payload starts with a method it knows or its second token
+/// is a three-digit status code, the line ending at CRLF or LF. A line that runs
+/// to the payload's end is followed by ` [|http]`; one that holds a non-printable
+/// octet (a tab aside) or a CR not before LF is not shown.
+pub fn tcpdump_first_line(line: &mut String, payload: &[u8]) {
+    let Some((first, next)) = token(payload, 0) else { return };
+    let method = TCPDUMP_METHODS.iter().any(|m| m.as_bytes().eq_ignore_ascii_case(first));
+    let status =
+        token(payload, next).is_some_and(|(t, _)| t.len() == 3 && t.iter().all(u8::is_ascii_digit));
+    if !(method || status) {
+        return;
+    }
+    let mut end = None;
+    for (i, &c) in payload.iter().enumerate() {
+        match c {
+            b'\n' => {
+                end = Some((i, false));
+                break;
+            }
+            b'\r' => {
+                if payload.get(i + 1) != Some(&b'\n') {
+                    return;
+                }
+                end = Some((i, false));
+                break;
+            }
+            b'\t' | 0x20..=0x7e => {}
+            _ => return,
+        }
+    }
+    let (end, cut) = end.unwrap_or((payload.len(), true));
+    line.push_str(": ");
+    // Printable ASCII and tabs only, as checked above.
+    line.extend(payload.iter().take(end).map(|&c| char::from(c)));
+    if cut {
+        line.push_str(" [|http]");
+    }
+}
+
 /// The `http` layer of a head at the start of a TCP payload and the head's
 /// length. The body is not followed (it may span segments): `body_len` is given
 /// when Content-Length says it. A head that goes on past the payload is decoded

@@ -117,13 +117,25 @@ fn ppp_obj<T: AsRef<[u8]>>(h: &ppp::Header<T>) -> Obj {
     o
 }
 
-/// What the one-line view says of a frame with no network layer: the link
-/// header's addresses and what it carries.
-pub fn summary_line(s: &Sliced<'_>) -> String {
-    match s.link_layer() {
+/// What the one-line view says of a frame with no network layer: for Ethernet,
+/// tcpdump's `SRC > DST, ethertype NAME (0xNNNN), length N` (without the hex dump
+/// it prints on the lines after), `N` the frame's length on the wire when known;
+/// for the other link types the header's addresses and what it carries.
+pub fn summary_line(line: &mut String, s: &Sliced<'_>, wire_len: Option<usize>) {
+    use core::fmt::Write as _;
+    let text = match s.link_layer() {
         Some(LinkLayer::Ethernet(l)) => {
             let f = &l.frame;
-            format!("{} > {} ethertype {:#06x}", f.src(), f.dst(), l.ethertype.0)
+            let name = l.ethertype.name().unwrap_or("Unknown");
+            let len = wire_len.unwrap_or(f.as_ref().len());
+            let _ = write!(
+                line,
+                "{} > {}, ethertype {name} (0x{:04x}), length {len}",
+                f.src(),
+                f.dst(),
+                l.ethertype.0
+            );
+            return;
         }
         Some(LinkLayer::Sll(h)) => cooked_line(h.addr(), h.protocol()),
         Some(LinkLayer::Sll2(h)) => cooked_line(h.addr(), h.protocol()),
@@ -131,6 +143,10 @@ pub fn summary_line(s: &Sliced<'_>) -> String {
         Some(LinkLayer::Loop(h)) => format!("null family {}", h.family_network_order()),
         Some(LinkLayer::Ppp(h)) => format!("ppp protocol {:#06x}", h.protocol()),
         _ => "(no link layer)".to_string(),
+    };
+    line.push_str(&text);
+    if !s.payload().is_empty() && s.error.is_none() {
+        let _ = write!(line, ", payload {}", s.payload().len());
     }
 }
 
@@ -178,6 +194,6 @@ mod tests {
         assert_eq!((sll["hatype"].as_u64(), sll["addr"].as_str()), (Some(824), Some("")));
         assert!(sll.get("protocol_name").is_none() && sll["pkttype_name"] == "outgoing");
         let line = summary(&Sliced::new(LinkType::LinuxSll2, &netlink));
-        assert_eq!(line, "sll protocol 0x0000, payload 4");
+        assert_eq!(line, "1     Out sll protocol 0x0000, payload 4");
     }
 }

@@ -16,6 +16,8 @@ mod net;
 mod obj;
 pub mod reassembly;
 mod summary;
+mod text_icmp;
+mod text_tcp;
 #[cfg(test)]
 mod text_tests;
 mod transport;
@@ -28,7 +30,8 @@ pub use filter::{End, Filter, FilterError};
 pub use http::HttpOptions;
 pub(crate) use obj::obj;
 pub use obj::{Obj, Val};
-pub use summary::{summary, write_summary};
+pub use summary::{summary, write_summary, write_summary_with, LineContext};
+pub use text_tcp::{TcpBase, TcpSeqs};
 
 /// Starts a layer object with its `proto`.
 pub(crate) fn layer(proto: &'static str) -> Obj {

@@ -168,6 +168,16 @@ struct DecodeOptions {
     reassembly: bool,
 }
 
+/// What the in-order step hands the formatter for a packet shown.
+struct Shown {
+    /// The time column as it stood before this packet.
+    stamp: clock::Stamper,
+    /// The application layers stream reassembly gave this packet (JSON only).
+    reassembled: Option<decode::reassembly::Reassembled>,
+    /// What the text view's TCP numbers are printed less.
+    tcp: decode::TcpBase,
+}
+
 fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let file = File::open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -192,8 +202,11 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut stamper = clock::Stamper::new(opts.time);
     let mut reassembler = (opts.json && opts.reassembly)
         .then(|| decode::reassembly::Reassembler::new(Default::default()));
-    // In order: the count, the filter, the statistics, stream reassembly and the
-    // time column's first and previous packet. On every core: each packet's decode
+    // The text view's TCP numbers, relative to each connection's first, as tcpdump's.
+    let mut tcp_seqs = (!opts.json).then(decode::TcpSeqs::new);
+    // In order: the count, the filter, the statistics, stream reassembly, the
+    // time column's first and previous packet and each TCP connection's first
+    // numbers. On every core: each packet's decode
     // and its line.
     let ordered = |pkt: &capture::Packet<'_>| {
         if opts.count.is_some_and(|c| shown >= c) {
@@ -211,26 +224,25 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         // The column as it stands before this packet: it writes this one's time.
         let stamp = stamper.clone();
         stamper.note(pkt.timestamp);
-        Ok(pipeline::Step::Keep((stamp, reassembled)))
+        let tcp = tcp_seqs.as_mut().map(|t| t.base(&sliced)).unwrap_or_default();
+        Ok(pipeline::Step::Keep(Shown { stamp, reassembled, tcp }))
     };
-    let format =
-        |pkt: &capture::Packet<'_>,
-         (stamp, reassembled): &mut (clock::Stamper, Option<decode::reassembly::Reassembled>),
-         out: &mut Vec<u8>| {
-            let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
-            if opts.json {
-                let decoded = decode::with_reassembly(&sliced, reassembled.take());
-                capture::write_json_line(out, pkt, &decoded)
-            } else {
-                let mut line = String::with_capacity(256);
-                let _ = write!(line, "{} ", pkt.index);
-                stamp.clone().write(&mut line, pkt.timestamp);
-                line.push(' ');
-                decode::write_summary(&mut line, &sliced);
-                line.push('\n');
-                out.write_all(line.as_bytes())
-            }
-        };
+    let format = |pkt: &capture::Packet<'_>, shown: &mut Shown, out: &mut Vec<u8>| {
+        let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
+        if opts.json {
+            let decoded = decode::with_reassembly(&sliced, shown.reassembled.take());
+            capture::write_json_line(out, pkt, &decoded)
+        } else {
+            let mut line = String::with_capacity(256);
+            let _ = write!(line, "{} ", pkt.index);
+            shown.stamp.clone().write(&mut line, pkt.timestamp);
+            line.push(' ');
+            let cx = decode::LineContext { wire_len: Some(pkt.wire_len), tcp: shown.tcp };
+            decode::write_summary_with(&mut line, &sliced, &cx);
+            line.push('\n');
+            out.write_all(line.as_bytes())
+        }
+    };
     let result = pipeline::run(reader, ordered, format, &mut out);
     if let Some(bar) = progress {
         bar.finish_and_clear();
