@@ -121,11 +121,19 @@ fn dns_from_real_traffic_reads_as_tcpdump_shows_it() {
         let frame = vector_hex(&format!("frames/{name}.json"));
         summary(&Sliced::new(LinkType::Ethernet, &frame))
     };
-    assert!(line("dns-query-udp").ends_with(": UDP len 57: 54912+ [1au] A? www.example.test. (57)"));
-    assert!(line("dns-response-udp").ends_with(": UDP len 61: 54912* 1/0/1 A 10.99.0.1 (61)"));
-    // Over TCP, after the two-byte length.
+    assert_eq!(
+        line("dns-query-udp"),
+        "IP 10.99.0.146.38864 > 10.99.0.1.53: 54912+ [1au] A? www.example.test. (57)"
+    );
+    assert_eq!(
+        line("dns-response-udp"),
+        "IP 10.99.0.1.53 > 10.99.0.146.38864: 54912* 1/0/1 A 10.99.0.1 (61)"
+    );
+    // Over TCP, after the two-byte length and a space; the frame alone prints its
+    // numbers whole (a capture's lines take them relative to the connection).
     let tcp = line("dns-over-tcp-query");
-    assert!(tcp.ends_with("len 55: 29864+ [1au] TXT? example.test. (53)"), "{tcp}");
+    assert!(tcp.ends_with("length 55 29864+ [1au] TXT? example.test. (53)"), "{tcp}");
+    assert!(tcp.contains(": Flags [P.], seq "), "{tcp}");
 }
 
 const MAC: [u8; 6] = [2, 0, 0, 0, 0, 2];
@@ -234,7 +242,7 @@ fn a_message_that_does_not_decode_shows_its_error_in_the_frame() {
     let line = summary(&Sliced::new(LinkType::Ethernet, &frame));
     assert!(
         line.ends_with(
-            ": UDP len 57 [malformed dns: qname at offset 54: \
+            ": UDP, length 57 [malformed dns: qname at offset 54: \
              RFC 6891 §5: label types 0x40 and 0x80 are reserved]"
         ),
         "{line}"
@@ -253,4 +261,68 @@ fn vector_hex(path: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(&path).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     unhex(v["hex"].as_str().unwrap()).unwrap()
+}
+
+/// A TCP segment from 10.0.0.1:40000 to 10.0.0.2:80 in a bare IPv4 packet.
+fn tcp_packet(flags: u8, seq: u32, ack: u32, payload: &[u8]) -> Vec<u8> {
+    let total = 20 + 20 + payload.len();
+    let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 6, 0, 0];
+    p.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+    p.extend_from_slice(&40000u16.to_be_bytes());
+    p.extend_from_slice(&80u16.to_be_bytes());
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&ack.to_be_bytes());
+    p.extend_from_slice(&[0x50, flags, 0x01, 0x00, 0, 0, 0, 0]);
+    p.extend_from_slice(payload);
+    p
+}
+
+/// The handshake and a request as tcpdump numbers them: SYN and SYN-ACK whole,
+/// then relative to each side's first number.
+#[test]
+fn tcp_numbers_are_relative_to_the_connection_as_tcpdump_prints_them() {
+    use crate::decode::{write_summary_with, LineContext, TcpSeqs};
+    let mut seqs = TcpSeqs::new();
+    let mut line_of = |packet: Vec<u8>| {
+        let s = Sliced::new(LinkType::Ip, &packet);
+        let cx = LineContext { wire_len: None, tcp: seqs.base(&s) };
+        let mut line = String::new();
+        write_summary_with(&mut line, &s, &cx);
+        line
+    };
+    let syn = line_of(tcp_packet(0x02, 1000, 0, b""));
+    assert_eq!(syn, "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 256, length 0");
+    let mut reply = tcp_packet(0x12, 5000, 1001, b"");
+    reply[12..20].rotate_left(4);
+    reply[20..24].rotate_left(2);
+    let reply = line_of(reply);
+    assert_eq!(
+        reply,
+        "IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 1001, win 256, length 0"
+    );
+    let get = line_of(tcp_packet(0x18, 1001, 5001, b"GET / HTTP/1.1\r\n\r\n"));
+    assert_eq!(
+        get,
+        "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:19, ack 1, win 256, \
+         length 18: HTTP: GET / HTTP/1.1"
+    );
+    // A payload on port 80 that is no request or status line: just the protocol.
+    let body = line_of(tcp_packet(0x10, 1019, 5001, b"hello"));
+    assert!(body.ends_with("seq 19:24, ack 1, win 256, length 5: HTTP"), "{body}");
+}
+
+#[test]
+fn tcpdumps_first_line_of_an_http_payload() {
+    let first = |payload: &[u8]| {
+        let mut line = String::new();
+        http::tcpdump_first_line(&mut line, payload);
+        line
+    };
+    assert_eq!(first(b"HTTP/1.1 200 OK\r\nA: b\r\n"), ": HTTP/1.1 200 OK");
+    assert_eq!(first(b"propfind /x HTTP/1.1\n"), ": propfind /x HTTP/1.1");
+    // No line end in the payload: tcpdump's truncation mark.
+    assert_eq!(first(b"GET /very/long"), ": GET /very/long [|http]");
+    // Not a method, no status code, or a CR not before LF: nothing.
+    assert_eq!(first(b"hello world\r\n"), "");
+    assert_eq!(first(b"GET /\rx\n"), "");
 }
