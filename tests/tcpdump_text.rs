@@ -1,6 +1,7 @@
 //! The text view against `tcpdump -nn -tttt` on every capture in
-//! spec-vectors/captures: after our packet number, each line is tcpdump's, but
-//! for the exceptions listed in [`EXCEPTIONS`] (each with its reason).
+//! spec-vectors/captures, and on the whole frames of the spec vectors written to a
+//! capture: after our packet number, each line is tcpdump's, but for the
+//! exceptions listed in [`EXCEPTIONS`] and [`FRAME_EXCEPTIONS`] (each with its reason).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -118,4 +119,79 @@ fn every_line_is_tcpdumps_but_the_listed_exceptions() {
         eprintln!("{line}");
     }
     assert_eq!(report.len(), CAPTURES.len());
+}
+
+/// Spec-vector frames whose lines differ on purpose, and why.
+const FRAME_EXCEPTIONS: &[(&str, &str)] = &[
+    // DHCP keeps its own summary (see EXCEPTIONS).
+    ("frames/dhcp-discover.json", "DHCP DISCOVER"),
+    // An IEEE 802.3 frame with LLC: tcpdump decodes the spanning tree BPDU in it;
+    // we decode no LLC protocol and name the length field instead.
+    ("frames/ethernet-8023-length.json", "ethertype Unknown (0x0026)"),
+    // Malformed frames keep our bracketed note of the layer that failed where
+    // tcpdump prints what it can ("truncated-ip - 10 bytes missing!").
+    ("frames/ipv4-truncated-by-total-length.json", "[malformed ipv4:"),
+    // Five stacked VLAN tags: tcpdump walks them all; the slicer stops at four.
+    ("frames/vlan-five-tags-malformed.json", "[malformed vlan:"),
+];
+
+/// Every spec vector in `format: "frame"` (an Ethernet frame), with its path.
+fn vector_frames() -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-vectors");
+    let mut frames = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    for dir in dirs.into_iter().filter(|d| d.is_dir()) {
+        let mut files: Vec<_> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&f).unwrap())
+            else {
+                continue;
+            };
+            if v["format"] != "frame" {
+                continue;
+            }
+            let bytes = wirestate::decode::unhex(v["hex"].as_str().unwrap()).unwrap();
+            let name = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+            frames.push((name, bytes));
+        }
+    }
+    frames
+}
+
+#[test]
+fn every_spec_vector_frame_is_tcpdumps_but_the_listed_exceptions() {
+    use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
+    let frames = vector_frames();
+    assert!(frames.len() > 20, "{} frames", frames.len());
+    let path = std::env::temp_dir().join(format!("wirestate-vectors-{}.pcap", std::process::id()));
+    let header = PcapHeader { snaplen: 65535, ..Default::default() };
+    let mut w = PcapWriter::with_header(std::fs::File::create(&path).unwrap(), header).unwrap();
+    for (i, (_, bytes)) in frames.iter().enumerate() {
+        let ts = std::time::Duration::from_secs(1_000 + i as u64);
+        w.write_packet(&PcapPacket::new(ts, bytes.len() as u32, bytes)).unwrap();
+    }
+    drop(w);
+    let theirs = common::tcpdump(&path, &["-nn", "-tttt"]);
+    let ours = ours(&path);
+    std::fs::remove_file(&path).unwrap();
+    let Some(theirs) = theirs else { return };
+    assert_eq!(ours.len(), frames.len());
+    assert_eq!(theirs.len(), frames.len());
+    let mut same = 0;
+    for (((_, our), their), (name, _)) in ours.iter().zip(&theirs).zip(&frames) {
+        match FRAME_EXCEPTIONS.iter().find(|(f, _)| f == name) {
+            Some((_, what)) => {
+                assert_ne!(our, their, "{name} is listed as an exception but agrees");
+                assert!(our.contains(what), "{name}: {our}");
+            }
+            None => {
+                assert_eq!(our, their, "{name}");
+                same += 1;
+            }
+        }
+    }
+    eprintln!("spec-vector frames: {same} of {} identical", frames.len());
 }
