@@ -51,16 +51,38 @@ const GENERATION: usize = 1 << 16;
 /// are kept in two generations of at most 65,536 each; when the newer is full the
 /// older is dropped, and a dropped connection starts over at its next segment
 /// (which then prints whole numbers again), where tcpdump's table would grow.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TcpSeqs {
     new: HashMap<Key, Start, foldhash::fast::RandomState>,
     old: HashMap<Key, Start, foldhash::fast::RandomState>,
+    generation: usize,
+}
+
+impl Default for TcpSeqs {
+    fn default() -> Self {
+        TcpSeqs::with_generation(GENERATION)
+    }
 }
 
 impl TcpSeqs {
     /// An empty table.
     pub fn new() -> Self {
         TcpSeqs::default()
+    }
+
+    /// An empty table whose generations hold `generation` connections each.
+    fn with_generation(generation: usize) -> Self {
+        TcpSeqs { new: HashMap::default(), old: HashMap::default(), generation }
+    }
+
+    /// How many connections the table holds (at most two generations' worth).
+    pub fn len(&self) -> usize {
+        self.new.len() + self.old.len()
+    }
+
+    /// Whether the table holds no connection.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Notes a frame shown and returns what its TCP numbers are printed less.
@@ -98,7 +120,7 @@ impl TcpSeqs {
             }
         };
         if fresh || !self.new.contains_key(&key) {
-            if self.new.len() >= GENERATION && !self.new.contains_key(&key) {
+            if self.new.len() >= self.generation && !self.new.contains_key(&key) {
                 self.old = core::mem::take(&mut self.new);
             }
             self.new.insert(key, start);
@@ -323,6 +345,49 @@ fn bad_option(line: &mut String, closed: bool) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// A bare IPv4 packet with a TCP segment from port `sport` to 80.
+    fn segment(sport: u16, flags: u8, seq: u32, ack: u32) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        p.extend_from_slice(&sport.to_be_bytes());
+        p.extend_from_slice(&80u16.to_be_bytes());
+        p.extend_from_slice(&seq.to_be_bytes());
+        p.extend_from_slice(&ack.to_be_bytes());
+        p.extend_from_slice(&[0x50, flags, 1, 0, 0, 0, 0, 0]);
+        p
+    }
+
+    fn base(t: &mut TcpSeqs, sport: u16, flags: u8, seq: u32, ack: u32) -> TcpBase {
+        let p = segment(sport, flags, seq, ack);
+        t.base(&Sliced::new(wirestate_packet::LinkType::Ip, &p))
+    }
+
+    #[test]
+    fn a_connection_counts_from_its_first_segment_with_ack() {
+        let mut t = TcpSeqs::new();
+        // No ACK: whole numbers, nothing kept.
+        assert_eq!(base(&mut t, 40000, SYN, 100, 0), TcpBase::default());
+        assert!(t.is_empty());
+        // The first with ACK starts the count and prints whole.
+        assert_eq!(base(&mut t, 40000, ACK, 101, 501), TcpBase { seq: 0, ack: 0, sack: 500 });
+        assert_eq!(base(&mut t, 40000, ACK, 150, 600), TcpBase { seq: 101, ack: 500, sack: 500 });
+        // The same connection again: one entry.
+        assert_eq!(base(&mut t, 40000, ACK, 101, 501).seq, 101);
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn the_table_is_bounded_and_a_connection_used_again_is_kept() {
+        let mut t = TcpSeqs::with_generation(2);
+        for port in 1000..1010 {
+            base(&mut t, port, ACK, 1, 1);
+            // Port 1000 is seen again each time: it moves to the newer generation.
+            assert_eq!(base(&mut t, 1000, ACK, 5, 5).seq, 1, "after {port}");
+            assert!(t.len() <= 4, "{} connections", t.len());
+        }
+        // Port 1001 was dropped: its next segment starts over, whole.
+        assert_eq!(base(&mut t, 1001, ACK, 5, 5), TcpBase { seq: 0, ack: 0, sack: 4 });
+    }
 
     #[test]
     fn options_as_tcpdump_lists_them() {

@@ -10,7 +10,7 @@
 //!   median and worst per-input ratio of each bench corpus and peer, and the five worst
 //!   inputs (the benches of spec-vectors/bench-corpora).
 //! - `cargo xtask decode-speed [--packets N] [--only text|json]`: `wirestate decode`
-//!   against `tcpdump -nn -v` and `wirestate decode --json` against `tshark -T json`
+//!   against `tcpdump -nn` and `wirestate decode --json` against `tshark -T json`
 //!   on one synthetic capture of N packets (default a million), built here.
 //! - `cargo xtask packetdrill [PATH...] [--profile linux|freebsd|rfc] [--verbose]`:
 //!   packetdrill scripts against wirestate-tcp-conn (the vendored FreeBSD suite by
