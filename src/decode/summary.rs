@@ -1,6 +1,7 @@
 //! One line per packet, as `tcpdump -nn` prints it at its default verbosity.
 
 use core::fmt::Write as _;
+use core::net::IpAddr;
 
 use wirestate_arp as arp;
 use wirestate_ip::{ipv4, ipv6};
@@ -163,10 +164,17 @@ fn upper_line(
     let ip_addrs = s.net().and_then(|n| n.addrs());
     let ported = |line: &mut String, sport: u16, dport: u16| match (ports_take_addrs, ip_addrs) {
         (true, Some((src, dst))) => {
-            let _ = write!(line, "{src}.{sport} > {dst}.{dport}: ");
+            push_addr(line, src);
+            text_tcp::push_num(line, ".", sport);
+            line.push_str(" > ");
+            push_addr(line, dst);
+            text_tcp::push_num(line, ".", dport);
+            line.push_str(": ");
         }
         _ => {
-            let _ = write!(line, "{sport} > {dport}: ");
+            text_tcp::push_num(line, "", sport);
+            text_tcp::push_num(line, " > ", dport);
+            line.push_str(": ");
         }
     };
     match s.transport() {
@@ -203,6 +211,20 @@ fn upper_line(
                 let _ = write!(line, " ip-proto-{proto} {len}");
             }
             false
+        }
+    }
+}
+
+/// An address as tcpdump -nn prints it; IPv4's octets through itoa.
+fn push_addr(line: &mut String, addr: IpAddr) {
+    match addr {
+        IpAddr::V4(a) => {
+            for (i, octet) in a.octets().into_iter().enumerate() {
+                text_tcp::push_num(line, if i == 0 { "" } else { "." }, octet);
+            }
+        }
+        IpAddr::V6(a) => {
+            let _ = write!(line, "{a}");
         }
     }
 }

@@ -173,15 +173,15 @@ pub fn write_tcp(line: &mut String, seg: &Segment<&[u8]>, len: usize, base: TcpB
     let seq = seg.seq_number().0.wrapping_sub(base.seq);
     let ack = seg.ack_number().0.wrapping_sub(base.ack);
     if len > 0 || flags & (SYN | FIN | RST) != 0 {
-        let _ = write!(line, ", seq {seq}");
+        push_num(line, ", seq ", seq);
         if len > 0 {
-            let _ = write!(line, ":{}", seq.wrapping_add(len as u32));
+            push_num(line, ":", seq.wrapping_add(len as u32));
         }
     }
     if flags & ACK != 0 {
-        let _ = write!(line, ", ack {ack}");
+        push_num(line, ", ack ", ack);
     }
-    let _ = write!(line, ", win {}", seg.window_len());
+    push_num(line, ", win ", seg.window_len());
     if flags & URG != 0 {
         let _ = write!(line, ", urg {}", seg.urgent_at());
     }
@@ -189,8 +189,15 @@ pub fn write_tcp(line: &mut String, seg: &Segment<&[u8]>, len: usize, base: TcpB
     if !options.is_empty() && !write_options(line, options, base.sack) {
         return false;
     }
-    let _ = write!(line, ", length {len}");
+    push_num(line, ", length ", len);
     flags & RST == 0
+}
+
+/// `label` and `n` in decimal, through itoa rather than the formatting machinery
+/// (the numbers of a TCP line are much of the text view's work).
+pub(crate) fn push_num(line: &mut String, label: &str, n: impl itoa::Integer) {
+    line.push_str(label);
+    line.push_str(itoa::Buffer::new().format(n));
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
@@ -301,7 +308,8 @@ fn write_options(line: &mut String, options: &[u8], sack_base: u32) -> bool {
             },
             8 => match (be32(data, 0), be32(data, 4)) {
                 (Some(val), Some(ecr)) => {
-                    let _ = write!(line, " val {val} ecr {ecr}");
+                    push_num(line, " val ", val);
+                    push_num(line, " ecr ", ecr);
                     8
                 }
                 _ => return bad_option(line, !first),
