@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use core::net::Ipv4Addr;
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 use wirestate_dhcp as dhcp;
 use wirestate_dns as dns;
@@ -325,4 +325,28 @@ fn tcpdumps_first_line_of_an_http_payload() {
     // Not a method, no status code, or a CR not before LF: nothing.
     assert_eq!(first(b"hello world\r\n"), "");
     assert_eq!(first(b"GET /\rx\n"), "");
+}
+
+/// A head tcpdump shows the first line of but that does not parse: the line, then
+/// the error note.
+#[test]
+fn a_malformed_http_head_keeps_tcpdumps_line_and_adds_the_error() {
+    let packet = tcp_packet(0x18, 1, 1, b"GET /a b HTTP/1.1\r\n\r\n");
+    let line = summary(&Sliced::new(LinkType::Ip, &packet));
+    assert!(line.contains("length 21: HTTP: GET /a b HTTP/1.1 [malformed http: "), "{line}");
+}
+
+/// IPv6 with a hop-by-hop header before UDP: tcpdump writes the addresses, `HBH `,
+/// then the ports alone.
+#[test]
+fn ipv6_extension_headers_come_between_the_addresses_and_the_ports() {
+    let mut p = vec![0x60, 0, 0, 0, 0, 8 + 8 + 6, 0, 64];
+    p.extend_from_slice(&Ipv6Addr::LOCALHOST.octets());
+    p.extend_from_slice(&"fd00::2".parse::<Ipv6Addr>().unwrap().octets());
+    // Hop-by-hop: next header UDP, length 0 (8 octets), a PadN of 4.
+    p.extend_from_slice(&[17, 0, 1, 4, 0, 0, 0, 0]);
+    p.extend_from_slice(&[0x9c, 0x40, 0x27, 0x0f, 0, 14, 0, 0]);
+    p.extend_from_slice(b"hello!");
+    let line = summary(&Sliced::new(LinkType::Ip, &p));
+    assert_eq!(line, "IP6 ::1 > fd00::2: HBH 40000 > 9999: UDP, length 6");
 }
