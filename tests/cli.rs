@@ -24,7 +24,11 @@ fn wirestate(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .unwrap();
     let mut pipe = child.stdin.take().unwrap();
     if let Some(input) = stdin {
-        pipe.write_all(input).unwrap();
+        // A usage error exits before reading its input: the pipe is then closed.
+        match pipe.write_all(input) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.unwrap(),
+        }
     }
     drop(pipe);
     child.wait_with_output().unwrap()
