@@ -58,8 +58,8 @@ enum Command {
         /// Print a line per protocol at the end: packets and bytes.
         #[arg(long)]
         stats: bool,
-        /// Decode each TCP segment on its own: no stream reassembly of DNS over TCP
-        /// and HTTP messages that span segments.
+        /// Decode each packet on its own: no IP fragment reassembly, and no stream
+        /// reassembly of DNS over TCP and HTTP messages that span segments.
         #[arg(long)]
         no_reassembly: bool,
     },
@@ -125,6 +125,14 @@ struct DecodeOptions {
     reassembly: bool,
 }
 
+/// What the in-order step hands the formatting cores for one packet: the time
+/// column as it stands before it, and what stream and IP reassembly made of it.
+type Ordered = (
+    clock::Stamper,
+    Option<decode::reassembly::Reassembled>,
+    Option<decode::defrag::Fragment>,
+);
+
 fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let file = File::open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -149,6 +157,8 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut stamper = clock::Stamper::new(opts.time);
     let mut reassembler = (opts.json && opts.reassembly)
         .then(|| decode::reassembly::Reassembler::new(Default::default()));
+    let mut defragmenter = (opts.json && opts.reassembly)
+        .then(|| decode::defrag::Defragmenter::new(Default::default()));
     // In order: the count, the filter, the statistics, stream reassembly and the
     // time column's first and previous packet. On every core: each packet's decode
     // and its line.
@@ -157,10 +167,24 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
             return Ok(pipeline::Step::Stop);
         }
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
-        // Every segment goes through reassembly, shown or not: a message may end on
-        // a packet the filter keeps.
-        let reassembled = reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced));
-        if opts.filter.as_ref().is_some_and(|f| !f.matches(&sliced)) {
+        // Every fragment and segment goes through reassembly, shown or not: a
+        // datagram or a message may end on a packet the filter keeps. A datagram put
+        // back together is what stream reassembly sees, not its fragments.
+        let fragment = defragmenter.as_mut().and_then(|d| d.frame(pkt.index, &sliced));
+        let whole = match &fragment {
+            Some(decode::defrag::Fragment::Complete(d)) => {
+                Some(wirestate_packet::Sliced::new(wirestate_packet::LinkType::Ip, &d.packet))
+            }
+            _ => None,
+        };
+        let reassembled = match (&fragment, &whole) {
+            (None, _) => reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced)),
+            (Some(_), Some(w)) => reassembler.as_mut().and_then(|r| r.frame(pkt.index, w)),
+            (Some(_), None) => None,
+        };
+        // The filter sees the frame as captured, and a reassembled datagram too.
+        let keep = |f: &decode::Filter| f.matches(&sliced) || whole.is_some_and(|w| f.matches(&w));
+        if opts.filter.as_ref().is_some_and(|f| !keep(f)) {
             return Ok(pipeline::Step::Skip);
         }
         shown += 1;
@@ -168,15 +192,15 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         // The column as it stands before this packet: it writes this one's time.
         let stamp = stamper.clone();
         stamper.note(pkt.timestamp);
-        Ok(pipeline::Step::Keep((stamp, reassembled)))
+        Ok(pipeline::Step::Keep((stamp, reassembled, fragment)))
     };
     let format =
         |pkt: &capture::Packet<'_>,
-         (stamp, reassembled): &mut (clock::Stamper, Option<decode::reassembly::Reassembled>),
+         (stamp, reassembled, fragment): &mut Ordered,
          out: &mut Vec<u8>| {
             let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
             if opts.json {
-                let decoded = decode::with_reassembly(&sliced, reassembled.take());
+                let decoded = decode::with_defrag(&sliced, fragment.take(), reassembled.take());
                 capture::write_json_line(out, pkt, &decoded)
             } else {
                 let mut line = String::with_capacity(256);
