@@ -10,7 +10,8 @@
 //!
 //! What is done with odd fragments:
 //!
-//! - an exact duplicate (same offset, same octets) adds nothing and is dropped;
+//! - an exact duplicate (same offset, same octets) adds nothing (it is counted
+//!   among the datagram's fragments, as tshark counts it);
 //! - IPv4 overlaps: every fragment is kept, and the datagram is put together as
 //!   tshark does: in order of offset (fragments of equal offset in order of
 //!   arrival), each adding the octets past those already placed. Each octet comes
@@ -96,7 +97,8 @@ pub struct Datagram {
     pub packet: Vec<u8>,
     /// Where the data (the upper-layer header) starts in `packet`.
     pub data_offset: usize,
-    /// Fragments it was put together from (exact duplicates not counted).
+    /// Fragments it was put together from, exact duplicates included (tshark's
+    /// `ip.fragment.count`).
     pub fragments: u32,
     /// The frame of its earliest fragment.
     pub first_frame: u64,
@@ -137,6 +139,8 @@ struct Pending {
     limit: usize,
     /// Octets of fragment data held.
     held: usize,
+    /// Fragments taken, exact duplicates included (as tshark counts them).
+    fragments: u32,
     first_frame: u64,
     /// IPv6 only: the datagram was abandoned for an overlap (RFC 5722).
     abandoned: bool,
@@ -329,11 +333,14 @@ impl Pending {
             self.end = Some(end);
         }
         if len == 0 {
+            self.first_frame = self.first_frame.min(frame);
+            self.fragments = self.fragments.saturating_add(1);
             return self.completed();
         }
         let overlaps = self.covered.iter().any(|&(a, b)| a < end && start < b);
         if overlaps {
             if self.is_duplicate(start, piece.data) {
+                self.fragments = self.fragments.saturating_add(1);
                 return self.completed();
             }
             if v6 {
@@ -350,6 +357,7 @@ impl Pending {
             return Verdict::Drop;
         }
         self.first_frame = self.first_frame.min(frame);
+        self.fragments = self.fragments.saturating_add(1);
         self.held += len;
         self.parts.push(Part { offset: start, data: piece.data.to_vec() });
         cover(&mut self.covered, start, end);
@@ -389,8 +397,8 @@ impl Pending {
             }
         }
         finish_header(&mut packet, data_offset, end);
-        let fragments = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
-        Verdict::Complete(Datagram { packet, data_offset, fragments, first_frame: self.first_frame })
+        let (fragments, first_frame) = (self.fragments, self.first_frame);
+        Verdict::Complete(Datagram { packet, data_offset, fragments, first_frame })
     }
 }
 
