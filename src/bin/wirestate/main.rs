@@ -127,11 +127,8 @@ struct DecodeOptions {
 
 /// What the in-order step hands the formatting cores for one packet: the time
 /// column as it stands before it, and what stream and IP reassembly made of it.
-type Ordered = (
-    clock::Stamper,
-    Option<decode::reassembly::Reassembled>,
-    Option<decode::defrag::Fragment>,
-);
+type Ordered =
+    (clock::Stamper, Option<decode::reassembly::Reassembled>, Option<decode::defrag::Fragment>);
 
 fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let file = File::open(path)?;
@@ -194,24 +191,23 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         stamper.note(pkt.timestamp);
         Ok(pipeline::Step::Keep((stamp, reassembled, fragment)))
     };
-    let format =
-        |pkt: &capture::Packet<'_>,
-         (stamp, reassembled, fragment): &mut Ordered,
-         out: &mut Vec<u8>| {
-            let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
-            if opts.json {
-                let decoded = decode::with_defrag(&sliced, fragment.take(), reassembled.take());
-                capture::write_json_line(out, pkt, &decoded)
-            } else {
-                let mut line = String::with_capacity(256);
-                let _ = write!(line, "{} ", pkt.index);
-                stamp.clone().write(&mut line, pkt.timestamp);
-                line.push(' ');
-                decode::write_summary(&mut line, &sliced);
-                line.push('\n');
-                out.write_all(line.as_bytes())
-            }
-        };
+    let format = |pkt: &capture::Packet<'_>,
+                  (stamp, reassembled, fragment): &mut Ordered,
+                  out: &mut Vec<u8>| {
+        let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
+        if opts.json {
+            let decoded = decode::with_defrag(&sliced, fragment.take(), reassembled.take());
+            capture::write_json_line(out, pkt, &decoded)
+        } else {
+            let mut line = String::with_capacity(256);
+            let _ = write!(line, "{} ", pkt.index);
+            stamp.clone().write(&mut line, pkt.timestamp);
+            line.push(' ');
+            decode::write_summary(&mut line, &sliced);
+            line.push('\n');
+            out.write_all(line.as_bytes())
+        }
+    };
     let result = pipeline::run(reader, ordered, format, &mut out);
     if let Some(bar) = progress {
         bar.finish_and_clear();

@@ -238,7 +238,8 @@ impl Defragmenter {
                     break;
                 }
             }
-            let pending = Pending { first_frame: u64::MAX, limit: piece.limit, ..Pending::default() };
+            let pending =
+                Pending { first_frame: u64::MAX, limit: piece.limit, ..Pending::default() };
             self.pending.insert(key, pending);
         }
         self.tick += 1;

@@ -350,5 +350,8 @@ fn a_completed_datagram_decodes_whole_on_its_frame_and_fragments_show_as_payload
     assert!(json["error"].is_null() && json["layers"].as_array().unwrap().len() == 2);
     // Without IP reassembly, the first fragment is decoded laxly, as before.
     let alone = super::super::sliced(&Sliced::new(LinkType::Ip, &first)).to_json();
-    assert_eq!((alone["layers"][1]["proto"].as_str(), alone["error"]["field"].as_str()), (Some("icmpv4"), Some("fragment")));
+    assert_eq!(
+        (alone["layers"][1]["proto"].as_str(), alone["error"]["field"].as_str()),
+        (Some("icmpv4"), Some("fragment"))
+    );
 }
