@@ -191,6 +191,12 @@ impl Defragmenter {
         self.held
     }
 
+    /// The most octets held for one datagram now; never over
+    /// [`Config::max_datagram_bytes`] between calls.
+    pub fn max_datagram_held(&self) -> usize {
+        self.pending.values().map(|p| p.held).max().unwrap_or(0)
+    }
+
     /// Datagrams in progress (abandoned IPv6 datagrams remembered included); never
     /// over [`Config::max_datagrams`].
     pub fn datagrams(&self) -> usize {
