@@ -252,6 +252,15 @@ fn decode_reassembles_ip_fragments_unless_told_not_to() {
     let frames: Vec<u64> = icmp.iter().map(|p| p["index"].as_u64().unwrap()).collect();
     // The first fragments carry the ICMP header as captured; the last complete it.
     assert!(frames.starts_with(&[10, 12, 13, 15]), "{frames:?}");
+    // Frames 3 and 6 are the second fragments of DNS answers: no UDP header of
+    // their own, but they complete a datagram that has one.
+    let dns =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/dns-fragments.pcap");
+    let kept = json_lines(&wirestate(&["decode", dns, "--json", "--filter", "udp port 53"], None));
+    let frames: Vec<u64> = kept.iter().map(|p| p["index"].as_u64().unwrap()).collect();
+    assert_eq!(frames, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(kept[2]["layers"][3]["proto"], "dns");
+    assert_eq!(kept[2]["layers"][3]["answers"].as_array().unwrap().len(), 120);
 }
 
 const LINKTYPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/linktypes");

@@ -773,10 +773,14 @@ fn lax_cases(reassemble: bool) {
 
 const FRAGMENTS: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/fragments.pcap");
+const DNS_FRAGMENTS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/dns-fragments.pcap");
 
 /// IP fragment reassembly agrees with tshark's, which is on by default
 /// (`ip.defragment`, `ipv6.defragment`): on the `ping -s 3000` of
-/// spec-vectors/captures/lax (IPv4 and IPv6, each way) and on the fragments of
+/// spec-vectors/captures/lax (IPv4 and IPv6, each way), on the DNS answers over UDP
+/// the kernel fragmented in spec-vectors/captures/defrag/dns-fragments.pcap, and on
+/// the fragments of
 /// spec-vectors/captures/defrag (out of order, the last first, duplicates, IPv4
 /// overlaps, interleaved datagrams, DNS answers over UDP, a datagram over 65,535
 /// octets, a wrong UDP checksum), every layer and field of every packet agrees, the
@@ -788,6 +792,9 @@ fn reassembled_fragments_agree_with_tshark() {
     let Some(lax) = defragmented_agree(LAX, &[]) else { return };
     // Two echo requests and two replies, of 3 fragments each.
     assert_eq!((lax.completed, lax.held), (4, 8), "lax");
+    let Some(dns) = defragmented_agree(DNS_FRAGMENTS, &[]) else { return };
+    // An answer over IPv4 and one over IPv6, of 2 fragments each.
+    assert_eq!((dns.completed, dns.held), (2, 2), "dns-fragments.pcap");
     let Some(made) = defragmented_agree(FRAGMENTS, &[22]) else { return };
     // A, B, C, E (IPv4 echoes), F, H (IPv6 echoes), I, J (DNS), K (2), M (UDP);
     // 38 frames, less the 11 that complete and frame 22.
@@ -799,10 +806,17 @@ fn reassembled_fragments_agree_with_tshark() {
         lax.on_completed,
         made.on_completed
     );
+    assert!(dns.on_completed >= 60, "{}", dns.on_completed);
     eprintln!(
         "tshark agreement (IP reassembly): lax.pcap {} fields ({} on the 4 frames that \
-         complete a datagram), fragments.pcap {} fields ({} on the 11)",
-        lax.compared, lax.on_completed, made.compared, made.on_completed
+         complete a datagram), dns-fragments.pcap {} ({} on the 2), fragments.pcap {} \
+         ({} on the 11)",
+        lax.compared,
+        lax.on_completed,
+        dns.compared,
+        dns.on_completed,
+        made.compared,
+        made.on_completed
     );
 }
 
