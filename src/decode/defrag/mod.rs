@@ -39,7 +39,7 @@ mod tests;
 use std::collections::{BTreeMap, HashMap};
 
 use wirestate_ip::{ipv4, ipv6};
-use wirestate_packet::{Net, Sliced};
+use wirestate_packet::{LayerKind, Net, Sliced};
 
 /// The bounds of a [`Defragmenter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +217,7 @@ impl Defragmenter {
     fn fragment(&mut self, frame: u64, sliced: &Sliced<'_>) -> Option<Fragment> {
         // The transport header of a first fragment is sliced laxly and may fail;
         // the IP layer must not have.
-        if sliced.error.is_some_and(|e| e.layer.name().starts_with("ip")) {
+        if sliced.error.is_some_and(|e| matches!(e.layer, LayerKind::Ipv4 | LayerKind::Ipv6)) {
             return None;
         }
         let piece = match sliced.net()? {
