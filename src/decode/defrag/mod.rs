@@ -430,7 +430,7 @@ fn finish_header(packet: &mut [u8], data_offset: usize, len: usize) {
     match packet.first().map(|b| b >> 4) {
         Some(4) => {
             let total = u16::try_from(data_offset + len).unwrap_or(u16::MAX);
-            if let Some(mut p) = ipv4::Packet::new_checked_header(&mut *packet).ok() {
+            if let Ok(mut p) = ipv4::Packet::new_checked_header(&mut *packet) {
                 p.set_total_len(total);
                 p.fill_checksum();
             }
