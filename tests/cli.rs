@@ -256,7 +256,8 @@ fn decode_reassembles_ip_fragments_unless_told_not_to() {
     // their own, but they complete a datagram that has one.
     let dns =
         concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/dns-fragments.pcap");
-    let kept = json_lines(&wirestate(&["decode", dns, "--json", "--filter", "udp port 53"], None));
+    let kept =
+        json_lines(&wirestate(&["decode", dns, "--json", "--filter", "udp and port 53"], None));
     let frames: Vec<u64> = kept.iter().map(|p| p["index"].as_u64().unwrap()).collect();
     assert_eq!(frames, [1, 2, 3, 4, 5, 6]);
     assert_eq!(kept[2]["layers"][3]["proto"], "dns");

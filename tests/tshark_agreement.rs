@@ -3,7 +3,9 @@
 //! from the DHCP spec vectors (BOOTP messages without the magic cookie, options
 //! without the end option), and on a capture of each other link type it reads
 //! (spec-vectors/captures/linktypes: Linux cooked v1/v2, BSD NULL/LOOP, PPP, raw
-//! IPv4/IPv6, and a pcapng mixing them with per-interface timestamp units and offsets).
+//! IPv4/IPv6, and a pcapng mixing them with per-interface timestamp units and offsets),
+//! and, with IP fragment reassembly, on the fragments of spec-vectors/captures/lax and
+//! spec-vectors/captures/defrag.
 //!
 //! tshark must be installed (`.ci/setup` installs it). Without it the test says so and
 //! passes, unless `WIRESTATE_REQUIRE_TSHARK=1` (set by `cargo xtask ci`), so that in CI

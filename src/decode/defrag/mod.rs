@@ -166,6 +166,33 @@ struct Piece<'a> {
 ///
 /// Feed it every frame in capture order with [`Defragmenter::frame`]; print each
 /// with [`super::with_defrag`].
+///
+/// ```
+/// use wirestate::decode::defrag::{Config, Defragmenter, Fragment};
+/// use wirestate::packet::{LinkType, Sliced};
+/// // An IPv4 fragment (raw IP) of datagram 7, protocol 99, `data` at `offset`.
+/// let fragment = |offset: u16, more: bool, data: &[u8]| {
+///     let mut p = vec![0x45, 0, 0, 20 + data.len() as u8, 0, 7];
+///     p.extend_from_slice(&((offset / 8) | if more { 0x2000 } else { 0 }).to_be_bytes());
+///     p.extend_from_slice(&[64, 99, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+///     p.extend_from_slice(data);
+///     p
+/// };
+/// let mut d = Defragmenter::new(Config::default());
+/// let (first, last) = (fragment(0, true, &[1; 16]), fragment(16, false, &[2; 4]));
+/// // The last fragment first: held until the first comes.
+/// assert_eq!(d.frame(1, &Sliced::new(LinkType::Ip, &last)), Some(Fragment::Held));
+/// let Some(Fragment::Complete(whole)) = d.frame(2, &Sliced::new(LinkType::Ip, &first)) else {
+///     panic!("complete")
+/// };
+/// assert_eq!((whole.len(), whole.fragments, whole.first_frame), (20, 2, 1));
+/// // A fragment whose end passes 65,535 octets of total length is refused, and
+/// // its datagram dropped: it never completes.
+/// assert_eq!(d.frame(3, &Sliced::new(LinkType::Ip, &fragment(65512, false, &[0; 8]))), Some(Fragment::Held));
+/// assert_eq!(d.datagrams(), 0);
+/// // Not a fragment: `None`, decode the frame on its own.
+/// assert_eq!(d.frame(4, &Sliced::new(LinkType::Ip, &fragment(0, false, &[0; 8]))), None);
+/// ```
 #[derive(Debug)]
 pub struct Defragmenter {
     config: Config,
