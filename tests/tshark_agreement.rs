@@ -919,3 +919,51 @@ fn icmp_data_len(check: &mut Check, t: &Value, layers: &[Value]) {
         });
     }
 }
+
+/// A DNS answer over TCP whose first segment was sent in two IPv4 fragments
+/// (spec-vectors/captures/defrag/tcp-fragments.pcap): `decode --json` hands the
+/// datagram put back together to stream reassembly, and the answer decodes whole on
+/// the second segment, as tshark (defragmentation and desegmentation on) shows it.
+#[test]
+fn a_fragmented_tcp_segment_goes_on_to_stream_reassembly_as_in_tshark() {
+    let path = FRAGMENTS.replace("fragments.pcap", "tcp-fragments.pcap");
+    let Some(theirs) = tshark_json(&path, &["--no-duplicate-keys"]) else { return };
+    let ours = decode_json(Path::new(&path));
+    assert_eq!((ours.len(), theirs.len()), (3, 3));
+    let mut check = Check { packet: 0, cut: false, compared: 0, mismatches: Vec::new() };
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        check.packet = i as u64 + 1;
+        let t = &t["_source"]["layers"];
+        let layers = o["layers"].as_array().unwrap();
+        same_layers(&mut check, t, layers);
+        compare(&mut check, t, layers);
+    }
+    let ip = &ours[1]["layers"][1]["reassembled"];
+    check.field(
+        &theirs[1]["_source"]["layers"]["ip"],
+        "ip.fragment.count",
+        ip,
+        "fragments",
+        Kind::Num,
+    );
+    check.field(
+        &theirs[1]["_source"]["layers"]["ip"],
+        "ip.reassembled.length",
+        ip,
+        "len",
+        Kind::Num,
+    );
+    let dns = ours_layer(ours[2]["layers"].as_array().unwrap(), "dns").unwrap();
+    let t3 = &theirs[2]["_source"]["layers"];
+    check.field(t3, "tcp.segment.count", &dns["reassembled"], "segments", Kind::Num);
+    check.field(t3, "tcp.reassembled.length", &dns["reassembled"], "len", Kind::Num);
+    assert!(
+        check.mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        check.mismatches.len(),
+        check.mismatches.join("\n")
+    );
+    assert_eq!(dns["answers"].as_array().unwrap().len(), 120);
+    assert!(check.compared >= 90, "{} fields", check.compared);
+    eprintln!("tshark agreement (TCP over IP fragments): 3 packets, {} fields", check.compared);
+}

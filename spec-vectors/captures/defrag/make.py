@@ -17,6 +17,9 @@ Frames, in order (see README.md):
   K  two IPv4 echoes with their fragments interleaved
   L  IPv4 fragment whose end passes 65,535 octets of total length, after a first
   M  IPv4 UDP datagram in 2 fragments with a wrong UDP checksum
+
+and tcp-fragments.pcap: a DNS answer over TCP in two segments, the first of which
+is sent in 2 IPv4 fragments (stream reassembly must see the datagram whole).
 """
 import struct
 import sys
@@ -92,6 +95,12 @@ def pseudo4(length):
     return SRC4 + DST4 + struct.pack("!BBH", 0, 17, length)
 
 
+def tcp(sport, dport, seq, payload, flags=0x18):
+    t = struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 5 << 4, flags, 65535, 0, 0) + payload
+    c = csum(SRC4 + DST4 + struct.pack("!BBH", 0, 6, len(t)) + t)
+    return t[:16] + struct.pack("!H", c) + t[18:]
+
+
 def split(data, size):
     return [(o, data[o:o + size]) for o in range(0, len(data), size)]
 
@@ -141,11 +150,23 @@ def main(out):
     # M: a wrong UDP checksum over the whole datagram.
     frames += v4(0x1401, 17, udp(40002, 9999, b"x" * 2000, pseudo4, bad=True))
 
-    with open(out, "wb") as f:
+    write(out, frames)
+    # A DNS answer over TCP from port 53: a segment of its first 1,700 octets in
+    # two IPv4 fragments, then a segment of the rest.
+    msg = dns_answer(0x3333, 120)
+    msg = struct.pack("!H", len(msg)) + msg
+    first, rest = msg[:1700], msg[1700:]
+    tcp_frames = v4(0x1501, 6, tcp(53, 40003, 1000, first))
+    tcp_frames += v4(0x1502, 6, tcp(53, 40003, 1000 + len(first), rest))
+    write(out.replace("fragments.pcap", "tcp-fragments.pcap"), tcp_frames)
+
+
+def write(path, frames):
+    with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, fr in enumerate(frames):
             f.write(struct.pack("<IIII", 1_800_000_000 + i, 0, len(fr), len(fr)) + fr)
-    print(f"{out}: {len(frames)} frames")
+    print(f"{path}: {len(frames)} frames")
 
 
 if __name__ == "__main__":
