@@ -22,7 +22,7 @@
 //! - a datagram over the size limit (65,535 octets of IPv4 total length; 65,535
 //!   octets of IPv6 payload, no jumbograms), a second last fragment that disagrees
 //!   on the end, data past the end, or a fragment the capture cut short (a snap
-//!   length): the datagram is dropped;
+//!   length), or more than [`MAX_FRAGMENTS`] fragments: the datagram is dropped;
 //! - an IPv6 fragment with M set whose length is not a multiple of 8 is discarded
 //!   (RFC 8200 §4.5).
 //!
@@ -67,6 +67,10 @@ impl Default for Config {
 const MAX_IPV4_TOTAL: usize = 65_535;
 /// The largest IPv6 payload without a jumbo payload option (RFC 8200 §4.5).
 const MAX_IPV6_PAYLOAD: usize = 65_535;
+/// Fragments kept for one datagram at most; past it the datagram is dropped. The
+/// largest IPv4 datagram over the smallest MTU (68 octets, RFC 791) takes 1,366;
+/// the cap keeps the work of tiny overlapping fragments linear in the capture.
+pub const MAX_FRAGMENTS: usize = 2048;
 
 /// Which datagram a fragment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -387,7 +391,7 @@ impl Pending {
                 return Verdict::Keep;
             }
         }
-        if self.held + len > max_bytes {
+        if self.held + len > max_bytes || self.parts.len() >= MAX_FRAGMENTS {
             return Verdict::Drop;
         }
         self.first_frame = self.first_frame.min(frame);

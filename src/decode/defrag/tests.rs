@@ -311,6 +311,25 @@ fn a_datagram_over_its_own_bound_is_dropped() {
 }
 
 #[test]
+fn a_datagram_of_more_than_max_fragments_is_dropped() {
+    let mut r = Run::new();
+    // 8-octet fragments: the largest count a datagram may have, then one more.
+    for i in 0..super::MAX_FRAGMENTS {
+        r.held(&v4(1, 8 * i, true, &[i as u8; 8]));
+    }
+    assert_eq!(r.d.datagrams(), 1);
+    r.held(&v4(1, 8 * super::MAX_FRAGMENTS, false, &[0; 8]));
+    assert_eq!((r.d.datagrams(), r.d.held_bytes()), (0, 0));
+    // One fewer completes.
+    let mut r = Run::new();
+    for i in 0..super::MAX_FRAGMENTS - 1 {
+        r.held(&v4(1, 8 * i, true, &[i as u8; 8]));
+    }
+    let d = r.complete(&v4(1, 8 * (super::MAX_FRAGMENTS - 1), false, &[0; 8]));
+    assert_eq!(d.fragments as usize, super::MAX_FRAGMENTS);
+}
+
+#[test]
 fn fragments_of_different_datagrams_interleave() {
     let (a, b) = (data(2000), data(1600));
     let mut r = Run::new();
