@@ -221,6 +221,53 @@ fn decode_reassembles_tcp_streams_unless_told_not_to() {
     assert_eq!(filtered[2].1["body_len"], 0);
 }
 
+/// `decode --json` reassembles IP fragments: in spec-vectors/captures/lax/lax.pcap
+/// the `ping -s 3000` request is in frames 10-12; frame 12 completes it and shows
+/// the ICMP echo whole, frames 10 and 11 their IP header and data. With
+/// `--no-reassembly` frame 10 decodes the echo header laxly and says where the
+/// fragment ends; frame 12 is data. A filter on the transport keeps the frame that
+/// completes a datagram: it sees the datagram too.
+#[test]
+fn decode_reassembles_ip_fragments_unless_told_not_to() {
+    let lax = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/lax/lax.pcap");
+    let protos = |p: &Value| -> Vec<String> {
+        let layers = p["layers"].as_array().unwrap();
+        layers.iter().map(|l| l["proto"].as_str().unwrap().to_string()).collect()
+    };
+    let on = json_lines(&wirestate(&["decode", lax, "--json"], None));
+    assert_eq!(protos(&on[9]), ["ethernet", "ipv4", "payload"]);
+    assert!(on[9]["error"].is_null() && on[10]["error"].is_null());
+    assert_eq!(on[9]["layers"][2]["len"], 1480);
+    assert_eq!(protos(&on[11]), ["ethernet", "ipv4", "icmpv4"]);
+    assert_eq!(
+        on[11]["layers"][1]["reassembled"],
+        serde_json::json!({"fragments": 3, "first_frame": 10, "len": 3008})
+    );
+    assert_eq!(on[11]["layers"][2]["checksum_ok"], true);
+    assert_eq!(on[11]["layers"][2]["data_len"], 3000);
+    assert_eq!(protos(&on[19]), ["ethernet", "ipv6", "icmpv6"]);
+    assert_eq!(on[19]["layers"][1]["reassembled"]["first_frame"], 18);
+    let off = json_lines(&wirestate(&["decode", lax, "--json", "--no-reassembly"], None));
+    assert_eq!(protos(&off[9]), ["ethernet", "ipv4", "icmpv4"]);
+    assert_eq!(off[9]["error"]["field"], "fragment");
+    assert_eq!(protos(&off[11]), ["ethernet", "ipv4", "payload"]);
+    assert!(off.iter().all(|p| p["layers"][1].get("reassembled").is_none()));
+    let icmp = json_lines(&wirestate(&["decode", lax, "--json", "--filter", "icmp"], None));
+    let frames: Vec<u64> = icmp.iter().map(|p| p["index"].as_u64().unwrap()).collect();
+    // The first fragments carry the ICMP header as captured; the last complete it.
+    assert!(frames.starts_with(&[10, 12, 13, 15]), "{frames:?}");
+    // Frames 3 and 6 are the second fragments of DNS answers: no UDP header of
+    // their own, but they complete a datagram that has one.
+    let dns =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/dns-fragments.pcap");
+    let kept =
+        json_lines(&wirestate(&["decode", dns, "--json", "--filter", "udp and port 53"], None));
+    let frames: Vec<u64> = kept.iter().map(|p| p["index"].as_u64().unwrap()).collect();
+    assert_eq!(frames, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(kept[2]["layers"][3]["proto"], "dns");
+    assert_eq!(kept[2]["layers"][3]["answers"].as_array().unwrap().len(), 120);
+}
+
 const LINKTYPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/linktypes");
 
 /// A cooked capture counts its `sll` layer in `--stats`, filters on what it carries,

@@ -3,7 +3,9 @@
 //! from the DHCP spec vectors (BOOTP messages without the magic cookie, options
 //! without the end option), and on a capture of each other link type it reads
 //! (spec-vectors/captures/linktypes: Linux cooked v1/v2, BSD NULL/LOOP, PPP, raw
-//! IPv4/IPv6, and a pcapng mixing them with per-interface timestamp units and offsets).
+//! IPv4/IPv6, and a pcapng mixing them with per-interface timestamp units and offsets),
+//! and, with IP fragment reassembly, on the fragments of spec-vectors/captures/lax and
+//! spec-vectors/captures/defrag.
 //!
 //! tshark must be installed (`.ci/setup` installs it). Without it the test says so and
 //! passes, unless `WIRESTATE_REQUIRE_TSHARK=1` (set by `cargo xtask ci`), so that in CI
@@ -769,4 +771,199 @@ fn lax_cases(reassemble: bool) {
     assert!(check.compared > if reassemble { 20 } else { 400 }, "{} fields", check.compared);
     let mode = if reassemble { "reassembled" } else { "per packet" };
     eprintln!("tshark agreement (lax, {mode}): {index} packets, {} fields", check.compared);
+}
+
+const FRAGMENTS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/fragments.pcap");
+const DNS_FRAGMENTS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/spec-vectors/captures/defrag/dns-fragments.pcap");
+
+/// IP fragment reassembly agrees with tshark's, which is on by default
+/// (`ip.defragment`, `ipv6.defragment`): on the `ping -s 3000` of
+/// spec-vectors/captures/lax (IPv4 and IPv6, each way), on the DNS answers over UDP
+/// the kernel fragmented in spec-vectors/captures/defrag/dns-fragments.pcap, and on
+/// the fragments of
+/// spec-vectors/captures/defrag (out of order, the last first, duplicates, IPv4
+/// overlaps, interleaved datagrams, DNS answers over UDP, a datagram over 65,535
+/// octets, a wrong UDP checksum), every layer and field of every packet agrees, the
+/// frame that completes a datagram included; fragments that do not complete one
+/// show as tshark's `data`. One departure: an IPv6 datagram with overlapping
+/// fragments, which RFC 5722 abandons and tshark reassembles (frame 22).
+#[test]
+fn reassembled_fragments_agree_with_tshark() {
+    let Some(lax) = defragmented_agree(LAX, &[]) else { return };
+    // Two echo requests and two replies, of 3 fragments each.
+    assert_eq!((lax.completed, lax.held), (4, 8), "lax");
+    let Some(dns) = defragmented_agree(DNS_FRAGMENTS, &[]) else { return };
+    // An answer over IPv4 and one over IPv6, of 2 fragments each.
+    assert_eq!((dns.completed, dns.held), (2, 2), "dns-fragments.pcap");
+    let Some(made) = defragmented_agree(FRAGMENTS, &[22]) else { return };
+    // A, B, C, E (IPv4 echoes), F, H (IPv6 echoes), I, J (DNS), K (2), M (UDP);
+    // 38 frames, less the 11 that complete and frame 22.
+    assert_eq!((made.completed, made.held), (11, 26), "fragments.pcap");
+    assert!(lax.compared > 1500 && made.compared > 1000, "{} {}", lax.compared, made.compared);
+    assert!(
+        lax.on_completed >= 130 && made.on_completed >= 400,
+        "{} {}",
+        lax.on_completed,
+        made.on_completed
+    );
+    assert!(dns.on_completed >= 60, "{}", dns.on_completed);
+    eprintln!(
+        "tshark agreement (IP reassembly): lax.pcap {} fields ({} on the 4 frames that \
+         complete a datagram), dns-fragments.pcap {} ({} on the 2), fragments.pcap {} \
+         ({} on the 11)",
+        lax.compared,
+        lax.on_completed,
+        dns.compared,
+        dns.on_completed,
+        made.compared,
+        made.on_completed
+    );
+}
+
+struct Defragmented {
+    completed: usize,
+    held: usize,
+    /// Fields compared in all, and on the frames that complete a datagram.
+    compared: usize,
+    on_completed: usize,
+}
+
+/// Decodes `capture` with IP reassembly and compares every packet with tshark's
+/// defaults; `rfc5722` are the frames where an IPv6 overlap makes us abandon what
+/// tshark reassembles.
+fn defragmented_agree(capture: &str, rfc5722: &[u64]) -> Option<Defragmented> {
+    let args = ["--no-duplicate-keys", "-o", "tcp.desegment_tcp_streams:FALSE"];
+    let theirs = tshark_json(capture, &args)?;
+    let mut defrag = decode::defrag::Defragmenter::new(Default::default());
+    let mut reader = PcapReader::new(std::fs::File::open(capture).unwrap()).unwrap();
+    let mut check = Check { packet: 0, cut: false, compared: 0, mismatches: Vec::new() };
+    let mut out = Defragmented { completed: 0, held: 0, compared: 0, on_completed: 0 };
+    let mut index = 0u64;
+    while let Some(pkt) = reader.next_raw_packet() {
+        let pkt = pkt.unwrap();
+        index += 1;
+        check.packet = index;
+        let sliced = wirestate_packet::Sliced::new_captured(
+            LinkType::Ethernet,
+            &pkt.data,
+            pkt.orig_len as usize,
+        );
+        let fragment = defrag.frame(index, &sliced);
+        let held = fragment == Some(decode::defrag::Fragment::Held);
+        let decoded = decode::with_defrag(&sliced, fragment, None);
+        let layers = decoded.layers_json();
+        let t = &theirs[index as usize - 1]["_source"]["layers"];
+        let ip = layers.iter().find(|l| l["proto"] == "ipv4" || l["proto"] == "ipv6").cloned();
+        let (tip, v) = if t.get("ipv6").is_some() { ("ipv6", "ipv6") } else { ("ip", "ip") };
+        if rfc5722.contains(&index) {
+            assert!(held, "frame {index}: {layers:?}");
+            assert!(find(t, &format!("{v}.fragment.count")).is_some(), "frame {index}");
+            continue;
+        }
+        let outer: Vec<Value> =
+            layers.iter().filter(|l| l.get("in_icmp").is_none()).cloned().collect();
+        let before = check.compared;
+        same_layers(&mut check, t, &outer);
+        compare(&mut check, t, &outer);
+        let reassembled = ip.as_ref().and_then(|l| l.get("reassembled")).cloned();
+        if let Some(r) = reassembled {
+            out.completed += 1;
+            let theirs_ip = &t[tip];
+            check.field(theirs_ip, &format!("{v}.fragment.count"), &r, "fragments", Kind::Num);
+            check.field(theirs_ip, &format!("{v}.reassembled.length"), &r, "len", Kind::Num);
+            let frames: Vec<u64> = match find(theirs_ip, &format!("{v}.fragment")) {
+                Some(Value::Array(a)) => {
+                    a.iter().filter_map(|f| f.as_str()?.parse().ok()).collect()
+                }
+                _ => vec![],
+            };
+            let first = frames.iter().min().copied();
+            check.expect(first == r["first_frame"].as_u64(), || format!("{frames:?} but {r}"));
+            icmp_data_len(&mut check, t, &outer);
+            out.on_completed += check.compared - before;
+        } else if held {
+            out.held += 1;
+            let ours = ours_layer(&outer, "payload").map(|p| p["len"].clone());
+            let tlen = t.get("data").and_then(|d| find(d, "data.len")).and_then(Value::as_str);
+            check.expect(ours.as_ref().and_then(Value::as_u64) == tlen.and_then(num), || {
+                format!("data.len {tlen:?} but payload {ours:?}")
+            });
+            let done = find(t, &format!("{v}.fragment.count")).is_some();
+            check.expect(!done, || "tshark reassembled a datagram here, we did not".into());
+        }
+        check.expect(decoded.error.is_none() || !held, || format!("error {:?}", decoded.error));
+    }
+    assert_eq!(index as usize, theirs.len(), "{capture}");
+    assert!(
+        check.mismatches.is_empty(),
+        "{capture}: {} mismatches:\n{}",
+        check.mismatches.len(),
+        check.mismatches.join("\n")
+    );
+    out.compared = check.compared;
+    Some(out)
+}
+
+/// The data of a reassembled echo: tshark shows an 8-octet timestamp at the start
+/// of an ICMPv4 echo's data apart (`icmp.data_time`), and `data.len` after it.
+fn icmp_data_len(check: &mut Check, t: &Value, layers: &[Value]) {
+    for (tname, oname, time) in [("icmp", "icmpv4", "icmp.data_time"), ("icmpv6", "icmpv6", "")] {
+        let (Some(ti), Some(o)) = (t.get(tname), ours_layer(layers, oname)) else { continue };
+        let Some(len) = ti.get("data").and_then(|d| find(d, "data.len")) else { continue };
+        let stamp = if !time.is_empty() && find(ti, time).is_some() { 8 } else { 0 };
+        let theirs = len.as_str().and_then(num).map(|n| n + stamp);
+        check.expect(theirs == o["data_len"].as_u64(), || {
+            format!("{tname} data.len {len} (+{stamp}) but data_len {}", o["data_len"])
+        });
+    }
+}
+
+/// A DNS answer over TCP whose first segment was sent in two IPv4 fragments
+/// (spec-vectors/captures/defrag/tcp-fragments.pcap): `decode --json` hands the
+/// datagram put back together to stream reassembly, and the answer decodes whole on
+/// the second segment, as tshark (defragmentation and desegmentation on) shows it.
+#[test]
+fn a_fragmented_tcp_segment_goes_on_to_stream_reassembly_as_in_tshark() {
+    let path = FRAGMENTS.replace("fragments.pcap", "tcp-fragments.pcap");
+    let Some(theirs) = tshark_json(&path, &["--no-duplicate-keys"]) else { return };
+    let ours = decode_json(Path::new(&path));
+    assert_eq!((ours.len(), theirs.len()), (3, 3));
+    let mut check = Check { packet: 0, cut: false, compared: 0, mismatches: Vec::new() };
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        check.packet = i as u64 + 1;
+        let t = &t["_source"]["layers"];
+        let layers = o["layers"].as_array().unwrap();
+        same_layers(&mut check, t, layers);
+        compare(&mut check, t, layers);
+    }
+    let ip = &ours[1]["layers"][1]["reassembled"];
+    check.field(
+        &theirs[1]["_source"]["layers"]["ip"],
+        "ip.fragment.count",
+        ip,
+        "fragments",
+        Kind::Num,
+    );
+    check.field(
+        &theirs[1]["_source"]["layers"]["ip"],
+        "ip.reassembled.length",
+        ip,
+        "len",
+        Kind::Num,
+    );
+    let dns = ours_layer(ours[2]["layers"].as_array().unwrap(), "dns").unwrap();
+    let t3 = &theirs[2]["_source"]["layers"];
+    check.field(t3, "tcp.segment.count", &dns["reassembled"], "segments", Kind::Num);
+    check.field(t3, "tcp.reassembled.length", &dns["reassembled"], "len", Kind::Num);
+    assert!(
+        check.mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        check.mismatches.len(),
+        check.mismatches.join("\n")
+    );
+    assert_eq!(dns["answers"].as_array().unwrap().len(), 120);
+    assert!(check.compared >= 90, "{} fields", check.compared);
+    eprintln!("tshark agreement (TCP over IP fragments): 3 packets, {} fields", check.compared);
 }

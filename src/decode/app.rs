@@ -187,11 +187,17 @@ fn dns_lax(msg: &[u8], tcp_len: Option<usize>, at: usize, mdns: bool) -> Result<
 /// ` [malformed dns: ...]` when the message does not decode (the error's offset in
 /// the frame). Returns whether the line shows the frame's error.
 ///
-/// A message is looked for only when no layer failed and the capture is whole.
+/// A message is looked for only when no layer failed and the capture is whole. In
+/// the first fragment of a datagram a DNS message goes as far as it goes, then
+/// `[|domain]`, as tcpdump shows it.
 pub fn udp_line(line: &mut String, s: &Sliced<'_>, len: usize) -> bool {
     let app = if s.error.is_some() || s.is_cut() { None } else { classify(s) };
     let start = line.len();
     let written = match app {
+        Some(App::Dns | App::Mdns) if s.is_first_fragment() => {
+            dns_line_cut(line, s.payload(), app == Some(App::Mdns));
+            Ok(true)
+        }
         Some(App::Dns) => dns_line(line, s.payload(), false),
         Some(App::Mdns) => dns_line(line, s.payload(), true),
         Some(App::Dhcp) => super::dhcp::dhcp_line(line, s.payload()),
@@ -280,14 +286,42 @@ pub fn tcp_line(line: &mut String, s: &Sliced<'_>) -> bool {
 pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Error> {
     let msg = dns::Message::new_checked(bytes)?;
     let repr = dns::Repr::parse(&msg)?;
-    let h = repr.header;
+    let parts = (repr.header, repr.rcode(), repr.questions(), repr.records());
+    dns_parts(line, &msg, parts, mdns);
+    let _ = write!(line, " ({})", bytes.len());
+    Ok(true)
+}
+
+/// [`dns_line`] for a message that goes on past the frame (the first fragment of
+/// a datagram): as far as it goes, then tcpdump's `[|domain]` where it stops (with
+/// the type of a record whose data is cut, as tcpdump prints it).
+pub fn dns_line_cut(line: &mut String, bytes: &[u8], mdns: bool) {
+    let Ok(msg) = dns::Message::new_checked(bytes) else {
+        line.push_str("[|domain]");
+        return;
+    };
+    let h = dns::Header::parse(&msg);
+    let rcode = dns::Rcode(u16::from(h.rcode));
+    if dns_parts(line, &msg, (h, rcode, msg.questions(), msg.records()), mdns) {
+        let _ = write!(line, " ({})", bytes.len());
+    }
+}
+
+/// The header, its marks and counts, and the questions (a query) or the answers (a
+/// response) of [`dns_line`]; `false` when the message stopped short, the line then
+/// ending in `[|domain]`.
+fn dns_parts(
+    line: &mut String,
+    msg: &dns::Message<&[u8]>,
+    (h, rcode, questions, records): (dns::Header, dns::Rcode, dns::Questions<'_>, dns::Records<'_>),
+    mdns: bool,
+) -> bool {
     let (qd, an, ns, ar) = (msg.qdcount(), msg.ancount(), msg.nscount(), msg.arcount());
     let _ = write!(line, "{}", h.id);
     if h.opcode != dns::Opcode::QUERY {
         let _ = write!(line, " {}", h.opcode);
     }
     if h.qr {
-        let rcode = repr.rcode();
         if rcode != dns::Rcode::NOERROR {
             let _ = write!(line, " {rcode}");
         }
@@ -300,9 +334,24 @@ pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Err
             let _ = write!(line, " [{qd}q]");
         }
         let _ = write!(line, " {an}/{ns}/{ar}");
-        let answers = repr.records().flatten().filter(|r| r.section == dns::Section::Answer);
+        let answers =
+            records.take_while(|r| r.as_ref().map_or(true, |r| r.section == dns::Section::Answer));
         for (i, r) in answers.enumerate() {
             line.push_str(if i == 0 { " " } else { ", " });
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    // Data cut after a whole record header: its type is the first
+                    // of the ten octets before the data (RFC 1035 §4.1.3).
+                    let at = e.offset().wrapping_sub(10);
+                    let rtype = msg.as_bytes().get(at..at + 2).filter(|_| e.field() == "rdata");
+                    if let Some(&[a, b]) = rtype {
+                        let _ = write!(line, "{} ", dns::Type(u16::from_be_bytes([a, b])));
+                    }
+                    line.push_str("[|domain]");
+                    return false;
+                }
+            };
             let (class, flush) = mdns_split(r.class, mdns);
             if class != dns::Class::IN && r.rtype != dns::Type::OPT {
                 let _ = write!(line, "{class} ");
@@ -327,7 +376,11 @@ pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Err
                 let _ = write!(line, " [{count}{what}]");
             }
         }
-        for q in repr.questions().flatten() {
+        for q in questions {
+            let Ok(q) = q else {
+                line.push_str(" [|domain]");
+                return false;
+            };
             let _ = write!(line, " {}", q.qtype);
             let (class, unicast) = mdns_split(q.qclass, mdns);
             if class != dns::Class::IN {
@@ -339,8 +392,7 @@ pub fn dns_line(line: &mut String, bytes: &[u8], mdns: bool) -> Result<bool, Err
             let _ = write!(line, "? {}", q.name);
         }
     }
-    let _ = write!(line, " ({})", bytes.len());
-    Ok(true)
+    true
 }
 
 /// An answer's data as tcpdump prints it at its default verbosity, with the space

@@ -8,6 +8,7 @@
 //! `tcpdump -nn`, through the application layer.
 
 mod app;
+pub mod defrag;
 mod dhcp;
 mod filter;
 mod http;
@@ -184,6 +185,55 @@ pub fn with_reassembly(
         layers.push(o);
     }
     Decoded { layers, error }
+}
+
+/// [`with_reassembly`] with IP fragment reassembly: what
+/// [`defrag::Defragmenter::frame`] returned for this frame (`None`: not a fragment,
+/// decoded as [`with_reassembly`] does) and what stream reassembly returned for it
+/// (for a completed datagram, for the datagram).
+///
+/// A fragment that does not complete its datagram shows its IP layer and its data
+/// as `payload`, as tshark shows fragments. The frame that completes one shows its
+/// own IP layer with `"reassembled": {"fragments", "first_frame", "len"}`, then the
+/// whole datagram's layers as an unfragmented packet's; offsets in its `error`
+/// count from the start of the datagram rebuilt as one packet (the first
+/// fragment's IP header, without an IPv6 fragment header, then the data).
+pub fn with_defrag(
+    sliced: &Sliced<'_>,
+    fragment: Option<defrag::Fragment>,
+    reassembled: Option<reassembly::Reassembled>,
+) -> Decoded {
+    let Some(fragment) = fragment else { return with_reassembly(sliced, reassembled) };
+    let mut layers = Vec::with_capacity(5);
+    if let Some(l) = &sliced.link_layer() {
+        link::link_layer(l, &mut layers);
+    }
+    let Some(n) = sliced.net() else { return with_reassembly(sliced, reassembled) };
+    let mut net = net::net(&n);
+    match fragment {
+        defrag::Fragment::Held => {
+            layers.push(net);
+            let data = defrag::fragment_data(&n).map_or(0, <[u8]>::len);
+            if data > 0 {
+                let mut o = layer("payload");
+                o.insert("len", data.into());
+                layers.push(o);
+            }
+            Decoded { layers, error: None }
+        }
+        defrag::Fragment::Complete(d) => {
+            let reassembled_obj = obj!({
+                "fragments": d.fragments, "first_frame": d.first_frame, "len": d.len()
+            });
+            net.insert("reassembled", reassembled_obj);
+            layers.push(net);
+            let whole = Sliced::new(LinkType::Ip, &d.packet);
+            let inner = with_reassembly(&whole, reassembled);
+            // The rebuilt packet's own IP layer is the frame's, shown above.
+            layers.extend(inner.layers.into_iter().skip(1));
+            Decoded { layers, error: inner.error }
+        }
+    }
 }
 
 /// The `error` of a first fragment: the datagram goes on past the frame.

@@ -188,7 +188,13 @@ fn upper_line(
         }
         Some(Transport::Udp(d)) => {
             ported(line, d.src_port(), d.dst_port());
-            let len = usize::from(d.len()).min(len).saturating_sub(8);
+            // The first fragment of a datagram: the header's length, as tcpdump
+            // prints it (the rest is in later fragments).
+            let len = if s.is_first_fragment() {
+                usize::from(d.len()).saturating_sub(8)
+            } else {
+                usize::from(d.len()).min(len).saturating_sub(8)
+            };
             super::app::udp_line(line, s, len)
         }
         Some(Transport::Icmpv4(p)) => {

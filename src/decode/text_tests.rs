@@ -350,3 +350,25 @@ fn ipv6_extension_headers_come_between_the_addresses_and_the_ports() {
     let line = summary(&Sliced::new(LinkType::Ip, &p));
     assert_eq!(line, "IP6 ::1 > fd00::2: HBH 40000 > 9999: UDP, length 6");
 }
+
+/// A message cut at the end of a first fragment goes as far as it goes, then
+/// `[|domain]`: after the type of a record whose data is cut, after the separator
+/// when its header is cut; a header alone cut says only `[|domain]`.
+#[test]
+fn a_cut_dns_message_stops_where_tcpdump_stops() {
+    let h = dns::Header { id: 5, qr: true, rd: true, ra: true, ..Default::default() };
+    let a = |last| (dns::Section::Answer, "a.test.", dns::RData::A(Ipv4Addr::new(192, 0, 2, last)));
+    let r = dns_message(h, ("a.test.", dns::Type::A, dns::Class::IN), &[a(1), a(2)], false);
+    let cut = |n: usize| {
+        let mut line = String::new();
+        app::dns_line_cut(&mut line, &r[..n], false);
+        line
+    };
+    // Whole: as dns_line writes it.
+    assert_eq!(cut(r.len()), format!("5 2/0/0 A 192.0.2.1, A 192.0.2.2 ({})", r.len()));
+    // The second answer's data cut (two of its four octets there).
+    assert_eq!(cut(r.len() - 2), "5 2/0/0 A 192.0.2.1, A [|domain]");
+    // The second answer's header cut (its name, a pointer, and three of its ten octets).
+    assert_eq!(cut(r.len() - 4 - 10 + 3), "5 2/0/0 A 192.0.2.1, [|domain]");
+    assert_eq!(cut(11), "[|domain]");
+}

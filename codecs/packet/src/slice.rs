@@ -208,6 +208,8 @@ pub struct Sliced<'a> {
     /// The network layer holds the first fragment of a datagram: its transport
     /// header is sliced, and the datagram goes on past the fragment's end.
     first_fragment: bool,
+    /// The network layer holds a fragment other than the first: its data is payload.
+    later_fragment: bool,
     /// The layer that failed, if one did; the layers before it are still there.
     pub error: Option<SliceError>,
 }
@@ -245,6 +247,7 @@ impl<'a> Sliced<'a> {
             payload_end: w.payload_end.min(end),
             cut: w.cut,
             first_fragment: w.first_fragment,
+            later_fragment: w.later_fragment,
             error: w.error,
         }
     }
@@ -335,6 +338,7 @@ impl<'a> Sliced<'a> {
             payload_end: transport_end,
             cut: false,
             first_fragment: false,
+            later_fragment: false,
             error: None,
         })
     }
@@ -370,6 +374,14 @@ impl<'a> Sliced<'a> {
         self.first_fragment
     }
 
+    /// Whether the IP packet is a fragment of a larger datagram, the first or a
+    /// later one (an IPv6 atomic fragment, offset 0 without M, is whole and is not).
+    /// A flag read: what IP reassembly checks on every frame.
+    #[inline]
+    pub fn is_fragment(&self) -> bool {
+        self.first_fragment | self.later_fragment
+    }
+
     /// Whether the transport layer's bytes may stop short of what its headers
     /// claim: a cut capture or a first fragment.
     fn partial(&self) -> bool {
@@ -392,6 +404,7 @@ impl<'a> Sliced<'a> {
             payload_end: frame.len(),
             cut: false,
             first_fragment: false,
+            later_fragment: false,
             error: None,
         }
     }
@@ -583,6 +596,7 @@ impl<'a> Sliced<'a> {
         // then not the whole datagram: the first is sliced as a partial datagram,
         // the others stay payload.
         if packet.frag_offset() != 0 {
+            self.later_fragment = true;
             return Ok(());
         }
         self.first_fragment = packet.more_frags();
@@ -631,6 +645,7 @@ impl<'a> Sliced<'a> {
         self.rest(upper_at, self.net_end);
         if later_fragment {
             self.first_fragment = false;
+            self.later_fragment = true;
             return Ok(());
         }
         self.slice_transport(self.upper, upper_at, true)

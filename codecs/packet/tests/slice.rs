@@ -113,18 +113,19 @@ fn only_the_first_ipv4_fragment_carries_transport() {
     let mut f = hex(ICMP_ECHO);
     f[14 + 6] = 0x20; // MF, offset 0
     let s = Sliced::new(LinkType::Ethernet, &f);
-    assert!(s.error.is_none() && s.is_first_fragment() && !s.is_cut());
+    assert!(s.error.is_none() && s.is_first_fragment() && !s.is_cut() && s.is_fragment());
     assert!(matches!(s.transport(), Some(Transport::Icmpv4(_))));
     f[14 + 7] = 0xb9; // MF, offset 185 units (1480 octets)
     let s = Sliced::new(LinkType::Ethernet, &f);
     assert!(s.error.is_none() && s.transport().is_none() && !s.is_first_fragment());
+    assert!(s.is_fragment());
     assert_eq!(s.payload().len(), 28);
     f[14 + 6] = 0x00; // the last fragment
     let s = Sliced::new(LinkType::Ethernet, &f);
-    assert!(s.transport().is_none() && !s.is_first_fragment());
+    assert!(s.transport().is_none() && !s.is_first_fragment() && s.is_fragment());
     f[14 + 7] = 0x00; // offset 0, no MF: not a fragment
     let s = Sliced::new(LinkType::Ethernet, &f);
-    assert!(s.transport().is_some() && !s.is_first_fragment());
+    assert!(s.transport().is_some() && !s.is_first_fragment() && !s.is_fragment());
 }
 
 #[test]

@@ -60,8 +60,8 @@ enum Command {
         /// Print a line per protocol at the end: packets and bytes.
         #[arg(long)]
         stats: bool,
-        /// Decode each TCP segment on its own: no stream reassembly of DNS over TCP
-        /// and HTTP messages that span segments.
+        /// Decode each packet on its own: no IP fragment reassembly, and no stream
+        /// reassembly of DNS over TCP and HTTP messages that span segments.
         #[arg(long)]
         no_reassembly: bool,
     },
@@ -174,6 +174,8 @@ struct Shown {
     stamp: clock::Stamper,
     /// The application layers stream reassembly gave this packet (JSON only).
     reassembled: Option<decode::reassembly::Reassembled>,
+    /// What IP reassembly made of it, if it is a fragment (JSON only).
+    fragment: Option<decode::defrag::Fragment>,
     /// What the text view's TCP numbers are printed less.
     tcp: decode::TcpBase,
 }
@@ -202,9 +204,11 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
     let mut stamper = clock::Stamper::new(opts.time);
     let mut reassembler = (opts.json && opts.reassembly)
         .then(|| decode::reassembly::Reassembler::new(Default::default()));
+    let mut defragmenter = (opts.json && opts.reassembly)
+        .then(|| decode::defrag::Defragmenter::new(Default::default()));
     // The text view's TCP numbers, relative to each connection's first, as tcpdump's.
     let mut tcp_seqs = (!opts.json).then(decode::TcpSeqs::new);
-    // In order: the count, the filter, the statistics, stream reassembly, the
+    // In order: the count, the filter, the statistics, IP and stream reassembly, the
     // time column's first and previous packet and each TCP connection's first
     // numbers. On every core: each packet's decode
     // and its line.
@@ -213,10 +217,24 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
             return Ok(pipeline::Step::Stop);
         }
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
-        // Every segment goes through reassembly, shown or not: a message may end on
-        // a packet the filter keeps.
-        let reassembled = reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced));
-        if opts.filter.as_ref().is_some_and(|f| !f.matches(&sliced)) {
+        // Every fragment and segment goes through reassembly, shown or not: a
+        // datagram or a message may end on a packet the filter keeps. A datagram put
+        // back together is what stream reassembly sees, not its fragments.
+        let fragment = defragmenter.as_mut().and_then(|d| d.frame(pkt.index, &sliced));
+        let whole = match &fragment {
+            Some(decode::defrag::Fragment::Complete(d)) => {
+                Some(wirestate_packet::Sliced::new(wirestate_packet::LinkType::Ip, &d.packet))
+            }
+            _ => None,
+        };
+        let reassembled = match (&fragment, &whole) {
+            (None, _) => reassembler.as_mut().and_then(|r| r.frame(pkt.index, &sliced)),
+            (Some(_), Some(w)) => reassembler.as_mut().and_then(|r| r.frame(pkt.index, w)),
+            (Some(_), None) => None,
+        };
+        // The filter sees the frame as captured, and a reassembled datagram too.
+        let keep = |f: &decode::Filter| f.matches(&sliced) || whole.is_some_and(|w| f.matches(&w));
+        if opts.filter.as_ref().is_some_and(|f| !keep(f)) {
             return Ok(pipeline::Step::Skip);
         }
         shown += 1;
@@ -225,12 +243,13 @@ fn run_decode(path: &Path, opts: &DecodeOptions) -> io::Result<()> {
         let stamp = stamper.clone();
         stamper.note(pkt.timestamp);
         let tcp = tcp_seqs.as_mut().map(|t| t.base(&sliced)).unwrap_or_default();
-        Ok(pipeline::Step::Keep(Shown { stamp, reassembled, tcp }))
+        Ok(pipeline::Step::Keep(Shown { stamp, reassembled, fragment, tcp }))
     };
     let format = |pkt: &capture::Packet<'_>, shown: &mut Shown, out: &mut Vec<u8>| {
         let sliced = wirestate_packet::Sliced::new_captured(pkt.link, pkt.data, pkt.wire_len);
         if opts.json {
-            let decoded = decode::with_reassembly(&sliced, shown.reassembled.take());
+            let decoded =
+                decode::with_defrag(&sliced, shown.fragment.take(), shown.reassembled.take());
             capture::write_json_line(out, pkt, &decoded)
         } else {
             let mut line = String::with_capacity(256);
