@@ -13,8 +13,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
 use serde_json::Value;
@@ -27,21 +28,7 @@ fn capture(name: &str) -> PathBuf {
 
 /// `tshark -T json` of `path` with `extra` preferences; `None` (skipped) without tshark.
 fn tshark(path: &Path, extra: &[&str]) -> Option<Vec<Value>> {
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(path)
-        .args(["-T", "json", "--no-duplicate-keys"])
-        .args(extra)
-        .output();
-    match out {
-        Ok(out) if out.status.success() => Some(serde_json::from_slice(&out.stdout).unwrap()),
-        other => {
-            let required = std::env::var("WIRESTATE_REQUIRE_TSHARK").is_ok_and(|v| v == "1");
-            assert!(!required, "tshark is required here but did not run: {other:?}");
-            eprintln!("SKIPPED: tshark is not installed (run ./.ci/setup)");
-            None
-        }
-    }
+    common::tshark(path, &[&["--no-duplicate-keys"], extra].concat())
 }
 
 fn frames(path: &Path) -> Vec<(PcapPacket<'static>, LinkType)> {
