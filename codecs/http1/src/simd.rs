@@ -8,8 +8,9 @@
 //! scalar parser would: [`paths_agree`] states that, and the property test and the
 //! `http1_simd` fuzz target check it.
 //!
-//! Why SIMD (and so the crate's only `unsafe`: the two calls, request and response,
-//! into code compiled for AVX2 once the CPU is known to have it): the head parser
+//! Why SIMD (and so the crate's `unsafe` but for `scan::ascii`: the two calls,
+//! request and response, into code compiled for AVX2 once the CPU is known to have
+//! it): the head parser
 //! spends its time classifying bytes, a field value for control bytes and a name or
 //! target for its character class. In the scalar parser that is eight bytes a step
 //! for values (SWAR) and one table load a byte for names; here every class test is a
