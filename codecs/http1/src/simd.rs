@@ -19,7 +19,7 @@
 //! fixed steps (see `Block`), so that a line's end is found with bit operations
 //! rather than a load that waits on where the last line ended.
 //! The bench beside httparse (benches/benches/http1.rs; httparse itself uses AVX2
-//! there) shows the gain, about 1.3x on short heads and 1.5x on browser-like ones,
+//! there) shows the gain, about 1.5x on short heads and 2x on browser-like ones,
 //! against 1.0x for the scalar parser; benches/RESULTS.md has the figures.
 //!
 //! Every function below but `request` / `response` is safe: AVX2 intrinsics are
