@@ -1,7 +1,9 @@
 #![no_main]
 //! Raw bytes into the request and response head parsers (whole, and split at a
 //! fuzzer-chosen point through the incremental parser), the framing and the header
-//! semantics: never panics; a head complete when split is the head of the whole.
+//! semantics: never panics; a head complete when split is the head of the whole; a
+//! parsed method and target are ASCII (this covers the crate's unchecked UTF-8
+//! conversion, `scan::ascii`).
 
 use libfuzzer_sys::fuzz_target;
 use wirestate_http1::fields::{keep_alive, not_modified, CorsRequest, HttpDate, SetCookie};
@@ -17,6 +19,8 @@ fuzz_target!(|input: (ParserConfig, u16, &[u8])| {
     let mut req = Request::new(&mut h);
     let whole = req.parse_with(&cfg, data);
     if let Ok(Status::Complete(_)) = whole {
+        // Made `&str` by an unchecked conversion after an ASCII check (scan::ascii).
+        assert!(req.method.is_ascii() && req.target.is_ascii());
         let _ = (BodyKind::of_request(&req, data), RequestTarget::parse(req.method, req.target));
         let _ = (keep_alive(req.version, req.headers), not_modified(req.headers, None, None));
         let _ = CorsRequest::from_headers(req.headers).request_headers().count();

@@ -34,8 +34,10 @@
 //! assert_eq!((err.field(), err.offset()), ("field-name", 34));
 //! ```
 #![no_std]
-// `unsafe` only in `simd`: the two calls into the AVX2 head parser after the CPU
-// was checked for AVX2 (measured, and checked against the scalar parser; see there).
+// `unsafe` in two places: `simd`, the two calls into the AVX2 head parser after
+// the CPU was checked for AVX2 (measured, and checked against the scalar parser; see
+// there), and `scan::ascii`, a method or target made `&str` after an ASCII check
+// rather than by `from_utf8` (measured; see there).
 #![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]

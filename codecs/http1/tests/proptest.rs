@@ -77,6 +77,8 @@ proptest! {
         let mut req = Request::new(&mut h);
         if let Ok(Status::Complete(n)) = req.parse_with(&cfg, &bytes) {
             prop_assert!(n <= bytes.len());
+            // Both are made `&str` by an unchecked conversion after an ASCII check.
+            prop_assert!(req.method.is_ascii() && req.target.is_ascii());
             let _ = RequestTarget::parse(req.method, req.target);
             touch_fields(req.headers);
         }
