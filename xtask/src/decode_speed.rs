@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write as _};
+use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -13,6 +13,9 @@ use pcap_file::pcap::{PcapPacket, PcapReader, PcapWriter};
 
 use crate::bench::{capture, cpu_model, time};
 use crate::util::{cargo, flag_value, has, root, sh};
+
+/// Timed runs of each command but tshark; the median is reported.
+const RUNS: usize = 3;
 
 /// The capture whose packets are repeated.
 const SOURCE: &str = "spec-vectors/captures/real-traffic.pcap";
@@ -63,13 +66,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let mut lines = Vec::new();
     for p in pairs {
-        let ours = time(Command::new(&exe).arg("decode").arg(&capture_path).args(p.ours))?;
+        let ours = median_time(
+            || {
+                let mut c = Command::new(&exe);
+                c.arg("decode").arg(&capture_path).args(p.ours);
+                c
+            },
+            RUNS,
+        )?;
         let flags =
             if p.ours.is_empty() { String::new() } else { format!(" {}", p.ours.join(" ")) };
         eprintln!("wirestate decode{flags}: {ours:.2} s");
         let peer_flags = p.peer_args.iter().filter(|a| **a != "-r").copied().collect::<Vec<_>>();
         let peer_name = format!("{} {}", p.peer, peer_flags.join(" "));
-        let theirs = time(Command::new(p.peer).args(p.peer_args).arg(&capture_path))?;
+        // tshark takes over a minute a run: one run, the capture already cached by ours.
+        let peer_runs = if p.peer == "tshark" { 1 } else { RUNS };
+        let peer = || {
+            let mut c = Command::new(p.peer);
+            c.args(p.peer_args).arg(&capture_path);
+            c
+        };
+        let theirs =
+            if peer_runs == 1 { time(&mut peer())? } else { median_time(peer, peer_runs)? };
         eprintln!("{peer_name}: {theirs:.2} s");
         let rate = |secs: f64| packets as f64 / secs;
         let line = format!(
@@ -89,7 +107,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "Written by `cargo xtask decode-speed`: one synthetic capture of {packets} packets\n\
          ({SOURCE} repeated, built by the xtask),\n\
          output to /dev/null. The text view is timed beside `tcpdump -nn` (whose lines it prints), the JSON beside\n\
-         `tshark -T json`; the last column is the peer's time divided by wirestate's.\n"
+         `tshark -T json`; the last column is the peer's time divided by wirestate's. Each time is the\n\
+         median of {RUNS} wall-clock runs after an untimed one, but tshark's: one run (over a minute each).\n"
     );
     let _ = writeln!(doc, "- date: {}", capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
     let _ = writeln!(doc, "- cpu: {} ({} cores)", cpu_model(), capture("nproc", &[]));
@@ -126,5 +145,17 @@ fn synth(from: &Path, out: &Path, packets: u64) -> Result<(), String> {
         let len = u32::try_from(data.len()).map_err(|e| e.to_string())?;
         w.write_packet(&PcapPacket::new(ts, len, data)).map_err(err)?;
     }
-    w.into_writer().flush().map_err(|e| format!("{}: {e}", out.display()))
+    let file = w.into_writer().into_inner().map_err(|e| format!("{}: {e}", out.display()))?;
+    // On disk before anything is timed: the kernel writing the file back while a
+    // decode reads it made the first timed run up to 40% slower.
+    file.sync_all().map_err(|e| format!("{}: {e}", out.display()))
+}
+
+/// The median of `runs` timed runs of the command `make` builds, after one untimed
+/// run (the capture in the page cache, the binary loaded).
+fn median_time(make: impl Fn() -> Command, runs: usize) -> Result<f64, String> {
+    time(&mut make())?;
+    let mut times = (0..runs).map(|_| time(&mut make())).collect::<Result<Vec<f64>, _>>()?;
+    times.sort_by(f64::total_cmp);
+    Ok(times.get(runs / 2).copied().unwrap_or(f64::NAN))
 }
