@@ -87,12 +87,13 @@ impl<T: AsRef<[u8]>> Header<T> {
 
     /// The packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
     pub fn pkttype(&self) -> u8 {
-        self.buf.as_ref()[field::PKTTYPE]
+        // `new_checked` saw the whole header; 0 cannot be reached.
+        self.buf.as_ref().get(field::PKTTYPE).copied().unwrap_or(0)
     }
 
     /// The length of the sender's address, as recorded (it may exceed the field).
     pub fn halen(&self) -> u8 {
-        self.buf.as_ref()[field::HALEN]
+        self.buf.as_ref().get(field::HALEN).copied().unwrap_or(0)
     }
 
     /// The sender's address: the first `halen` bytes of the field, at most eight.
